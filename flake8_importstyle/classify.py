@@ -1,0 +1,301 @@
+"""Turn import statements into :class:`~flake8_importstyle.records.ImportRecord`.
+
+Two front ends, one result:
+
+* :func:`records_from_ast` reads the ``ast`` tree flake8 has already built.
+  It walks statements only, never expressions, and costs next to nothing:
+  this is the lint path, and it never imports libcst.
+* :class:`ImportClassifier` is a libcst visitor for code that already holds a
+  libcst module (the fixer). It yields the same records, positions included;
+  ``tests/test_classify.py`` holds the two equal over the whole stdlib.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from flake8_importstyle.records import MODULE_CONTEXT, Context, ImportRecord, Name, Scope
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+#: Handlers that make a `try:` body an import guard.
+GUARD_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+_TRY_NODES: tuple[type[ast.stmt], ...] = (ast.Try,)
+if hasattr(ast, "TryStar"):  # pragma: no branch - Python 3.11+
+    _TRY_NODES += (ast.TryStar,)
+
+
+def char_col(lines: Sequence[str], lineno: int, col: int) -> int:
+    """Turn an ``ast`` column (UTF-8 bytes) into characters of ``lines[lineno - 1]``."""
+    if col <= 0 or not 0 < lineno <= len(lines):
+        return col
+    line = lines[lineno - 1]
+    if line.isascii():
+        return col
+    return len(line.encode("utf-8", "surrogatepass")[:col].decode("utf-8", "ignore"))
+
+
+# --------------------------------------------------------------------------- ast
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+def _handler_names(handler: ast.ExceptHandler) -> Iterator[str | None]:
+    if handler.type is None:
+        yield None
+        return
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    for t in types:
+        if isinstance(t, ast.Name):
+            yield t.id
+        elif isinstance(t, ast.Attribute):
+            yield t.attr
+
+
+def _guards_import(handlers: Sequence[ast.ExceptHandler]) -> bool:
+    return any(
+        name is None or name in GUARD_EXCEPTIONS for h in handlers for name in _handler_names(h)
+    )
+
+
+def _children(stmt: ast.stmt, ctx: Context) -> list[tuple[ast.stmt, Context]]:
+    """The statements directly nested in *stmt*, each with its context, in source order."""
+    out: list[tuple[ast.stmt, Context]] = []
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        inner = dataclasses.replace(ctx, scope=Scope.FUNCTION, guarded=False)
+        out.extend((s, inner) for s in stmt.body)
+    elif isinstance(stmt, ast.ClassDef):
+        inner = dataclasses.replace(ctx, scope=Scope.CLASS)
+        out.extend((s, inner) for s in stmt.body)
+    elif isinstance(stmt, ast.If):
+        body_ctx = (
+            dataclasses.replace(ctx, type_checking=True) if _is_type_checking(stmt.test) else ctx
+        )
+        out.extend((s, body_ctx) for s in stmt.body)
+        out.extend((s, ctx) for s in stmt.orelse)
+    elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+        out.extend((s, ctx) for s in stmt.body)
+        out.extend((s, ctx) for s in stmt.orelse)
+    elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+        out.extend((s, ctx) for s in stmt.body)
+    elif isinstance(stmt, _TRY_NODES):
+        handlers: list[ast.ExceptHandler] = stmt.handlers  # type: ignore[attr-defined]
+        body_ctx = dataclasses.replace(ctx, guarded=True) if _guards_import(handlers) else ctx
+        out.extend((s, body_ctx) for s in stmt.body)  # type: ignore[attr-defined]
+        for h in handlers:
+            out.extend((s, ctx) for s in h.body)
+        out.extend((s, ctx) for s in stmt.orelse)  # type: ignore[attr-defined]
+        out.extend((s, ctx) for s in stmt.finalbody)  # type: ignore[attr-defined]
+    elif isinstance(stmt, ast.Match):
+        for case in stmt.cases:
+            out.extend((s, ctx) for s in case.body)
+    return out
+
+
+def iter_statements(tree: ast.AST) -> Iterator[tuple[ast.stmt, Context]]:
+    """Every statement of *tree* with its context, in source order, without recursion."""
+    body = getattr(tree, "body", None)
+    if not isinstance(body, list):
+        return
+    stack: list[Iterator[tuple[ast.stmt, Context]]] = [iter([(s, MODULE_CONTEXT) for s in body])]
+    while stack:
+        for stmt, ctx in stack[-1]:
+            yield stmt, ctx
+            children = _children(stmt, ctx)
+            if children:
+                stack.append(iter(children))
+                break
+        else:
+            stack.pop()
+
+
+def record_from_ast(stmt: ast.Import | ast.ImportFrom, ctx: Context, lines: Sequence[str]) -> ImportRecord:
+    """The record of one ``ast`` import statement."""
+    names = tuple(
+        Name(a.name, a.asname, a.lineno, char_col(lines, a.lineno, a.col_offset))
+        for a in stmt.names
+    )
+    lazy = bool(getattr(stmt, "is_lazy", False))
+    common: dict[str, Any] = {
+        "names": names,
+        "line": stmt.lineno,
+        "col": char_col(lines, stmt.lineno, stmt.col_offset),
+        "context": ctx,
+        "lazy": lazy,
+    }
+    if isinstance(stmt, ast.Import):
+        return ImportRecord(is_from=False, module="", level=0, **common)
+    return ImportRecord(is_from=True, module=stmt.module or "", level=stmt.level or 0, **common)
+
+
+def records_from_ast(tree: ast.AST, lines: Sequence[str]) -> list[ImportRecord]:
+    """Every import statement of flake8's tree, as records in source order."""
+    return [
+        record_from_ast(stmt, ctx, lines)
+        for stmt, ctx in iter_statements(tree)
+        if isinstance(stmt, (ast.Import, ast.ImportFrom))
+    ]
+
+
+# ------------------------------------------------------------------------ libcst
+
+
+def _make_classifier() -> type[Any]:
+    """Build the libcst visitor class; libcst is imported only when it is asked for."""
+    import libcst as cst
+    from libcst.helpers import get_full_name_for_node
+    from libcst.metadata import PositionProvider
+
+    def dotted(node: cst.CSTNode) -> str:
+        name = get_full_name_for_node(node)
+        if name is None:  # pragma: no cover - the grammar only allows names here
+            raise ValueError(f"not a dotted name: {node!r}")
+        return name
+
+    def type_checking(test: cst.BaseExpression) -> bool:
+        if isinstance(test, cst.Name):
+            return test.value == "TYPE_CHECKING"
+        return isinstance(test, cst.Attribute) and test.attr.value == "TYPE_CHECKING"
+
+    def handler_names(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> Iterator[str | None]:
+        if handler.type is None:
+            yield None
+            return
+        t = handler.type
+        for e in [el.value for el in t.elements] if isinstance(t, cst.Tuple) else [t]:
+            if isinstance(e, cst.Name):
+                yield e.value
+            elif isinstance(e, cst.Attribute):
+                yield e.attr.value
+
+    class ImportClassifier(cst.CSTVisitor):
+        """Collect an :class:`ImportRecord` for each import statement of a module."""
+
+        METADATA_DEPENDENCIES = (PositionProvider,)
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.records: list[ImportRecord] = []
+            self._ctx: list[Context] = [MODULE_CONTEXT]
+            self._suites: dict[int, Context] = {}
+
+        # -- contexts: a compound statement says which context each suite gets
+        def _suite(self, suite: cst.CSTNode | None, ctx: Context) -> None:
+            if suite is not None:
+                self._suites[id(suite)] = ctx
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            ctx = self._suites.pop(id(node), None)
+            if ctx is not None:
+                self._ctx.append(ctx)
+                self._suites[-id(node)] = ctx  # remember to pop on leave
+            return super().on_visit(node)
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            super().on_leave(original_node)
+            if self._suites.pop(-id(original_node), None) is not None:
+                self._ctx.pop()
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            ctx = dataclasses.replace(self._ctx[-1], scope=Scope.FUNCTION, guarded=False)
+            self._suite(node.body, ctx)
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            self._suite(node.body, dataclasses.replace(self._ctx[-1], scope=Scope.CLASS))
+
+        def visit_If(self, node: cst.If) -> None:
+            if type_checking(node.test):
+                self._suite(node.body, dataclasses.replace(self._ctx[-1], type_checking=True))
+
+        def _visit_try(self, node: cst.Try | cst.TryStar) -> None:
+            names = [n for h in node.handlers for n in handler_names(h)]
+            if any(n is None or n in GUARD_EXCEPTIONS for n in names):
+                self._suite(node.body, dataclasses.replace(self._ctx[-1], guarded=True))
+            for h in node.handlers:
+                self._suite(h.body, self._ctx[-1])
+            self._suite(node.orelse, self._ctx[-1])
+            self._suite(node.finalbody, self._ctx[-1])
+
+        def visit_Try(self, node: cst.Try) -> None:
+            self._visit_try(node)
+
+        def visit_TryStar(self, node: cst.TryStar) -> None:
+            self._visit_try(node)
+
+        # -- the statements themselves
+        def _pos(self, node: cst.CSTNode) -> tuple[int, int]:
+            start = self.get_metadata(PositionProvider, node).start
+            return start.line, start.column
+
+        def _names(self, names: Sequence[cst.ImportAlias] | cst.ImportStar) -> tuple[Name, ...]:
+            if isinstance(names, cst.ImportStar):
+                return (Name("*", None, *self._pos(names)),)
+            out = []
+            for alias in names:
+                asname = None
+                if alias.asname is not None:
+                    asname = dotted(alias.asname.name)
+                out.append(Name(dotted(alias.name), asname, *self._pos(alias)))
+            return tuple(out)
+
+        def _add(self, node: Any, *, is_from: bool, lazy: bool) -> None:
+            line, col = self._pos(node)
+            module, level = "", 0
+            if is_from:
+                module = dotted(node.module) if node.module is not None else ""
+                level = len(node.relative)
+            self.records.append(
+                ImportRecord(
+                    is_from=is_from,
+                    module=module,
+                    level=level,
+                    names=self._names(node.names),
+                    line=line,
+                    col=col,
+                    context=self._ctx[-1],
+                    lazy=lazy,
+                )
+            )
+
+        def visit_Import(self, node: cst.Import) -> None:
+            self._add(node, is_from=False, lazy=False)
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+            self._add(node, is_from=True, lazy=False)
+
+        # libcst 1.9 parses PEP 810 into node types that are not Import/ImportFrom.
+        def visit_LazyImport(self, node: Any) -> None:
+            self._add(node, is_from=False, lazy=True)
+
+        def visit_LazyImportFrom(self, node: Any) -> None:
+            self._add(node, is_from=True, lazy=True)
+
+    return ImportClassifier
+
+
+_classifier: type[Any] | None = None
+
+
+def import_classifier() -> type[Any]:
+    """The libcst visitor class (built on first use, so the lint path never imports libcst)."""
+    global _classifier
+    if _classifier is None:
+        _classifier = _make_classifier()
+    return _classifier
+
+
+def records_from_cst(wrapper: cst.MetadataWrapper) -> list[ImportRecord]:
+    """Every import statement of a libcst module, as records in source order."""
+    visitor = import_classifier()()
+    wrapper.visit(visitor)
+    records: list[ImportRecord] = visitor.records
+    return records

@@ -1,0 +1,134 @@
+"""One frozen, validated :class:`Config`, built once from flake8's options (or the fixer's)."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal, cast
+
+from flake8_importstyle.conventions import DEFAULT_ALIASES
+
+RELATIVE_CHOICES = ("allow", "siblings", "never")
+Relative = Literal["allow", "siblings", "never"]
+
+
+class ConfigError(ValueError):
+    """A bad option value; ``str()`` is the one line the user sees."""
+
+    def __init__(self, option: str, value: str, why: str) -> None:
+        super().__init__(f"flake8-importstyle: importstyle-{option}: {value!r} {why}")
+        self.option = option
+        self.value = value
+
+
+def is_dotted_name(text: str) -> bool:
+    """``a.b.c`` where every part is a Python identifier."""
+    return bool(text) and all(part.isidentifier() for part in text.split("."))
+
+
+def within(name: str, package: str) -> bool:
+    """Whether *name* is *package* or something inside it (``a.b.c`` is within ``a.b``)."""
+    return name == package or name.startswith(package + ".")
+
+
+def _items(raw: str | Iterable[str] | None) -> list[str]:
+    """Comma- or newline-separated items, stripped, empties dropped."""
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raw = [raw]
+    return [piece.strip() for item in raw for piece in item.replace("\n", ",").split(",") if piece.strip()]
+
+
+def _modules(option: str, raw: str | Iterable[str] | None, *, wildcard: bool = False) -> tuple[str, ...]:
+    out = []
+    for item in _items(raw):
+        name = item[:-2] if wildcard and item.endswith(".*") else item
+        if not is_dotted_name(name):
+            raise ConfigError(option, item, "is not a dotted module name")
+        out.append(item)
+    return tuple(out)
+
+
+def _aliases(raw: str | Iterable[str] | None) -> Mapping[str, str]:
+    aliases = dict(DEFAULT_ALIASES)
+    for item in _items(raw):
+        module, sep, alias = (part.strip() for part in item.partition("="))
+        if not sep or "=" in alias:
+            raise ConfigError("aliases", item, "is not 'module=alias' (or 'module=' to drop a default)")
+        if not is_dotted_name(module):
+            raise ConfigError("aliases", item, f"names {module!r}, which is not a dotted module name")
+        if not alias:
+            aliases.pop(module, None)
+        elif not alias.isidentifier():
+            raise ConfigError("aliases", item, f"names {alias!r}, which is not an identifier")
+        else:
+            aliases[module] = alias
+    return MappingProxyType(aliases)
+
+
+def _banned(raw: str | Iterable[str] | None) -> Mapping[str, str]:
+    lines = [raw] if isinstance(raw, str) else list(raw or ())
+    banned: dict[str, str] = {}
+    for line in (piece.strip() for text in lines for piece in text.splitlines()):
+        if not line:
+            continue
+        module, sep, reason = (part.strip() for part in line.partition("="))
+        if not sep:
+            raise ConfigError("banned", line, "is not 'module = reason'")
+        if not is_dotted_name(module):
+            raise ConfigError("banned", line, f"names {module!r}, which is not a dotted module name")
+        banned[module] = reason
+    return MappingProxyType(banned)
+
+
+def _relative(raw: str | None) -> Relative:
+    value = (raw or "allow").strip()
+    if value not in RELATIVE_CHOICES:
+        raise ConfigError("relative", value, f"is not one of {', '.join(RELATIVE_CHOICES)}")
+    return cast(Relative, value)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the rules may be told, validated."""
+
+    allow_dotted: tuple[str, ...] = ()
+    no_from: tuple[str, ...] = ()
+    aliases: Mapping[str, str] = field(default_factory=lambda: DEFAULT_ALIASES)
+    banned: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    relative: Relative = "allow"
+
+    @classmethod
+    def from_options(
+        cls,
+        *,
+        allow_dotted: str | Iterable[str] | None = None,
+        no_from: str | Iterable[str] | None = None,
+        aliases: str | Iterable[str] | None = None,
+        banned: str | Iterable[str] | None = None,
+        relative: str | None = None,
+    ) -> Config:
+        """Validate raw option values; raises :class:`ConfigError` naming the option and value."""
+        return cls(
+            allow_dotted=_modules("allow-dotted", allow_dotted, wildcard=True),
+            no_from=_modules("no-from", no_from),
+            aliases=_aliases(aliases),
+            banned=_banned(banned),
+            relative=_relative(relative),
+        )
+
+    def dotted_allowed(self, module: str) -> bool:
+        """Whether ``importstyle-allow-dotted`` exempts *module* from IPS101–IPS103."""
+        return any(fnmatch.fnmatchcase(module, pattern) for pattern in self.allow_dotted)
+
+    def no_from_entry(self, module: str) -> str | None:
+        """The ``importstyle-no-from`` entry that covers *module*, if any."""
+        return next((entry for entry in self.no_from if within(module, entry)), None)
+
+    def banned_entry(self, name: str) -> str | None:
+        """The ``importstyle-banned`` entry that covers *name*, the most specific first."""
+        hits = [entry for entry in self.banned if within(name, entry)]
+        return max(hits, key=len) if hits else None

@@ -1,0 +1,110 @@
+"""The flake8 adapter: options in, findings out; nothing else."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from flake8_importstyle import __version__
+from flake8_importstyle.config import RELATIVE_CHOICES, Config, ConfigError
+from flake8_importstyle.rules import check_tree
+
+if TYPE_CHECKING:
+    import argparse
+
+    from flake8.options.manager import OptionManager
+
+#: Reported, instead of aborting flake8's whole run, if a rule ever fails on a file.
+INTERNAL_ERROR = "IPS001"
+
+OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
+    (
+        "--importstyle-allow-dotted",
+        {
+            "comma_separated_list": True,
+            "metavar": "MODULES",
+            "help": "Modules exempt from IPS101-IPS103 ('xml.*' means every submodule of xml).",
+        },
+    ),
+    (
+        "--importstyle-no-from",
+        {
+            "comma_separated_list": True,
+            "metavar": "MODULES",
+            "help": "Modules (and their submodules) to import whole, never 'from m import x' (IPS105).",
+        },
+    ),
+    (
+        "--importstyle-aliases",
+        {
+            "comma_separated_list": True,
+            "metavar": "MODULE=ALIAS",
+            "help": "Alias conventions added to (or, with 'module=', removed from) the defaults (IPS106).",
+        },
+    ),
+    (
+        "--importstyle-banned",
+        {
+            "metavar": "LINES",
+            "help": "One 'module = reason' per line: modules and names that must not be imported (IPS107).",
+        },
+    ),
+    (
+        "--importstyle-relative",
+        {
+            "metavar": "POLICY",
+            "help": f"Relative imports: {', '.join(RELATIVE_CHOICES)} (default: allow) (IPS108).",
+        },
+    ),
+)
+
+
+class Plugin:
+    """flake8 calls ``parse_options`` once per process, then ``run`` per file."""
+
+    name = "flake8-importstyle"
+    version = __version__
+
+    config: ClassVar[Config] = Config()
+
+    def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, manager: OptionManager) -> None:
+        for flag, kwargs in OPTIONS:
+            manager.add_option(flag, default=None, parse_from_config=True, **kwargs)
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        try:
+            cls.config = Config.from_options(
+                allow_dotted=options.importstyle_allow_dotted,
+                no_from=options.importstyle_no_from,
+                aliases=options.importstyle_aliases,
+                banned=options.importstyle_banned,
+                relative=options.importstyle_relative,
+            )
+        except ConfigError as exc:
+            # One line on stderr and exit status 1, never a traceback.
+            raise SystemExit(str(exc)) from None
+
+    def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
+        try:
+            findings = check_tree(self.tree, self.lines, self.filename, self.config)
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):  # pragma: no cover
+            raise
+        except BaseException as exc:  # noqa: B036 - a plugin's exception aborts all of flake8
+            yield (
+                1,
+                0,
+                f"{INTERNAL_ERROR} flake8-importstyle could not check this file "
+                f"({type(exc).__name__}: {exc}); please report it",
+                type(self),
+            )
+            return
+        for f in findings:
+            yield f.line, f.col, f"{f.code} {f.message}", type(self)

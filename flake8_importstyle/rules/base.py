@@ -1,0 +1,130 @@
+"""What every rule is made of: a code, a message, a reason, examples, and a check."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import ClassVar
+
+from flake8_importstyle.config import Config
+from flake8_importstyle.records import ImportRecord
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem, at a 1-based line and a 0-based column counted in characters."""
+
+    line: int
+    col: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Example:
+    """Code a rule flags (``bad``) and the code it accepts instead (``good``).
+
+    ``options`` are ``importstyle-*`` option values (without the prefix) under
+    which the example holds; ``filename`` is the name the file is checked as.
+    """
+
+    bad: str
+    good: str
+    options: Mapping[str, str] = field(default_factory=dict)
+    filename: str = "example.py"
+
+
+@dataclass
+class FileContext:
+    """What a rule may read about one file."""
+
+    tree: ast.AST
+    lines: Sequence[str]
+    filename: str
+    config: Config
+    records: list[ImportRecord]
+
+    @cached_property
+    def basename(self) -> str:
+        return os.path.basename(self.filename)
+
+    @cached_property
+    def package(self) -> str | None:
+        """The dotted package this file belongs to, from the ``__init__.py`` files above it."""
+        return package_of(self.filename)
+
+    def absolute(self, record: ImportRecord) -> str | None:
+        """The absolute module a from-import names, resolving relative ones when possible."""
+        if not record.level:
+            return record.module
+        package = self.package
+        if package is None:
+            return None
+        parts = package.split(".") if package else []
+        if record.level - 1 > len(parts) or (record.level - 1 == len(parts) and not record.module):
+            return None
+        base = parts[: len(parts) - (record.level - 1)]
+        if record.module:
+            base.append(record.module)
+        return ".".join(base) or None
+
+
+def package_of(filename: str) -> str | None:
+    """``pkg.sub`` for ``.../pkg/sub/mod.py`` when ``pkg`` and ``sub`` hold ``__init__.py``.
+
+    Returns ``""`` for a file outside any package and None when the name is
+    no path at all (stdin without a display name).
+    """
+    if not filename or filename in {"-", "stdin"}:
+        return None
+    folder = os.path.dirname(os.path.abspath(filename))
+    parts: list[str] = []
+    while os.path.isfile(os.path.join(folder, "__init__.py")) or os.path.isfile(
+        os.path.join(folder, "__init__.pyi")
+    ):
+        name = os.path.basename(folder)
+        if not name.isidentifier():
+            break
+        parts.append(name)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return ".".join(reversed(parts))
+
+
+class Rule:
+    """A rule: subclasses set the class attributes and implement :meth:`check`.
+
+    The class docstring is the reason, shown by the README and ``explain``.
+    """
+
+    code: ClassVar[str]
+    #: ``str.format`` template of the message (without the code).
+    message: ClassVar[str]
+    #: Values that turn :attr:`message` into the README heading.
+    sample: ClassVar[Mapping[str, str]]
+    #: When the rule reports: "on", "on, with defaults" or "when configured".
+    default: ClassVar[str] = "on"
+    #: The options that control it (without ``--``).
+    options: ClassVar[tuple[str, ...]] = ()
+    examples: ClassVar[tuple[Example, ...]]
+
+    def check(self, file: FileContext) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def finding(self, line: int, col: int, **values: str) -> Finding:
+        return Finding(line, col, self.code, self.message.format(**values))
+
+    @classmethod
+    def title(cls) -> str:
+        """The code and its message, as the README heading shows it."""
+        return f"{cls.code} {cls.message.format(**cls.sample)}"
+
+    @classmethod
+    def reason(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
