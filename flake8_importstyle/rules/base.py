@@ -62,9 +62,9 @@ class FileContext:
         if not record.level:
             return record.module
         package = self.package
-        if package is None:
+        if not package:  # stdin, or a file outside any package: nothing to resolve against
             return None
-        parts = package.split(".") if package else []
+        parts = package.split(".")
         if record.level - 1 > len(parts) or (record.level - 1 == len(parts) and not record.module):
             return None
         base = parts[: len(parts) - (record.level - 1)]
