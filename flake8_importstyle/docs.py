@@ -19,7 +19,8 @@ END = ".. codes-end"
 
 
 def _code_block(source: str) -> list[str]:
-    return [".. code-block:: python", "", *("    " + line if line else "" for line in source.splitlines()), ""]
+    body = ("    " + line if line else "" for line in source.splitlines())
+    return [".. code-block:: python", "", *body, ""]
 
 
 def _example(example: Example) -> list[str]:
@@ -40,7 +41,8 @@ def rule_section(rule: type[Rule]) -> str:
     """One rule's section: heading, default, options, reason, examples."""
     title = rule.title()
     options = ", ".join(f"``{o}``" for o in rule.options) or "none"
-    lines = [f".. _{rule.code}:", "", title, "-" * len(title), "", f"Default: {rule.default}. Options: {options}.", ""]
+    lines = [f".. _{rule.code}:", "", title, "-" * len(title), ""]
+    lines += [f"Default: {rule.default}. Options: {options}.", ""]
     lines += [rule.reason(), ""]
     for example in rule.examples:
         lines += _example(example)

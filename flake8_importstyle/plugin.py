@@ -38,7 +38,7 @@ OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     (
         "--importstyle-aliases",
         {
-            "comma_separated_list": True,
+            # not comma_separated_list: flake8 would also split 'numpy = np' at its spaces
             "metavar": "MODULE=ALIAS",
             "help": "Alias conventions added to (or, with 'module=', removed from) the defaults (IPS106).",
         },

@@ -65,7 +65,7 @@ class FileContext:
         if not package:  # stdin, or a file outside any package: nothing to resolve against
             return None
         parts = package.split(".")
-        if record.level - 1 > len(parts) or (record.level - 1 == len(parts) and not record.module):
+        if record.level > len(parts):  # beyond the top-level package: an ImportError at run time
             return None
         base = parts[: len(parts) - (record.level - 1)]
         if record.module:

@@ -152,7 +152,9 @@ class FromNoFromModule(Rule):
     """
 
     code = "IPS105"
-    message = "use '{replacement}' instead of 'from {module} import ...' ({entry!r} is in importstyle-no-from)"
+    message = (
+        "use '{replacement}' instead of 'from {module} import ...' ({entry!r} is in importstyle-no-from)"
+    )
     sample = {"replacement": "import m", "module": "m", "entry": "m"}
     default = "when configured"
     options = ("importstyle-no-from", "importstyle-aliases")

@@ -98,6 +98,8 @@ class RelativeImport(Rule):
             absolute = file.absolute(record)
             replacement = ""
             if absolute:
-                names = ", ".join(n.name if n.asname is None else f"{n.name} as {n.asname}" for n in record.names)
+                names = ", ".join(
+                    n.name if n.asname is None else f"{n.name} as {n.asname}" for n in record.names
+                )
                 replacement = f" ('from {absolute} import {names}')"
             yield self.finding(record.line, record.col, replacement=replacement, module=record.from_text)

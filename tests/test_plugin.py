@@ -1,0 +1,98 @@
+"""The flake8 adapter in-process: options in, tuples out, never an exception."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from flake8_importstyle import plugin as plugin_module
+from flake8_importstyle.config import Config
+from flake8_importstyle.plugin import Plugin
+
+
+def _options(**values: object) -> argparse.Namespace:
+    names = ["allow_dotted", "no_from", "aliases", "banned", "relative"]
+    return argparse.Namespace(**{f"importstyle_{n}": values.get(n) for n in names})
+
+
+@pytest.fixture(autouse=True)
+def _restore_config():
+    saved = Plugin.config
+    yield
+    Plugin.config = saved
+
+
+def run(source: str, filename: str = "x.py") -> list[tuple[int, int, str]]:
+    checker = Plugin(ast.parse(source), source.splitlines(keepends=True), filename)
+    return [(line, col, text) for line, col, text, kind in checker.run() if kind is Plugin]
+
+
+def test_run_yields_flake8_tuples() -> None:
+    Plugin.parse_options(_options())
+    assert run("import os.path\n") == [(1, 7, "IPS101 use 'from os import path' instead of 'import os.path'")]
+
+
+def test_parse_options_builds_the_config() -> None:
+    Plugin.parse_options(_options(relative="never", no_from=["json"]))
+    assert Plugin.config == Config.from_options(relative="never", no_from=["json"])
+    assert [text[:6] for _, _, text in run("from . import x\nfrom json import loads\n")] == ["IPS108", "IPS105"]
+
+
+def test_bad_option_exits_with_one_line() -> None:
+    with pytest.raises(SystemExit) as info:
+        Plugin.parse_options(_options(relative="sometimes"))
+    assert info.value.code == "flake8-importstyle: importstyle-relative: 'sometimes' is not one of allow, siblings, never"
+
+
+@pytest.mark.parametrize("error", [RecursionError("deep"), SyntaxError("bad"), ValueError("boom")])
+def test_an_internal_error_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    def broken(*args: object) -> list[object]:
+        raise error
+
+    monkeypatch.setattr(plugin_module, "check_tree", broken)
+    [(line, col, text)] = run("import os\n")
+    assert (line, col) == (1, 0)
+    assert text == f"IPS001 flake8-importstyle could not check this file ({type(error).__name__}: {error}); please report it"
+
+
+def test_the_lint_path_does_not_import_libcst() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import ast, sys; from flake8_importstyle.plugin import Plugin; "
+        "list(Plugin(ast.parse('import os.path'), ['import os.path'], 'x.py').run()); "
+        "print('libcst' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def _stdlib_files() -> list[Path]:
+    root = Path(sysconfig.get_paths()["stdlib"])
+    return sorted(p for p in root.rglob("*.py") if "site-packages" not in p.parts and "dist-packages" not in p.parts)
+
+
+@pytest.mark.slow
+def test_the_whole_stdlib_lints_without_an_internal_error() -> None:
+    Plugin.parse_options(
+        _options(relative="never", banned="os = x\nsix.moves = y", no_from=["json", "os"], allow_dotted=["xml.*"])
+    )
+    files = findings = 0
+    for path in _stdlib_files():
+        try:
+            source = path.read_text(encoding="utf-8")
+            tree = ast.parse(source)
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue  # flake8 reports E999 and runs no plugin on these
+        checker = Plugin(tree, source.splitlines(keepends=True), str(path))
+        results = list(checker.run())
+        assert not any(text.startswith("IPS001") for _, _, text, _ in results), (path, results)
+        files += 1
+        findings += len(results)
+    assert files > 1000
+    print(f"\nstdlib sweep: {files} files, {findings} findings")
