@@ -8,6 +8,14 @@ from collections.abc import Sequence
 from flake8_importstyle.classify import records_from_ast
 from flake8_importstyle.config import Config
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
+from flake8_importstyle.rules.cache import ReimportAfterRemoval, StaleNameAfterReload
+from flake8_importstyle.rules.dynamic import (
+    DottedDunderImport,
+    DunderImportCall,
+    RelativeImportModuleWithoutPackage,
+    RemovedImportApi,
+    ReplacedImportFunction,
+)
 from flake8_importstyle.rules.form import (
     ConventionalAlias,
     DottedAlias,
@@ -27,6 +35,13 @@ RULES: tuple[type[Rule], ...] = (
     ConventionalAlias,
     BannedImport,
     RelativeImport,
+    DunderImportCall,
+    DottedDunderImport,
+    ReplacedImportFunction,
+    RelativeImportModuleWithoutPackage,
+    RemovedImportApi,
+    ReimportAfterRemoval,
+    StaleNameAfterReload,
 )
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}

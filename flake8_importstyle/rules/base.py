@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
+from flake8_importstyle.analysis import Bindings, NodeIndex, Scope, scopes
+from flake8_importstyle.classify import char_col
 from flake8_importstyle.config import Config
 from flake8_importstyle.records import ImportRecord
 
@@ -47,6 +49,27 @@ class FileContext:
     filename: str
     config: Config
     records: list[ImportRecord]
+
+    @cached_property
+    def source(self) -> str:
+        return "".join(self.lines)
+
+    @cached_property
+    def bindings(self) -> Bindings:
+        return Bindings.of(self.tree, self.records)
+
+    @cached_property
+    def index(self) -> NodeIndex:
+        return NodeIndex.of(self.tree)
+
+    @cached_property
+    def scopes(self) -> list[Scope]:
+        return scopes(self.tree)
+
+    def position(self, node: ast.AST) -> tuple[int, int]:
+        """A node's line and its column in characters."""
+        line: int = getattr(node, "lineno", 1)
+        return line, char_col(self.lines, line, getattr(node, "col_offset", 0))
 
     @cached_property
     def basename(self) -> str:
@@ -117,8 +140,13 @@ class Rule:
     def check(self, file: FileContext) -> Iterator[Finding]:
         raise NotImplementedError
 
-    def finding(self, line: int, col: int, **values: str) -> Finding:
+    def finding(self, line: int, col: int, **values: object) -> Finding:
         return Finding(line, col, self.code, self.message.format(**values))
+
+    def at(self, file: FileContext, node: ast.AST, **values: object) -> Finding:
+        """A finding at *node*'s position."""
+        line, col = file.position(node)
+        return self.finding(line, col, **values)
 
     @classmethod
     def title(cls) -> str:

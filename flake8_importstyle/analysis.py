@@ -1,0 +1,211 @@
+"""Static facts about one file that the import-system rules share.
+
+Everything here reads flake8's ``ast`` tree; nothing is imported or run.
+The work is done only for files whose text can hold a finding (see
+:data:`DYNAMIC_TRIGGER` and the rules' own gates).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from flake8_importstyle.records import ImportRecord
+
+#: Words without which no IPS2xx/IPS3xx finding is possible in a file.
+DYNAMIC_TRIGGER = re.compile(
+    r"__import__|import_module|modules|reload|find_loader|get_loader|set_package|set_loader"
+    r"|module_for_loader|Finder|ImpImporter|ImpLoader"
+)
+
+#: Builtins the rules care about, by the name a file uses for them.
+BUILTINS = {"__import__": "builtins.__import__", "__builtins__": "builtins", "setattr": "builtins.setattr"}
+
+_SCOPE_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _target_names(target: ast.AST) -> Iterator[str]:
+    for node in ast.walk(target):
+        if isinstance(node, ast.Name):
+            yield node.id
+
+
+def bound_names(tree: ast.AST) -> set[str]:
+    """Every name the file binds other than by an import statement."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+    return names
+
+
+@dataclass
+class Bindings:
+    """What the file's names refer to, where the file says so unambiguously.
+
+    A name bound by imports of one target only, and by nothing else in the
+    file, qualifies to that target (``_sys`` -> ``sys``, ``im`` ->
+    ``importlib.import_module``); a builtin the file never rebinds qualifies to
+    ``builtins.<name>``. Anything else is unknown, and the rules stay silent.
+    """
+
+    names: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, tree: ast.AST, records: list[ImportRecord]) -> Bindings:
+        targets: dict[str, set[str]] = {}
+        for record in records:
+            for name in record.names:
+                if name.name == "*":
+                    continue
+                if not record.is_from:
+                    target = name.name if name.asname else name.bound
+                elif record.level:
+                    target = "?"  # relative: not one of the modules the rules know
+                else:
+                    target = f"{record.module}.{name.name}"
+                targets.setdefault(name.asname or name.bound, set()).add(target)
+        rebound = bound_names(tree)
+        names = {n: t.pop() for n, t in targets.items() if len(t) == 1 and n not in rebound}
+        for builtin, qualified in BUILTINS.items():
+            if builtin not in rebound and builtin not in targets:
+                names[builtin] = qualified
+        return cls({n: t for n, t in names.items() if t != "?"})
+
+    def qualify(self, node: ast.AST) -> str | None:
+        """The dotted name an expression refers to (``_sys.modules`` -> ``sys.modules``)."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        base = self.names.get(node.id)
+        if base is None:
+            return None
+        return ".".join([base, *reversed(parts)])
+
+
+@dataclass
+class NodeIndex:
+    """The nodes of the whole file that the IPS2xx rules look at, from one walk."""
+
+    calls: list[ast.Call] = field(default_factory=list)
+    attributes: list[ast.Attribute] = field(default_factory=list)
+    #: assignment targets (Assign, AugAssign, AnnAssign), with their statement
+    targets: list[ast.expr] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, tree: ast.AST) -> NodeIndex:
+        index = cls()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                index.calls.append(node)
+            elif isinstance(node, ast.Attribute):
+                index.attributes.append(node)
+            elif isinstance(node, ast.Assign):
+                index.targets.extend(node.targets)
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                index.targets.append(node.target)
+        return index
+
+
+def own_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
+    """The nodes a statement evaluates itself: not its nested statements, nor
+    the bodies of the functions and lambdas it defines (they run later)."""
+    stack: list[ast.AST] = [stmt]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.stmt):
+                continue
+            if isinstance(node, ast.Lambda) and child is node.body:
+                continue
+            stack.append(child)
+
+
+@dataclass
+class Scope:
+    """A module or function body, its statements flattened in source order."""
+
+    node: ast.AST
+    statements: list[ast.stmt]
+
+    @property
+    def is_module(self) -> bool:
+        return isinstance(self.node, ast.Module)
+
+
+def _nested_bodies(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists nested in a compound statement of the same scope."""
+    if isinstance(stmt, (ast.If, ast.For, ast.AsyncFor, ast.While)):
+        return [stmt.body, stmt.orelse]
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return [stmt.body]
+    if isinstance(stmt, ast.Match):
+        return [case.body for case in stmt.cases]
+    handlers = getattr(stmt, "handlers", None)
+    if handlers is not None:  # Try, TryStar
+        bodies: list[list[ast.stmt]] = [stmt.body]  # type: ignore[attr-defined]
+        bodies += [h.body for h in handlers]
+        return [*bodies, stmt.orelse, stmt.finalbody]  # type: ignore[attr-defined]
+    return []
+
+
+def scopes(tree: ast.AST) -> list[Scope]:
+    """The module body and every function (and class) body, each one flattened."""
+    out: list[Scope] = []
+    todo: list[ast.AST] = [tree]
+    while todo:
+        owner = todo.pop()
+        flat: list[ast.stmt] = []
+        stack = [iter(getattr(owner, "body", []))]
+        while stack:
+            for stmt in stack[-1]:
+                flat.append(stmt)
+                if isinstance(stmt, _SCOPE_STATEMENTS):
+                    todo.append(stmt)
+                    continue
+                nested = [s for body in _nested_bodies(stmt) for s in body]
+                if nested:
+                    stack.append(iter(nested))
+                    break
+            else:
+                stack.pop()
+        out.append(Scope(owner, flat))
+    return out
+
+
+def string_arg(call: ast.Call, position: int, keyword: str | None = None) -> ast.expr | None:
+    """The argument at *position* (or passed as *keyword*); None if absent or unknowable."""
+    if any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+        return None
+    if len(call.args) > position:
+        return call.args[position]
+    for kw in call.keywords:
+        if kw.arg is not None and kw.arg == keyword:
+            return kw.value
+    return None
+
+
+def has_unpacking(call: ast.Call) -> bool:
+    return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
+
+
+def literal_str(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None

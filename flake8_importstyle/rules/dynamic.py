@@ -1,0 +1,212 @@
+"""The dynamic import API: IPS201–IPS205."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from flake8_importstyle.analysis import DYNAMIC_TRIGGER, has_unpacking, literal_str, string_arg
+from flake8_importstyle.apis import REMOVED_APIS, removed_api
+from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
+
+IMPORT_FUNCTIONS = frozenset({"builtins.__import__", "importlib.__import__"})
+
+
+def _dynamic(file: FileContext) -> bool:
+    """Whether the file's text can hold an IPS2xx/IPS3xx finding at all."""
+    return DYNAMIC_TRIGGER.search(file.source) is not None
+
+
+def import_calls(file: FileContext) -> Iterator[ast.Call]:
+    """Calls of ``__import__`` (the builtin, ``builtins.`` or ``importlib.``)."""
+    if not _dynamic(file):
+        return
+    for call in file.index.calls:
+        if file.bindings.qualify(call.func) in IMPORT_FUNCTIONS:
+            yield call
+
+
+class DunderImportCall(Rule):
+    """``__import__`` is the hook the ``import`` statement calls, not an API
+    for code: its result depends on ``fromlist`` (``__import__("a.b")``
+    returns ``a``), and it skips nothing ``importlib.import_module`` does.
+    ``importlib.import_module(name)`` returns the named module itself.
+    """
+
+    code = "IPS201"
+    message = "use 'importlib.import_module(name)' instead of calling {function}"
+    sample = {"function": "__import__"}
+    examples = (
+        Example(
+            bad='plugin = __import__("plugins")\n',
+            good='import importlib\n\nplugin = importlib.import_module("plugins")\nhook = __import__\n',
+        ),
+    )
+
+    def check(self, file: FileContext) -> Iterator[Finding]:
+        for call in import_calls(file):
+            function = ast.unparse(call.func)
+            yield self.at(file, call, function=function)
+
+
+def _empty_fromlist(node: ast.expr | None) -> bool:
+    if node is None:
+        return True
+    if isinstance(node, ast.Constant):
+        return node.value is None
+    return isinstance(node, (ast.List, ast.Tuple)) and not node.elts
+
+
+class DottedDunderImport(Rule):
+    """``__import__("a.b")`` imports ``a.b`` but returns the top-level package
+    ``a``: code that uses the result as ``a.b`` calls attributes of the wrong
+    module. A team that keeps ``__import__`` on purpose (ignoring IPS201)
+    still hears about this.
+    """
+
+    code = "IPS202"
+    message = (
+        "{call} returns the top-level package {top!r}, not {name!r}; use importlib.import_module({name!r})"
+    )
+    sample = {"call": "__import__('a.b')", "top": "a", "name": "a.b"}
+    examples = (
+        Example(
+            bad='path = __import__("os.path")\n',
+            good='path = __import__("os.path", fromlist=["join"])\n',
+        ),
+    )
+
+    def check(self, file: FileContext) -> Iterator[Finding]:
+        for call in import_calls(file):
+            if has_unpacking(call):
+                continue
+            name = literal_str(string_arg(call, 0, "name"))
+            if not name or "." not in name or name.startswith("."):
+                continue
+            if not _empty_fromlist(string_arg(call, 3, "fromlist")):
+                continue
+            top = name.partition(".")[0]
+            yield self.at(file, call, call=f"{ast.unparse(call.func)}({name!r})", top=top, name=name)
+
+
+class ReplacedImportFunction(Rule):
+    """Replacing ``builtins.__import__`` changes every import in the process,
+    is skipped by ``importlib.import_module``, and is undone by the next
+    library that does the same. The import system's extension point is a
+    finder on ``sys.meta_path`` (or a path hook on ``sys.path_hooks``).
+    """
+
+    code = "IPS203"
+    message = (
+        "replacing {target} changes every import in the process; "
+        "install a finder on sys.meta_path (or a path hook) instead"
+    )
+    sample = {"target": "builtins.__import__"}
+    examples = (
+        Example(
+            bad="import builtins\n\nbuiltins.__import__ = my_import\n",
+            good="import sys\n\nsys.meta_path.insert(0, MyFinder())\n",
+        ),
+    )
+
+    def check(self, file: FileContext) -> Iterator[Finding]:
+        if "__import__" not in file.source:
+            return
+        qualify = file.bindings.qualify
+        for target in file.index.targets:
+            if isinstance(target, ast.Attribute) and target.attr == "__import__":
+                if qualify(target.value) == "builtins":
+                    yield self.at(file, target, target=ast.unparse(target))
+            elif isinstance(target, ast.Subscript) and literal_str(target.slice) == "__import__":
+                if qualify(target.value) in {"builtins", "builtins.__dict__"}:
+                    yield self.at(file, target, target=ast.unparse(target))
+        for call in file.index.calls:
+            if qualify(call.func) != "builtins.setattr" or len(call.args) < 2 or has_unpacking(call):
+                continue
+            if qualify(call.args[0]) == "builtins" and literal_str(call.args[1]) == "__import__":
+                yield self.at(file, call, target=f"{ast.unparse(call.args[0])}.__import__")
+
+
+class RelativeImportModuleWithoutPackage(Rule):
+    """``importlib.import_module(".name")`` resolves a relative name against
+    the ``package`` argument; without one it raises ``TypeError`` at run
+    time. Pass ``package=__package__`` to import relative to this module's
+    package.
+    """
+
+    code = "IPS204"
+    message = "{call} without a package raises TypeError at run time; pass package=__package__"
+    sample = {"call": "importlib.import_module('.plugins')"}
+    examples = (
+        Example(
+            bad='import importlib\n\nimportlib.import_module(".plugins")\n',
+            good='import importlib\n\nimportlib.import_module(".plugins", package=__package__)\n',
+        ),
+    )
+
+    def check(self, file: FileContext) -> Iterator[Finding]:
+        if "import_module" not in file.source:
+            return
+        for call in file.index.calls:
+            if file.bindings.qualify(call.func) != "importlib.import_module" or has_unpacking(call):
+                continue
+            name = literal_str(string_arg(call, 0, "name"))
+            if not name or not name.startswith("."):
+                continue
+            if len(call.args) >= 2 or any(k.arg == "package" for k in call.keywords):
+                continue
+            yield self.at(file, call, call=f"{ast.unparse(call.func)}({name!r})")
+
+
+class RemovedImportApi(Rule):
+    """These parts of the import system were deprecated for years and are
+    gone from current Pythons: code that uses them fails with
+    ``ImportError`` or ``AttributeError`` there. Each has a replacement in
+    ``importlib``.
+    """
+
+    code = "IPS205"
+    message = "{name} was removed in Python {removed} (deprecated since {deprecated}); use {replacement}"
+    sample = {
+        "name": "importlib.find_loader",
+        "removed": "3.12",
+        "deprecated": "3.4",
+        "replacement": "importlib.util.find_spec()",
+    }
+    examples = (
+        Example(
+            bad="import imp\n\nimp.reload(config)\n",
+            good="import importlib\n\nimportlib.reload(config)\n",
+        ),
+        Example(
+            bad="import pkgutil\n\nloader = pkgutil.get_loader('json')\n",
+            good="from importlib import util\n\nloader = util.find_spec('json').loader\n",
+        ),
+    )
+
+    def _finding(self, line: int, col: int, name: str) -> Finding:
+        api = REMOVED_APIS[name]
+        return self.finding(
+            line, col, name=name, removed=api.removed, deprecated=api.deprecated, replacement=api.replacement
+        )
+
+    def check(self, file: FileContext) -> Iterator[Finding]:
+        for record in file.records:
+            if record.level or record.is_future:
+                continue
+            if record.is_from:
+                hit = removed_api(record.module)
+                if hit:
+                    yield self._finding(record.line, record.col, hit)
+                    continue
+            for name in record.names:
+                full = record.full_name(name)
+                hit = removed_api(full) if full else None
+                if hit:
+                    yield self._finding(name.line, name.col, hit)
+        if not _dynamic(file):
+            return
+        for attribute in file.index.attributes:
+            qualified = file.bindings.qualify(attribute)
+            if qualified is not None and qualified in REMOVED_APIS and qualified != "imp":
+                yield self._finding(*file.position(attribute), qualified)

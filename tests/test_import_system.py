@@ -1,0 +1,141 @@
+"""IPS2xx and IPS3xx beyond the fixtures: name resolution, odd call shapes, the text gate."""
+
+from __future__ import annotations
+
+import pytest
+
+from flake8_importstyle import analysis
+from tests.conftest import codes, lint
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # however the file binds importlib / sys / builtins
+        ("import importlib\nimportlib.import_module('.x')\n", ["IPS204"]),
+        ("import importlib as il\nil.import_module('.x')\n", ["IPS204"]),
+        ("from importlib import import_module\nimport_module('.x')\n", ["IPS204"]),
+        ("from importlib import import_module as im\nim('.x')\n", ["IPS204"]),
+        ("import importlib.util\nimportlib.import_module('.x')\n", ["IPS101", "IPS204"]),
+        ("from builtins import setattr as s\nimport builtins\ns(builtins, '__import__', f)\n", ["IPS203"]),
+        ("import builtins as _b\nsetattr(_b, '__import__', f)\n", ["IPS203"]),
+        ("from builtins import __import__ as imp_\nimp_('a.b')\n", ["IPS201", "IPS202"]),
+        # a name bound twice, or to something else too, is not trusted
+        ("import importlib\nimport foo as importlib\nimportlib.import_module('.x')\n", []),
+        ("import importlib\ndef f(importlib):\n    importlib.import_module('.x')\n", []),
+        ("import importlib\nfor importlib in x:\n    pass\nimportlib.import_module('.x')\n", []),
+        ("from . import importlib\nimportlib.import_module('.x')\n", []),
+        ("import_module('.x')\n", []),  # never imported: not importlib's
+        # reading the import function is fine; only calls are flagged
+        ("f = __import__\ng = getattr(builtins, '__import__')\n", []),
+        ("class A:\n    def __import__(self): ...\n__import__('x')\n", []),
+        ("__import__ = my_import\n__import__('x')\n", []),
+        ("from mylib import __import__\n__import__('x')\n", []),
+        # removed APIs: at the import or at the use
+        ("import imp\n", ["IPS205"]),
+        ("import imp.util\n", ["IPS101", "IPS205"]),
+        ("from imp import (\n    reload,\n    load_source,\n)\n", ["IPS205"]),
+        ("import pkgutil\npkgutil.get_loader('x')\npkgutil.iter_modules()\n", ["IPS205"]),
+        ("import importlib\nimportlib.util.module_for_loader\n", ["IPS205"]),
+        ("impish = 1\nimport impala\n", []),
+    ],
+)
+def test_resolution(source: str, expected: list[str]) -> None:
+    assert codes(source) == expected
+
+
+ODD_SHAPES = [
+    "__import__()\n",
+    "__import__(*args)\n",
+    "__import__(**kw)\n",
+    '__import__("")\n',
+    '__import__("a.b", *rest)\n',
+    "import importlib\nimportlib.import_module(b'.x')\n",
+    "import importlib\nimportlib.import_module()\n",
+    "import importlib\nimportlib.import_module(*a)\n",
+    "import builtins\nsetattr(builtins)\n",
+    "import builtins\nsetattr()\n",
+    "import builtins\nbuiltins.__import__ += 1\n",
+    "import builtins\nbuiltins.__import__: object = f\n",
+    "import sys\ndel sys.modules\n",
+    "import sys\nsys.modules.pop()\n",
+    "import sys\nsys.modules.pop(*keys)\n",
+    "import sys\ndel sys.modules[1:2]\n",
+    "import sys\ndel sys.modules[key]\n",
+    "import sys\nfor k in sys.modules:\n    if k.startswith():\n        del sys.modules[k]\nimport x\n",
+    "import sys\nfor k in sys.modules:\n    if k.startswith(*p):\n        del sys.modules[k]\nimport x\n",
+    "import sys\nfor (a, b) in []:\n    pass\nfor k, in sys.modules:\n    pass\n",
+    "import sys\nfor x.y in sys.modules:\n    del sys.modules[x.y]\n",
+    "import importlib\nimportlib.reload()\n",
+    "import importlib\nimportlib.reload(1)\n",
+    "import importlib\nimportlib.reload(a, b)\n",
+    "import importlib\nimportlib.reload(*mods)\n",
+    "from importlib import reload\nreload(x.y().z)\n",
+    "import sys\nsys.modules.clear(1)\nsys.modules['x'].clear()\n",
+]
+
+
+@pytest.mark.parametrize("source", ODD_SHAPES)
+def test_odd_call_shapes_never_fail(source: str) -> None:
+    found = lint(source)
+    assert "IPS001" not in [f.code for f in found]
+
+
+def test_augmented_assignment_to_the_import_function_is_still_a_replacement() -> None:
+    assert codes("import builtins\nbuiltins.__import__ += 1\n") == ["IPS203"]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # the loop guard decides which names a purge removes
+        ("import sys\nimport a\nfor k in list(sys.modules):\n    if k == 'a':\n        del sys.modules[k]\nimport a\n", ["IPS301"]),
+        ("import sys\nimport a\nfor k in list(sys.modules):\n    if k == 'b':\n        del sys.modules[k]\nimport a\n", []),
+        ("import sys\nimport ab\nfor k in sys.modules.copy():\n    if k.startswith(('a', 'z')):\n        sys.modules.pop(k)\nimport ab\n", ["IPS301"]),
+        # the else branch of the guard is not what the guard admits
+        ("import sys\nimport a\nfor k in list(sys.modules):\n    if k == 'b':\n        pass\n    else:\n        del sys.modules[k]\nimport a\n", []),
+        # a guard that is not plain (and, a call of something else) says nothing
+        ("import sys\nimport a\nfor k in list(sys.modules):\n    if k == 'a' and x:\n        del sys.modules[k]\nimport a\n", []),
+        # the deleted key must be the loop variable
+        ("import sys\nimport a\nfor k in list(sys.modules):\n    if k == 'a':\n        del sys.modules[other]\nimport a\n", []),
+        # only the first import after a removal makes the second object
+        ("import sys\nimport a\ndel sys.modules['a']\nimport a\nimport a\n", ["IPS301"]),
+        ("import sys\nimport a\ndel sys.modules['a']\nimport a\ndel sys.modules['a']\nimport a\n", ["IPS301", "IPS301"]),
+        # nested blocks of the same scope count, nested functions are their own scope
+        ("import sys\nimport a\nif x:\n    try:\n        del sys.modules['a']\n    finally:\n        pass\nwith y:\n    import a\n", ["IPS301"]),
+        ("import sys\nimport a\ndef f():\n    del sys.modules['a']\ndef g():\n    import a\n", []),
+        # a from-import in a function after its own reload
+        ("import importlib\nimport m\ndef f():\n    from m import x\n    importlib.reload(m)\n    return x\n", ["IPS302"]),
+        ("import importlib\nimport m\ndef f():\n    importlib.reload(m)\n    from m import x\n    return x\n", []),
+        # imp.reload is a reload too (and imp itself a removed API)
+        ("import imp\nimport m\nfrom m import x\nimp.reload(m)\nx()\n", ["IPS205", "IPS302"]),
+        # a reload of another module leaves the names alone
+        ("import importlib\nimport m, n\nfrom m import x\nimportlib.reload(n)\nx()\n", []),
+        # the use inside a nested function runs later: not this scope's use
+        ("import importlib\nimport m\nfrom m import x\nimportlib.reload(m)\ndef f():\n    return x\n", []),
+    ],
+)
+def test_module_cache_flow(source: str, expected: list[str]) -> None:
+    assert codes(source) == expected
+
+
+def test_messages() -> None:
+    source = "import sys\nimport a.b as ab\ndel sys.modules['a.b']\nimport a.b as ab\n"
+    assert [f"{f.line}:{f.col} {f.code} {f.message}" for f in lint(source, allow_dotted="a.b")] == [
+        "4:7 IPS301 'a.b' was removed from sys.modules at line 3 while the import at line 2 still holds it: "
+        "this import makes a second module object; use importlib.reload(a.b)"
+    ]
+    removed = lint("import pkgutil\npkgutil.find_loader('x')\n")
+    assert [f.message for f in removed] == [
+        "pkgutil.find_loader was removed in Python 3.14 (deprecated since 3.12); use importlib.util.find_spec()"
+    ]
+
+
+def test_files_without_trigger_words_skip_the_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_walk(*args: object) -> None:
+        raise AssertionError("walked a file that cannot hold an IPS2xx/IPS3xx finding")
+
+    monkeypatch.setattr(analysis.NodeIndex, "of", no_walk)
+    monkeypatch.setattr(analysis.Bindings, "of", no_walk)
+    assert codes("import os.path\nimport json\n\ndef f():\n    return json.dumps(os.path.sep)\n") == ["IPS101"]
+    assert codes("import imp\n") == ["IPS205"]  # the import itself needs no walk
