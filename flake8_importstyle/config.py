@@ -11,6 +11,10 @@ from typing import Literal, cast
 from flake8_importstyle.conventions import DEFAULT_ALIASES
 
 RELATIVE_CHOICES = ("allow", "siblings", "never")
+
+#: Every option, without its ``importstyle-`` prefix: the flake8 adapter and
+#: the fixer's config reader both go through :meth:`Config.from_mapping`.
+OPTION_NAMES = ("allow-dotted", "no-from", "aliases", "banned", "relative")
 Relative = Literal["allow", "siblings", "never"]
 
 
@@ -119,6 +123,15 @@ class Config:
             banned=_banned(banned),
             relative=_relative(relative),
         )
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, object]) -> Config:
+        """A Config from raw values keyed by option name without prefix (``"no-from"``)."""
+        unknown = set(values) - set(OPTION_NAMES)
+        if unknown:
+            raise ValueError(f"unknown options: {sorted(unknown)}")
+        kwargs = {name.replace("-", "_"): values[name] for name in OPTION_NAMES if name in values}
+        return cls.from_options(**kwargs)  # type: ignore[arg-type]
 
     def dotted_allowed(self, module: str) -> bool:
         """Whether ``importstyle-allow-dotted`` exempts *module* from IPS101–IPS103."""

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flake8_importstyle import __version__
-from flake8_importstyle.config import RELATIVE_CHOICES, Config, ConfigError
+from flake8_importstyle.config import OPTION_NAMES, RELATIVE_CHOICES, Config, ConfigError
 from flake8_importstyle.rules import check_tree
 
 if TYPE_CHECKING:
@@ -81,12 +81,8 @@ class Plugin:
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
         try:
-            cls.config = Config.from_options(
-                allow_dotted=options.importstyle_allow_dotted,
-                no_from=options.importstyle_no_from,
-                aliases=options.importstyle_aliases,
-                banned=options.importstyle_banned,
-                relative=options.importstyle_relative,
+            cls.config = Config.from_mapping(
+                {name: getattr(options, "importstyle_" + name.replace("-", "_")) for name in OPTION_NAMES}
             )
         except ConfigError as exc:
             # One line on stderr and exit status 1, never a traceback.

@@ -15,7 +15,9 @@ from flake8_importstyle.plugin import Plugin
 
 
 def _options(**values: object) -> argparse.Namespace:
-    names = ["allow_dotted", "no_from", "aliases", "banned", "relative"]
+    from flake8_importstyle.config import OPTION_NAMES
+
+    names = [name.replace("-", "_") for name in OPTION_NAMES]
     return argparse.Namespace(**{f"importstyle_{n}": values.get(n) for n in names})
 
 
@@ -40,6 +42,13 @@ def test_parse_options_builds_the_config() -> None:
     Plugin.parse_options(_options(relative="never", no_from=["json"]))
     assert Plugin.config == Config.from_options(relative="never", no_from=["json"])
     assert [text[:6] for _, _, text in run("from . import x\nfrom json import loads\n")] == ["IPS108", "IPS105"]
+
+
+def test_every_config_option_is_a_flake8_option() -> None:
+    from flake8_importstyle.config import OPTION_NAMES
+    from flake8_importstyle.plugin import OPTIONS
+
+    assert [flag for flag, _ in OPTIONS] == [f"--importstyle-{name}" for name in OPTION_NAMES]
 
 
 def test_bad_option_exits_with_one_line() -> None:
