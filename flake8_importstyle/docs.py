@@ -49,6 +49,24 @@ def rule_section(rule: type[Rule]) -> str:
     return "\n".join(lines)
 
 
+def explain(rule: type[Rule]) -> str:
+    """A code's documentation as plain text, for ``flake8-importstyle explain``."""
+    lines = [rule.title(), "", f"Default: {rule.default}.", f"Options: {', '.join(rule.options) or 'none'}.", ""]
+    lines += [rule.reason(), ""]
+    for example in rule.examples:
+        settings = [f"importstyle-{key} = {value}" for key, value in example.options.items()]
+        if example.filename != "example.py":
+            settings.append(f"in {example.filename}")
+        if settings:
+            lines += [f"With {', '.join(settings)}:", ""]
+        pairs = [("Accepted", example.good)] if example.bad == example.good else [
+            ("Bad", example.bad), ("Good", example.good)
+        ]
+        for label, source in pairs:
+            lines += [f"{label}:", "", *("    " + line if line else "" for line in source.splitlines()), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def codes_table(rules: Iterable[type[Rule]]) -> str:
     rows = [(f"`{r.code}`_", r.default, r.message.format(**r.sample)) for r in rules]
     widths = [max(len(row[i]) for row in [("Code", "Default", "Message"), *rows]) for i in range(3)]

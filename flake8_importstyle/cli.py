@@ -1,0 +1,312 @@
+"""The command line: ``flake8-importstyle fix|explain``.
+
+Exit status (the pre-commit convention): 0 nothing changed, 1 at least one
+file changed (or, with ``--diff``, would change), 2 a usage or configuration
+error, or a file that could not be read, parsed or written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import configparser
+import difflib
+import fnmatch
+import functools
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flake8_importstyle import __version__
+from flake8_importstyle.config import OPTION_NAMES, Config, ConfigError
+
+#: What flake8 skips by default, and the usual virtual-environment and build folders.
+DEFAULT_EXCLUDE = (".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".nox", ".eggs", "*.egg",
+                   ".venv", "venv", "build", "dist")
+CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")
+
+
+class UsageError(Exception):
+    """A bad command line or configuration; ``str()`` is the one line shown."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs; plain data, so that it pickles."""
+
+    options: tuple[tuple[str, str], ...]  # importstyle-* values, validated once in the main process
+    exclude: tuple[str, ...]
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    diff: bool
+
+    @property
+    def config(self) -> Config:
+        return _config(self.options)
+
+
+@functools.lru_cache(maxsize=8)
+def _config(options: tuple[tuple[str, str], ...]) -> Config:
+    return Config.from_mapping(dict(options))
+
+
+@dataclass
+class Outcome:
+    path: str
+    changed: bool = False
+    diff: str = ""
+    skipped: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+# ----------------------------------------------------------------- config
+
+
+def find_config(start: Path) -> Path | None:
+    """The file flake8 would read: the first of setup.cfg, tox.ini, .flake8 with a [flake8]
+    section, in *start* or the nearest folder above it."""
+    for folder in [start, *start.parents]:
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file():
+                parser = configparser.RawConfigParser()
+                try:
+                    parser.read(candidate, encoding="utf-8")
+                except (configparser.Error, UnicodeDecodeError):
+                    continue
+                if parser.has_section("flake8"):
+                    return candidate
+    return None
+
+
+def read_config(path: Path | None) -> tuple[dict[str, str], Path]:
+    """The [flake8] section's options (dashes, not underscores) and the folder they are relative to."""
+    if path is None:
+        return {}, Path.cwd()
+    parser = configparser.RawConfigParser()
+    try:
+        if not parser.read(path, encoding="utf-8"):
+            raise UsageError(f"flake8-importstyle: cannot read the config file {str(path)!r}")
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise UsageError(f"flake8-importstyle: cannot parse {str(path)!r}: {exc}") from None
+    if not parser.has_section("flake8"):
+        return {}, path.parent
+    values = {key.replace("_", "-"): value for key, value in parser.items("flake8")}
+    return values, path.parent.resolve()
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(item.strip() for item in value.replace("\n", ",").split(",") if item.strip())
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    config_path = Path(args.config) if args.config else find_config(Path.cwd())
+    values, base = read_config(config_path)
+    options = {
+        name: values[f"importstyle-{name}"] for name in OPTION_NAMES if f"importstyle-{name}" in values
+    }
+    try:
+        _config(tuple(sorted(options.items())))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    exclude = list(DEFAULT_EXCLUDE)
+    for key in ("exclude", "extend-exclude"):
+        for pattern in _split(values.get(key)):
+            exclude.append(pattern)
+            if "/" in pattern or pattern.startswith("."):
+                exclude.append(str((base / pattern).resolve()))
+    return Settings(
+        options=tuple(sorted(options.items())),
+        exclude=tuple(exclude),
+        select=tuple(c.upper() for c in _split(args.select)) or ("IPS",),
+        ignore=tuple(c.upper() for c in _split(args.ignore)),
+        diff=args.diff,
+    )
+
+
+# ------------------------------------------------------------------ files
+
+
+def excluded(path: Path, patterns: Sequence[str]) -> bool:
+    name = path.name
+    absolute = str(path.resolve())
+    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(absolute, p) for p in patterns)
+
+
+def discover(paths: Sequence[str], patterns: Sequence[str]) -> Iterator[Path]:
+    """Python files under *paths*, skipping excluded folders and files (named files are kept)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not excluded(Path(root, d), patterns))
+                for name in sorted(files):
+                    file = Path(root, name)
+                    if name.endswith((".py", ".pyi")) and not excluded(file, patterns):
+                        yield file
+        else:
+            yield path
+
+
+# ------------------------------------------------------------------ fixing
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace *path*'s content in one step, keeping its mode; refuse read-only files."""
+    st = path.stat()
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise PermissionError(f"{path} is read-only")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def fix_path(path: Path, settings: Settings) -> Outcome:
+    """Fix one file (in a worker process: libcst's parser can crash the process)."""
+    from flake8_importstyle.fix import FixError, fix_bytes, prefix_selector
+
+    outcome = Outcome(str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        outcome.error = f"cannot read: {exc.strerror or exc}"
+        return outcome
+    selected = prefix_selector(settings.select, settings.ignore)
+    try:
+        result = fix_bytes(data, str(path), settings.config, selected)
+    except FixError as exc:
+        outcome.error = str(exc)
+        return outcome
+    except RecursionError:
+        outcome.error = "too deeply nested for libcst's parser; left unchanged"
+        return outcome
+    outcome.skipped = [f"{path}:{line}:{col}: {code} not fixed: {reason}" for line, col, code, reason in result.skipped]
+    if not result.changed:
+        return outcome
+    outcome.changed = True
+    if settings.diff:
+        from flake8_importstyle.fix import decode
+
+        old, _ = decode(data)
+        new, _ = decode(result.data)
+        outcome.diff = "".join(
+            difflib.unified_diff(
+                old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+            )
+        )
+        return outcome
+    try:
+        write_atomically(path, result.data)
+    except OSError as exc:
+        outcome.changed = False
+        outcome.error = f"cannot write: {exc.strerror or exc}"
+    return outcome
+
+
+def _run_pool(paths: Sequence[Path], settings: Settings, jobs: int) -> tuple[list[Outcome], list[Path]]:
+    """Outcomes of the files a pool finished, and the files left when a worker died."""
+    outcomes: dict[Path, Outcome] = {}
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {path: pool.submit(fix_path, path, settings) for path in paths}
+            for path, future in futures.items():
+                outcomes[path] = future.result()
+    except BrokenProcessPool:
+        pass
+    return [outcomes[p] for p in paths if p in outcomes], [p for p in paths if p not in outcomes]
+
+
+def fix_all(paths: Sequence[Path], settings: Settings, jobs: int) -> list[Outcome]:
+    """Fix every file in worker processes; a file that kills its worker is reported, not fatal."""
+    done, left = _run_pool(paths, settings, jobs)
+    for path in left:  # one at a time, so the file that kills its process is known
+        single, crashed = _run_pool([path], settings, 1)
+        done += single
+        done += [Outcome(str(p), error="libcst's parser crashed on this file; left unchanged") for p in crashed]
+    order = {str(p): i for i, p in enumerate(paths)}
+    return sorted(done, key=lambda o: order[o.path])
+
+
+# ------------------------------------------------------------------ commands
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    paths = list(discover(args.paths, settings.exclude))
+    jobs = max(1, args.jobs if args.jobs else (os.cpu_count() or 1))
+    outcomes = fix_all(paths, settings, min(jobs, max(1, len(paths))))
+    status = 0
+    for outcome in outcomes:
+        if outcome.error:
+            print(f"{outcome.path}: error: {outcome.error}", file=sys.stderr)
+            status = 2
+            continue
+        for line in outcome.skipped:
+            print(line)
+        if outcome.changed:
+            if settings.diff:
+                sys.stdout.write(outcome.diff)
+            else:
+                print(f"rewrote {outcome.path}")
+            status = max(status, 1)
+    return status
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from flake8_importstyle.docs import explain
+    from flake8_importstyle.rules import BY_CODE
+
+    code = args.code.upper()
+    rule = BY_CODE.get(code)
+    if rule is None:
+        raise UsageError(f"flake8-importstyle: unknown code {args.code!r}; known: {', '.join(sorted(BY_CODE))}")
+    print(explain(rule))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="flake8-importstyle", description="Fix and explain import style findings.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    fix = sub.add_parser("fix", help="rewrite files in place (see --diff)")
+    fix.add_argument("paths", nargs="+", metavar="PATH", help="files and folders (searched recursively)")
+    fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+    fix.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to fix (default: IPS)")
+    fix.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes not to fix")
+    fix.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: CPUs)")
+    fix.add_argument("--config", metavar="FILE", help="read [flake8] from FILE instead of searching for it")
+    fix.set_defaults(run=cmd_fix)
+    explain = sub.add_parser("explain", help="print a code's documentation")
+    explain.add_argument("code", metavar="CODE")
+    explain.set_defaults(run=cmd_explain)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
