@@ -196,7 +196,9 @@ def fix_path(path: Path, settings: Settings) -> Outcome:
     except RecursionError:
         outcome.error = "too deeply nested for libcst's parser; left unchanged"
         return outcome
-    outcome.skipped = [f"{path}:{line}:{col}: {code} not fixed: {reason}" for line, col, code, reason in result.skipped]
+    outcome.skipped = [
+        f"{path}:{line}:{col}: {code} not fixed: {reason}" for line, col, code, reason in result.skipped
+    ]
     if not result.changed:
         return outcome
     outcome.changed = True
@@ -238,7 +240,8 @@ def fix_all(paths: Sequence[Path], settings: Settings, jobs: int) -> list[Outcom
     for path in left:  # one at a time, so the file that kills its process is known
         single, crashed = _run_pool([path], settings, 1)
         done += single
-        done += [Outcome(str(p), error="libcst's parser crashed on this file; left unchanged") for p in crashed]
+        crash = "libcst's parser crashed on this file; left unchanged"
+        done += [Outcome(str(p), error=crash) for p in crashed]
     order = {str(p): i for i, p in enumerate(paths)}
     return sorted(done, key=lambda o: order[o.path])
 
@@ -275,21 +278,28 @@ def cmd_explain(args: argparse.Namespace) -> int:
     code = args.code.upper()
     rule = BY_CODE.get(code)
     if rule is None:
-        raise UsageError(f"flake8-importstyle: unknown code {args.code!r}; known: {', '.join(sorted(BY_CODE))}")
+        known = ", ".join(sorted(BY_CODE))
+        raise UsageError(f"flake8-importstyle: unknown code {args.code!r}; known: {known}")
     print(explain(rule))
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="flake8-importstyle", description="Fix and explain import style findings.")
+    p = argparse.ArgumentParser(
+        prog="flake8-importstyle", description="Fix and explain import style findings."
+    )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     fix = sub.add_parser("fix", help="rewrite files in place (see --diff)")
     fix.add_argument("paths", nargs="+", metavar="PATH", help="files and folders (searched recursively)")
     fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
-    fix.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to fix (default: IPS)")
+    fix.add_argument(
+        "--select", metavar="CODES", help="comma-separated codes or prefixes to fix (default: IPS)"
+    )
     fix.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes not to fix")
-    fix.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: CPUs)")
+    fix.add_argument(
+        "-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: CPUs)"
+    )
     fix.add_argument("--config", metavar="FILE", help="read [flake8] from FILE instead of searching for it")
     fix.set_defaults(run=cmd_fix)
     explain = sub.add_parser("explain", help="print a code's documentation")

@@ -34,7 +34,15 @@ def _example(example: Example) -> list[str]:
         out += ["Accepted:", "", *_code_block(example.good)]
         return out
     out += ["Bad:", "", *_code_block(example.bad), "Good:", "", *_code_block(example.good)]
+    if example.fixed == example.good:
+        out += ["``flake8-importstyle fix`` rewrites the bad code into the good one.", ""]
+    elif example.fixed is not None:
+        out += ["``flake8-importstyle fix`` rewrites the bad code into:", "", *_code_block(example.fixed)]
     return out
+
+
+def fixable(rule: type[Rule]) -> bool:
+    return any(example.fixed is not None for example in rule.examples)
 
 
 def rule_section(rule: type[Rule]) -> str:
@@ -42,7 +50,8 @@ def rule_section(rule: type[Rule]) -> str:
     title = rule.title()
     options = ", ".join(f"``{o}``" for o in rule.options) or "none"
     lines = [f".. _{rule.code}:", "", title, "-" * len(title), ""]
-    lines += [f"Default: {rule.default}. Options: {options}.", ""]
+    fix = " Fixed by ``flake8-importstyle fix``." if fixable(rule) else ""
+    lines += [f"Default: {rule.default}. Options: {options}.{fix}", ""]
     lines += [rule.reason(), ""]
     for example in rule.examples:
         lines += _example(example)
@@ -62,6 +71,8 @@ def explain(rule: type[Rule]) -> str:
         pairs = [("Accepted", example.good)] if example.bad == example.good else [
             ("Bad", example.bad), ("Good", example.good)
         ]
+        if example.fixed is not None and example.fixed != example.good:
+            pairs.append(("flake8-importstyle fix rewrites the bad code into", example.fixed))
         for label, source in pairs:
             lines += [f"{label}:", "", *("    " + line if line else "" for line in source.splitlines()), ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -24,7 +24,6 @@ the file, and neither listed in ``__all__``.
 from __future__ import annotations
 
 import ast
-import codecs
 import io
 import re
 import tokenize
@@ -256,6 +255,12 @@ def verify(old_text: str, new_text: str, plan: Plan) -> str | None:
     )
     if +expected_bindings != +got_bindings:
         return "the rewritten imports do not bind what the original ones did"
+    still_read = {n.id for n in ast.walk(new_tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    imported_before = {name for _, name, _ in import_bindings(old_tree)}
+    imported_now = {name for _, name, _ in got_bindings}
+    lost = sorted((still_read & imported_before) - imported_now)
+    if lost:
+        return f"{lost[0]!r} is still read but no longer imported"
     expected = _Expect(plan, old_text.splitlines(keepends=True)).visit(old_tree)
     got = _DropImports().visit(new_tree)
     if ast.dump(expected) != ast.dump(got):
@@ -335,12 +340,20 @@ class _File:
         """Nothing in the file binds or reads *name*."""
         return name not in self.bound and name not in self.loads and name not in self.import_bound
 
+    def check_importlib(self) -> None:
+        """Raise :class:`Refused` unless ``importlib`` can be used (and imported) as the module."""
+        others = [t for _, t in self.import_bound.get("importlib", []) if t != "importlib"]
+        if "importlib" in self.bound or others:
+            raise Refused("'importlib' is bound to something else in this file")
+
     def check_renamable(self, old: str, module: str) -> None:
         """Raise :class:`Refused` unless every use of *old* can be renamed with certainty."""
         if self.star:
             raise Refused("the file has a star import, so its names cannot all be known")
         if self.dynamic:
-            raise Refused("the file calls eval/exec/globals/locals/vars, which can read names by their string")
+            raise Refused(
+                "the file calls eval/exec/globals/locals/vars, which can read names by their string"
+            )
         if old in self.bound:
             raise Refused(f"{old!r} is also bound other than by this import")
         others = [t for _, t in self.import_bound.get(old, []) if t != module]
@@ -537,7 +550,7 @@ class _StepContext:
                     continue
                 if isinstance(parent, cst.Attribute) and parent.attr is node:
                     continue  # x.root: an attribute, not the name
-                top = node
+                top: Any = node
                 while True:
                     up = self.parents.get(top)
                     if not (isinstance(up, cst.Attribute) and up.value is top):
@@ -581,17 +594,7 @@ def _new_statement(code: str) -> Any:
     return cst.parse_statement(code)
 
 
-def _alias_code(module: Any, alias: Any) -> str:
-    return str(module.code_for_node(alias.with_changes(comma=_missing())))
-
-
-def _missing() -> Any:
-    import libcst as cst
-
-    return cst.MaybeSentinel.DEFAULT
-
-
-def _split(ctx: _StepContext, alias: Any, new_lines: list[str], plan: Plan, keep_alias: bool = False) -> None:
+def _split(ctx: _StepContext, alias: Any, new_lines: list[str], plan: Plan) -> None:
     """Replace *alias* of its import statement by the statements *new_lines*.
 
     A statement that imports only *alias* is replaced in place (its comments
@@ -606,7 +609,7 @@ def _split(ctx: _StepContext, alias: Any, new_lines: list[str], plan: Plan, keep
     names = small.names
     if isinstance(names, cst.ImportStar):
         raise Refused("a star import")
-    if len(names) == 1 and not keep_alias:
+    if len(names) == 1:
         parsed = [_new_statement(code) for code in new_lines]
         if len(line.body) == 1:
             first = parsed[0].with_changes(
@@ -785,8 +788,8 @@ def _is_reference(ctx: _StepContext, node: Any) -> bool:
         return False
     if isinstance(parent, (cst.ImportAlias, cst.AsName, cst.Import, cst.ImportFrom)):
         return False
-    if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param)) and getattr(parent, "name", None) is node:
-        return False
+    if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param)):
+        return getattr(parent, "name", None) is not node
     return True
 
 
@@ -798,7 +801,8 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     node = _ast_call_at(ctx.facts.tree, finding, ctx.text)
     if node is None:
         raise Refused("the flagged call could not be located")
-    if node.keywords and any(k.arg not in {"name", "globals", "locals", "fromlist", "level"} for k in node.keywords):
+    known = {"name", "globals", "locals", "fromlist", "level"}
+    if any(k.arg not in known for k in node.keywords):
         raise Refused("the call has unknown keyword arguments")
     if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
         raise Refused("the call unpacks its arguments")
@@ -823,8 +827,7 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
             )
         has_fromlist = bool(items)
     facts = ctx.facts
-    if "importlib" in facts.bound or any(t != "importlib" for _, t in facts.import_bound.get("importlib", [])):
-        raise Refused("'importlib' is bound to something else in this file")
+    facts.check_importlib()
     replace_node: Any = call
     absorbed: tuple[str, ...] = ()
     if "." in name and not has_fromlist:
@@ -833,7 +836,9 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         for part in absorbed:
             parent = ctx.parents.get(replace_node)
             if not (
-                isinstance(parent, cst.Attribute) and parent.value is replace_node and parent.attr.value == part
+                isinstance(parent, cst.Attribute)
+                and parent.value is replace_node
+                and parent.attr.value == part
             ):
                 top = name.split(".")[0]
                 raise Refused(f"the result is the top-level package {top!r}; import_module returns {name!r}")
@@ -878,8 +883,7 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     facts = ctx.facts
     if facts.star or facts.dynamic or "imp" in facts.bound:
         raise Refused("'imp' may be used in ways the fixer cannot see")
-    if "importlib" in facts.bound or any(t != "importlib" for _, t in facts.import_bound.get("importlib", [])):
-        raise Refused("'importlib' is bound to something else in this file")
+    facts.check_importlib()
     uses, other = ctx.dotted_chain_uses("imp.reload")
     if other:
         raise Refused("the file uses imp for more than imp.reload()")
@@ -956,11 +960,6 @@ def fix_bytes(
     return Fixer(filename, config, selected).fix(data)
 
 
-def iter_codes(codes: Iterable[str]) -> Iterator[str]:
-    for code in codes:
-        yield code.strip().upper()
-
-
 def prefix_selector(select: Sequence[str], ignore: Sequence[str]) -> Callable[[str], bool]:
     """flake8's prefix semantics: the longest matching prefix of select/ignore decides."""
 
@@ -972,4 +971,4 @@ def prefix_selector(select: Sequence[str], ignore: Sequence[str]) -> Callable[[s
     return selected
 
 
-__all__ = ["FIXABLE", "FixError", "FixResult", "Fixer", "codecs", "fix_bytes", "prefix_selector", "verify"]
+__all__ = ["FIXABLE", "FixError", "FixResult", "Fixer", "fix_bytes", "prefix_selector", "verify"]

@@ -40,6 +40,12 @@ class DunderImportCall(Rule):
         Example(
             bad='plugin = __import__("plugins")\n',
             good='import importlib\n\nplugin = importlib.import_module("plugins")\nhook = __import__\n',
+            fixed='import importlib\nplugin = importlib.import_module("plugins")\n',
+        ),
+        Example(
+            bad='"""Docs."""\nimport os\n\njoin = __import__("os.path").path.join\n',
+            good='"""Docs."""\nimport importlib\nimport os\n\njoin = importlib.import_module("os.path").join\n',
+            fixed='"""Docs."""\nimport os\nimport importlib\n\njoin = importlib.import_module("os.path").join\n',
         ),
     )
 
@@ -177,6 +183,7 @@ class RemovedImportApi(Rule):
         Example(
             bad="import imp\n\nimp.reload(config)\n",
             good="import importlib\n\nimportlib.reload(config)\n",
+            fixed="import importlib\n\nimportlib.reload(config)\n",
         ),
         Example(
             bad="import pkgutil\n\nloader = pkgutil.get_loader('json')\n",

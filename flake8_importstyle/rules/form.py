@@ -48,6 +48,12 @@ class DottedImport(Rule):
         Example(
             bad="import os.path\n\nos.path.join('a', 'b')\n",
             good="from os import path\n\npath.join('a', 'b')\n",
+            fixed="from os import path\n\npath.join('a', 'b')\n",
+        ),
+        Example(
+            bad="import os.path\n\nos.path.join(os.getcwd(), 'b')\n",
+            good="import os\nfrom os import path\n\npath.join(os.getcwd(), 'b')\n",
+            fixed="import os\nfrom os import path\n\npath.join(os.getcwd(), 'b')\n",
         ),
         Example(
             bad="import xml.dom.minidom\n",
@@ -73,6 +79,7 @@ class RedundantDottedAlias(Rule):
         Example(
             bad="import concurrent.futures as futures\n",
             good="from concurrent import futures\n",
+            fixed="from concurrent import futures\n",
         ),
     )
 
@@ -96,6 +103,7 @@ class DottedAlias(Rule):
         Example(
             bad="import xml.sax.saxutils as su\n",
             good="from xml.sax import saxutils as su\nimport matplotlib.pyplot as plt\n",
+            fixed="from xml.sax import saxutils as su\n",
         ),
     )
 
@@ -120,6 +128,7 @@ class UselessAlias(Rule):
         Example(
             bad="import json as json\nfrom os import path as path\n",
             good="import json\nfrom os import path\n",
+            fixed="import json\nfrom os import path\n",
         ),
         Example(
             bad="from os import path as path\n",
@@ -197,6 +206,12 @@ class ConventionalAlias(Rule):
         Example(
             bad="import numpy\nimport pandas as pandas_lib\nfrom matplotlib import pyplot as pp\n",
             good="import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt\n",
+            fixed="import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt\n",
+        ),
+        Example(
+            bad="import numpy\n\nnumpy.zeros(numpy.int8(3))\n",
+            good="import numpy as np\n\nnp.zeros(np.int8(3))\n",
+            fixed="import numpy as np\n\nnp.zeros(np.int8(3))\n",
         ),
         Example(
             bad="import numpy as numeric\n",
