@@ -31,13 +31,16 @@ class Example:
     """Code a rule flags (``bad``) and the code it accepts instead (``good``).
 
     ``options`` are ``importstyle-*`` option values (without the prefix) under
-    which the example holds; ``filename`` is the name the file is checked as.
+    which the example holds; ``filename`` is the name the file is checked as;
+    ``fixed`` is what ``flake8-importstyle fix`` makes of ``bad``, for the
+    codes it fixes.
     """
 
     bad: str
     good: str
     options: Mapping[str, str] = field(default_factory=dict)
     filename: str = "example.py"
+    fixed: str | None = None
 
 
 @dataclass
