@@ -1,8 +1,9 @@
 """Static facts about one file that the import-system rules share.
 
 Everything here reads flake8's ``ast`` tree; nothing is imported or run.
-The work is done only for files whose text can hold a finding (see
-:data:`DYNAMIC_TRIGGER` and the rules' own gates).
+The work is done only for files that can hold a finding: each rule first
+checks what the file imports (from the records) and a word in its text, and
+walks the tree only when both are there.
 """
 
 from __future__ import annotations
@@ -14,11 +15,28 @@ from dataclasses import dataclass, field
 
 from flake8_importstyle.records import ImportRecord
 
-#: Words without which no IPS2xx/IPS3xx finding is possible in a file.
-DYNAMIC_TRIGGER = re.compile(
-    r"__import__|import_module|modules|reload|find_loader|get_loader|set_package|set_loader"
-    r"|module_for_loader|Finder|ImpImporter|ImpLoader"
+#: Words without which a rule cannot fire in a file.
+IMPORT_CALL_WORD = re.compile(r"__import__\s*\(")
+IMPORT_REPLACEMENT_WORD = re.compile(
+    r"__import__\s*[-+*/|&^%@]?=(?!=)|\[\s*['\"]__import__['\"]\s*\]\s*=(?!=)|\bsetattr\s*\("
 )
+IMPORT_MODULE_WORD = re.compile(r"\bimport_module\b")
+REMOVED_API_WORD = re.compile(
+    r"\b(?:find_loader|get_loader|set_package|set_loader|module_for_loader|Finder|ImpImporter|ImpLoader)\b"
+)
+
+
+def removal_word(*names: str) -> re.Pattern[str]:
+    """How a removal from sys.modules (bound as *names*) reads: ``del sys.modules[``,
+    ``modules.pop(``, ``modules.clear(``."""
+    alternatives = "|".join(sorted(re.escape(n) for n in names))
+    return re.compile(
+        rf"\bdel\s+(?:[\w.]+\.)?(?:{alternatives})\s*\[|\b(?:{alternatives})\s*\.\s*(?:pop|clear)\b"
+    )
+
+
+MODULES_REMOVAL_WORD = removal_word("modules")
+RELOAD_WORD = re.compile(r"\breload\b")
 
 #: Builtins the rules care about, by the name a file uses for them.
 BUILTINS = {"__import__": "builtins.__import__", "__builtins__": "builtins", "setattr": "builtins.setattr"}
@@ -32,22 +50,30 @@ def _target_names(target: ast.AST) -> Iterator[str]:
             yield node.id
 
 
+def _binds(node: ast.AST, names: set[str]) -> None:
+    """Add the name *node* binds, if it binds one other than by an import."""
+    if isinstance(node, ast.Name):
+        if not isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        names.add(node.name)
+    elif isinstance(node, ast.arg):
+        names.add(node.arg)
+    elif isinstance(node, ast.ExceptHandler):
+        if node.name:
+            names.add(node.name)
+    elif isinstance(node, (ast.MatchAs, ast.MatchStar)):
+        if node.name:
+            names.add(node.name)
+    elif isinstance(node, ast.MatchMapping) and node.rest:
+        names.add(node.rest)
+
+
 def bound_names(tree: ast.AST) -> set[str]:
     """Every name the file binds other than by an import statement."""
     names: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            names.add(node.name)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            names.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            names.add(node.rest)
+        _binds(node, names)
     return names
 
 
@@ -64,7 +90,8 @@ class Bindings:
     names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, tree: ast.AST, records: list[ImportRecord]) -> Bindings:
+    def of(cls, records: list[ImportRecord], rebound: set[str]) -> Bindings:
+        """*rebound*: the names the file binds other than by imports (:func:`bound_names`)."""
         targets: dict[str, set[str]] = {}
         for record in records:
             for name in record.names:
@@ -77,7 +104,6 @@ class Bindings:
                 else:
                     target = f"{record.module}.{name.name}"
                 targets.setdefault(name.asname or name.bound, set()).add(target)
-        rebound = bound_names(tree)
         names = {n: t.pop() for n, t in targets.items() if len(t) == 1 and n not in rebound}
         for builtin, qualified in BUILTINS.items():
             if builtin not in rebound and builtin not in targets:
@@ -104,8 +130,10 @@ class NodeIndex:
 
     calls: list[ast.Call] = field(default_factory=list)
     attributes: list[ast.Attribute] = field(default_factory=list)
-    #: assignment targets (Assign, AugAssign, AnnAssign), with their statement
+    #: assignment targets (Assign, AugAssign, AnnAssign)
     targets: list[ast.expr] = field(default_factory=list)
+    #: names bound other than by imports (:func:`bound_names`)
+    bound: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, tree: ast.AST) -> NodeIndex:
@@ -119,6 +147,8 @@ class NodeIndex:
                 index.targets.extend(node.targets)
             elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
                 index.targets.append(node.target)
+            else:
+                _binds(node, index.bound)
         return index
 
 

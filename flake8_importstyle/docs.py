@@ -60,7 +60,8 @@ def rule_section(rule: type[Rule]) -> str:
 
 def explain(rule: type[Rule]) -> str:
     """A code's documentation as plain text, for ``flake8-importstyle explain``."""
-    lines = [rule.title(), "", f"Default: {rule.default}.", f"Options: {', '.join(rule.options) or 'none'}.", ""]
+    options = ", ".join(rule.options) or "none"
+    lines = [rule.title(), "", f"Default: {rule.default}.", f"Options: {options}.", ""]
     lines += [rule.reason(), ""]
     for example in rule.examples:
         settings = [f"importstyle-{key} = {value}" for key, value in example.options.items()]

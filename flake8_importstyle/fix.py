@@ -312,6 +312,7 @@ class _File:
                     for n in ast.walk(stmt)
                     if isinstance(n, ast.Constant) and isinstance(n.value, str)
                 }
+        bound = bound_names(tree)
         import_bound: dict[str, list[tuple[ImportRecord, str]]] = {}
         for record in records:
             for name in record.names:
@@ -326,13 +327,13 @@ class _File:
             text=text,
             tree=tree,
             records=records,
-            bound=bound_names(tree),
+            bound=bound,
             loads=loads,
             import_bound=import_bound,
             star=any(r.is_star for r in records),
             dynamic=dynamic,
             dunder_all=dunder_all,
-            bindings=Bindings.of(tree, records),
+            bindings=Bindings.of(records, bound),
             string_names=string_names,
         )
 

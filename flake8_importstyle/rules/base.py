@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -59,11 +60,30 @@ class FileContext:
 
     @cached_property
     def bindings(self) -> Bindings:
-        return Bindings.of(self.tree, self.records)
+        return Bindings.of(self.records, self.index.bound)
 
     @cached_property
     def index(self) -> NodeIndex:
         return NodeIndex.of(self.tree)
+
+    @cached_property
+    def imported_modules(self) -> frozenset[str]:
+        """Every absolute module the file imports, with its parent packages."""
+        modules: set[str] = set()
+        for record in self.records:
+            names = [record.module] if record.is_from else [n.name for n in record.names]
+            if record.level:
+                continue
+            for name in names:
+                parts = name.split(".")
+                modules.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+        return frozenset(modules)
+
+    def may_use(self, modules: frozenset[str] | None, word: re.Pattern[str]) -> bool:
+        """Cheap gate: the file imports one of *modules* (None: no import needed) and its text has *word*."""
+        if modules is not None and not modules & self.imported_modules:
+            return False
+        return word.search(self.source) is not None
 
     @cached_property
     def scopes(self) -> list[Scope]:

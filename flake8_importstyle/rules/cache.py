@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from flake8_importstyle.analysis import Scope, has_unpacking, literal_str, own_nodes, string_arg
+from flake8_importstyle.analysis import (
+    MODULES_REMOVAL_WORD,
+    RELOAD_WORD,
+    Scope,
+    has_unpacking,
+    literal_str,
+    own_nodes,
+    removal_word,
+    string_arg,
+)
 from flake8_importstyle.classify import record_from_ast
 from flake8_importstyle.records import MODULE_CONTEXT
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
@@ -14,6 +24,8 @@ from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
 Matcher = Callable[[str], bool]
 
 RELOAD_FUNCTIONS = frozenset({"importlib.reload", "imp.reload"})
+SYS = frozenset({"sys"})
+RELOAD_MODULES = frozenset({"importlib", "imp"})
 IMPORT_MODULE_FUNCTIONS = frozenset(
     {"importlib.import_module", "builtins.__import__", "importlib.__import__"}
 )
@@ -33,6 +45,27 @@ class ImportEvent:
     module: str
     binds: bool  # an import statement, or an import call whose result is assigned
     node: ast.AST
+
+
+def _removal_word(file: FileContext) -> re.Pattern[str]:
+    """The text a removal from sys.modules must contain, also when `from sys import modules as m`."""
+    aliases = {
+        n.asname
+        for r in file.records
+        if r.is_from and r.module == "sys" and not r.level
+        for n in r.names
+        if n.name == "modules" and n.asname
+    }
+    if not aliases:
+        return MODULES_REMOVAL_WORD
+    return removal_word("modules", *aliases)
+
+
+def _scope_text(file: FileContext, scope: Scope) -> str:
+    """The source lines of a function or class (a cheap test before its flow is followed)."""
+    start = getattr(scope.node, "lineno", 1)
+    end = getattr(scope.node, "end_lineno", None) or len(file.lines)
+    return "".join(file.lines[start - 1:end])
 
 
 def _is_modules(file: FileContext, node: ast.AST) -> bool:
@@ -200,16 +233,21 @@ class ReimportAfterRemoval(Rule):
     )
 
     def check(self, file: FileContext) -> Iterator[Finding]:
-        if "modules" not in file.source or not file.scopes:
+        word = _removal_word(file)
+        if not file.may_use(SYS, word) or not file.scopes:
             return
         module_scope = file.scopes[0]
-        per_scope = {id(scope): _events(file, scope) for scope in file.scopes}
+        per_scope = {
+            id(scope): _events(file, scope)
+            for scope in file.scopes
+            if scope is module_scope or word.search(_scope_text(file, scope))
+        }
         module_binders: dict[str, ImportEvent] = {}
         for event in per_scope[id(module_scope)][1]:
             if event.binds:
                 module_binders.setdefault(event.module, event)
         for scope in file.scopes:
-            removals, imports = per_scope[id(scope)]
+            removals, imports = per_scope.get(id(scope), ((), ()))
             if not removals:
                 continue
             last_import: dict[str, int] = {}
@@ -286,7 +324,7 @@ class StaleNameAfterReload(Rule):
                             yield i, n.asname or n.name, n.name
 
     def check(self, file: FileContext) -> Iterator[Finding]:
-        if "reload" not in file.source or not file.scopes:
+        if not file.may_use(RELOAD_MODULES, RELOAD_WORD) or not file.scopes:
             return
         module_scope = file.scopes[0]
         for scope in file.scopes:

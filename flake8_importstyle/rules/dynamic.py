@@ -5,21 +5,41 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from flake8_importstyle.analysis import DYNAMIC_TRIGGER, has_unpacking, literal_str, string_arg
+from flake8_importstyle.analysis import (
+    IMPORT_CALL_WORD,
+    IMPORT_MODULE_WORD,
+    IMPORT_REPLACEMENT_WORD,
+    REMOVED_API_WORD,
+    has_unpacking,
+    literal_str,
+    string_arg,
+)
 from flake8_importstyle.apis import REMOVED_APIS, removed_api
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
 
 IMPORT_FUNCTIONS = frozenset({"builtins.__import__", "importlib.__import__"})
 
 
-def _dynamic(file: FileContext) -> bool:
-    """Whether the file's text can hold an IPS2xx/IPS3xx finding at all."""
-    return DYNAMIC_TRIGGER.search(file.source) is not None
+IMPORTLIB = frozenset({"importlib"})
+BUILTINS = frozenset({"builtins"})
+BUILTINS_OR_IMPORTLIB = frozenset({"builtins", "importlib"})
+REMOVED_API_MODULES = frozenset({"importlib", "pkgutil"})
+
+
+def _from_imported(file: FileContext, modules: frozenset[str], name: str) -> bool:
+    """Whether the file does ``from <one of modules> import <name>`` (under any alias)."""
+    return any(
+        r.module in modules and not r.level and n.name == name
+        for r in file.records
+        if r.is_from
+        for n in r.names
+    )
 
 
 def import_calls(file: FileContext) -> Iterator[ast.Call]:
     """Calls of ``__import__`` (the builtin, ``builtins.`` or ``importlib.``)."""
-    if not _dynamic(file):
+    aliased = _from_imported(file, BUILTINS_OR_IMPORTLIB, "__import__")
+    if not aliased and not file.may_use(None, IMPORT_CALL_WORD):
         return
     for call in file.index.calls:
         if file.bindings.qualify(call.func) in IMPORT_FUNCTIONS:
@@ -44,8 +64,14 @@ class DunderImportCall(Rule):
         ),
         Example(
             bad='"""Docs."""\nimport os\n\njoin = __import__("os.path").path.join\n',
-            good='"""Docs."""\nimport importlib\nimport os\n\njoin = importlib.import_module("os.path").join\n',
-            fixed='"""Docs."""\nimport os\nimport importlib\n\njoin = importlib.import_module("os.path").join\n',
+            good=(
+                '"""Docs."""\nimport importlib\nimport os\n\n'
+                'join = importlib.import_module("os.path").join\n'
+            ),
+            fixed=(
+                '"""Docs."""\nimport os\nimport importlib\n\n'
+                'join = importlib.import_module("os.path").join\n'
+            ),
         ),
     )
 
@@ -118,6 +144,8 @@ class ReplacedImportFunction(Rule):
     def check(self, file: FileContext) -> Iterator[Finding]:
         if "__import__" not in file.source:
             return
+        if not _from_imported(file, BUILTINS, "setattr") and not file.may_use(None, IMPORT_REPLACEMENT_WORD):
+            return
         qualify = file.bindings.qualify
         for target in file.index.targets:
             if isinstance(target, ast.Attribute) and target.attr == "__import__":
@@ -151,7 +179,7 @@ class RelativeImportModuleWithoutPackage(Rule):
     )
 
     def check(self, file: FileContext) -> Iterator[Finding]:
-        if "import_module" not in file.source:
+        if not file.may_use(IMPORTLIB, IMPORT_MODULE_WORD):
             return
         for call in file.index.calls:
             if file.bindings.qualify(call.func) != "importlib.import_module" or has_unpacking(call):
@@ -211,7 +239,7 @@ class RemovedImportApi(Rule):
                 hit = removed_api(full) if full else None
                 if hit:
                     yield self._finding(name.line, name.col, hit)
-        if not _dynamic(file):
+        if not file.may_use(REMOVED_API_MODULES, REMOVED_API_WORD):
             return
         for attribute in file.index.attributes:
             qualified = file.bindings.qualify(attribute)
