@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from flake8_importstyle.records import MODULE_CONTEXT, Context, ImportRecord, Name, Scope
@@ -67,55 +67,71 @@ def _guards_import(handlers: Sequence[ast.ExceptHandler]) -> bool:
     )
 
 
-def _children(stmt: ast.stmt, ctx: Context) -> list[tuple[ast.stmt, Context]]:
-    """The statements directly nested in *stmt*, each with its context, in source order."""
-    out: list[tuple[ast.stmt, Context]] = []
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        inner = dataclasses.replace(ctx, scope=Scope.FUNCTION, guarded=False)
-        out.extend((s, inner) for s in stmt.body)
-    elif isinstance(stmt, ast.ClassDef):
-        inner = dataclasses.replace(ctx, scope=Scope.CLASS)
-        out.extend((s, inner) for s in stmt.body)
-    elif isinstance(stmt, ast.If):
-        body_ctx = (
-            dataclasses.replace(ctx, type_checking=True) if _is_type_checking(stmt.test) else ctx
-        )
-        out.extend((s, body_ctx) for s in stmt.body)
-        out.extend((s, ctx) for s in stmt.orelse)
-    elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-        out.extend((s, ctx) for s in stmt.body)
-        out.extend((s, ctx) for s in stmt.orelse)
-    elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-        out.extend((s, ctx) for s in stmt.body)
-    elif isinstance(stmt, _TRY_NODES):
-        handlers: list[ast.ExceptHandler] = stmt.handlers  # type: ignore[attr-defined]
-        body_ctx = dataclasses.replace(ctx, guarded=True) if _guards_import(handlers) else ctx
-        out.extend((s, body_ctx) for s in stmt.body)  # type: ignore[attr-defined]
-        for h in handlers:
-            out.extend((s, ctx) for s in h.body)
-        out.extend((s, ctx) for s in stmt.orelse)  # type: ignore[attr-defined]
-        out.extend((s, ctx) for s in stmt.finalbody)  # type: ignore[attr-defined]
-    elif isinstance(stmt, ast.Match):
-        for case in stmt.cases:
-            out.extend((s, ctx) for s in case.body)
-    return out
+def _context(scope: Scope, type_checking: bool, guarded: bool) -> Context:
+    return _CONTEXTS[(scope, type_checking, guarded)]
 
 
-def iter_statements(tree: ast.AST) -> Iterator[tuple[ast.stmt, Context]]:
-    """Every statement of *tree* with its context, in source order, without recursion."""
-    body = getattr(tree, "body", None)
-    if not isinstance(body, list):
-        return
-    stack: list[Iterator[tuple[ast.stmt, Context]]] = [iter([(s, MODULE_CONTEXT) for s in body])]
-    while stack:
-        for stmt, ctx in stack[-1]:
-            yield stmt, ctx
-            children = _children(stmt, ctx)
-            if children:
-                stack.append(iter(children))
-                break
-        else:
-            stack.pop()
+_CONTEXTS = {
+    (scope, tc, guarded): Context(scope, tc, guarded)
+    for scope in Scope
+    for tc in (False, True)
+    for guarded in (False, True)
+}
+_CONTEXTS[(Scope.MODULE, False, False)] = MODULE_CONTEXT
+
+Bodies = list[tuple[list[ast.stmt], Context]]
+
+
+def _function(stmt: Any, ctx: Context) -> Bodies:
+    return [(stmt.body, _context(Scope.FUNCTION, ctx.type_checking, False))]
+
+
+def _class(stmt: Any, ctx: Context) -> Bodies:
+    return [(stmt.body, _context(Scope.CLASS, ctx.type_checking, ctx.guarded))]
+
+
+def _if(stmt: Any, ctx: Context) -> Bodies:
+    body_ctx = _context(ctx.scope, True, ctx.guarded) if _is_type_checking(stmt.test) else ctx
+    return [(stmt.body, body_ctx), (stmt.orelse, ctx)]
+
+
+def _loop(stmt: Any, ctx: Context) -> Bodies:
+    return [(stmt.body, ctx), (stmt.orelse, ctx)]
+
+
+def _with(stmt: Any, ctx: Context) -> Bodies:
+    return [(stmt.body, ctx)]
+
+
+def _try(stmt: Any, ctx: Context) -> Bodies:
+    body_ctx = _context(ctx.scope, ctx.type_checking, True) if _guards_import(stmt.handlers) else ctx
+    return [
+        (stmt.body, body_ctx),
+        *((h.body, ctx) for h in stmt.handlers),
+        (stmt.orelse, ctx),
+        (stmt.finalbody, ctx),
+    ]
+
+
+def _match(stmt: Any, ctx: Context) -> Bodies:
+    return [(case.body, ctx) for case in stmt.cases]
+
+
+#: The compound statements, and the statement lists they hold, each with its context.
+_NESTED: dict[type[ast.stmt], Callable[[Any, Context], Bodies]] = {
+    ast.FunctionDef: _function,
+    ast.AsyncFunctionDef: _function,
+    ast.ClassDef: _class,
+    ast.If: _if,
+    ast.For: _loop,
+    ast.AsyncFor: _loop,
+    ast.While: _loop,
+    ast.With: _with,
+    ast.AsyncWith: _with,
+    ast.Match: _match,
+}
+for _node in _TRY_NODES:
+    _NESTED[_node] = _try
 
 
 def record_from_ast(stmt: ast.Import | ast.ImportFrom, ctx: Context, lines: Sequence[str]) -> ImportRecord:
@@ -138,12 +154,26 @@ def record_from_ast(stmt: ast.Import | ast.ImportFrom, ctx: Context, lines: Sequ
 
 
 def records_from_ast(tree: ast.AST, lines: Sequence[str]) -> list[ImportRecord]:
-    """Every import statement of flake8's tree, as records in source order."""
-    return [
-        record_from_ast(stmt, ctx, lines)
-        for stmt, ctx in iter_statements(tree)
-        if isinstance(stmt, (ast.Import, ast.ImportFrom))
-    ]
+    """Every import statement of flake8's tree, as records in source order.
+
+    Only statements are visited, never expressions, and a simple statement
+    costs one type lookup: this runs on every file flake8 checks.
+    """
+    records: list[ImportRecord] = []
+    body = getattr(tree, "body", None)
+    todo: Bodies = [(body, MODULE_CONTEXT)] if isinstance(body, list) else []
+    while todo:
+        statements, ctx = todo.pop()
+        for stmt in statements:
+            kind = type(stmt)
+            if kind is ast.Import or kind is ast.ImportFrom:
+                records.append(record_from_ast(stmt, ctx, lines))  # type: ignore[arg-type]
+            else:
+                nested = _NESTED.get(kind)
+                if nested is not None:
+                    todo.extend(nested(stmt, ctx))
+    records.sort(key=lambda r: (r.line, r.col))
+    return records
 
 
 # ------------------------------------------------------------------------ libcst

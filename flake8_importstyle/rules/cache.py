@@ -61,11 +61,11 @@ def _removal_word(file: FileContext) -> re.Pattern[str]:
     return removal_word("modules", *aliases)
 
 
-def _scope_text(file: FileContext, scope: Scope) -> str:
-    """The source lines of a function or class (a cheap test before its flow is followed)."""
+def _spans(scope: Scope, lines: list[int]) -> bool:
+    """Whether a function or class spans one of *lines* (a cheap test before its flow is followed)."""
     start = getattr(scope.node, "lineno", 1)
-    end = getattr(scope.node, "end_lineno", None) or len(file.lines)
-    return "".join(file.lines[start - 1:end])
+    end = getattr(scope.node, "end_lineno", None) or start
+    return any(start <= line <= end for line in lines)
 
 
 def _is_modules(file: FileContext, node: ast.AST) -> bool:
@@ -237,10 +237,11 @@ class ReimportAfterRemoval(Rule):
         if not file.may_use(SYS, word) or not file.scopes:
             return
         module_scope = file.scopes[0]
+        removal_lines = [file.source.count("\n", 0, m.start()) + 1 for m in word.finditer(file.source)]
         per_scope = {
             id(scope): _events(file, scope)
             for scope in file.scopes
-            if scope is module_scope or word.search(_scope_text(file, scope))
+            if scope is module_scope or _spans(scope, removal_lines)
         }
         module_binders: dict[str, ImportEvent] = {}
         for event in per_scope[id(module_scope)][1]:
