@@ -46,7 +46,8 @@ FIXABLE = ("IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205")
 _CODE_SEP = re.compile(r"[,\s]")
 _DYNAMIC_NAMESPACE = frozenset({"eval", "exec", "globals", "locals", "vars"})
 
-MAX_ROUNDS = 3
+#: Rounds of all codes until nothing changes (a statement with n flagged aliases takes n rounds).
+MAX_ROUNDS = 50
 
 
 class FixError(Exception):
@@ -599,8 +600,9 @@ def _split(ctx: _StepContext, alias: Any, new_lines: list[str], plan: Plan) -> N
     """Replace *alias* of its import statement by the statements *new_lines*.
 
     A statement that imports only *alias* is replaced in place (its comments
-    and position kept); otherwise *alias* leaves the statement and the new
-    statements follow it on lines of their own.
+    and position kept); otherwise the statement is cut at *alias*: the names
+    before it, the new statements, then the names after it, each on a line of
+    its own, so every module is still imported in the original order.
     """
     import libcst as cst
 
@@ -624,11 +626,22 @@ def _split(ctx: _StepContext, alias: Any, new_lines: list[str], plan: Plan) -> N
         return
     if len(line.body) != 1:
         raise Refused("the import shares its line with other statements")
-    kept = [n for n in names if n is not alias]
-    kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    new_small = small.with_changes(names=kept)
-    new_line = line.with_changes(body=[new_small])
-    plan.replace[line] = cst.FlattenSentinel([new_line, *(_new_statement(code) for code in new_lines)])
+    index = next(i for i, n in enumerate(names) if n is alias)
+    before, after = list(names[:index]), list(names[index + 1:])
+    parts: list[Any] = []
+    if before:
+        before[-1] = before[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        parts.append(line.with_changes(body=[small.with_changes(names=before)]))
+    new = [_new_statement(code) for code in new_lines]
+    if not before:  # the line's comments go with its first statement
+        new[0] = new[0].with_changes(
+            leading_lines=line.leading_lines, trailing_whitespace=line.trailing_whitespace
+        )
+    parts += new
+    if after:
+        after[-1] = after[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        parts.append(cst.SimpleStatementLine(body=[small.with_changes(names=after)]))
+    plan.replace[line] = cst.FlattenSentinel(parts)
 
 
 def _drop_alias(ctx: _StepContext, alias: Any, plan: Plan) -> None:

@@ -77,8 +77,18 @@ def test_issue_examples(before: str, after: str) -> None:
             "import json  # keep\nfrom os import path\npath.sep\n",
         ),
         (
-            "# header\nimport a.b.c as c, x\n",
-            "# header\nimport x\nfrom a.b import c\n",
+            "# header\nimport a.b.c as c, x  # trailing\n",
+            "# header\nfrom a.b import c  # trailing\nimport x\n",
+        ),
+        # every module is still imported in the original order
+        (
+            "import a.b as x, c.d as y, e, f.g as z\n",
+            "from a import b as x\nfrom c import d as y\nimport e\nfrom f import g as z\n",
+        ),
+        (
+            "from matplotlib import cm, pyplot, colors\npyplot.plot(cm, colors)\n",
+            "from matplotlib import cm\nimport matplotlib.pyplot as plt\nfrom matplotlib import colors\n"
+            "plt.plot(cm, colors)\n",
         ),
         ("x = 1; import a.b as b\n", "x = 1; from a import b\n"),
         (
@@ -98,7 +108,7 @@ def test_issue_examples(before: str, after: str) -> None:
         ("import matplotlib.pyplot\nmatplotlib.pyplot.plot()\n", "import matplotlib.pyplot as plt\nplt.plot()\n"),
         (
             "from matplotlib import pyplot, cm\npyplot.plot(cm)\n",
-            "from matplotlib import cm\nimport matplotlib.pyplot as plt\nplt.plot(cm)\n",
+            "import matplotlib.pyplot as plt\nfrom matplotlib import cm\nplt.plot(cm)\n",
         ),
         ("import numpy as numeric\nnumeric.zeros(1)\nf(numeric=2)\n", "import numpy as np\nnp.zeros(1)\nf(numeric=2)\n"),
         # IPS201: the quote style is kept, and importlib is reused when already there
