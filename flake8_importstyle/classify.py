@@ -13,7 +13,6 @@ Two front ends, one result:
 from __future__ import annotations
 
 import ast
-import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -236,20 +235,20 @@ def _make_classifier() -> type[Any]:
                 self._ctx.pop()
 
         def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            ctx = dataclasses.replace(self._ctx[-1], scope=Scope.FUNCTION, guarded=False)
+            ctx = self._ctx[-1]._replace(scope=Scope.FUNCTION, guarded=False)
             self._suite(node.body, ctx)
 
         def visit_ClassDef(self, node: cst.ClassDef) -> None:
-            self._suite(node.body, dataclasses.replace(self._ctx[-1], scope=Scope.CLASS))
+            self._suite(node.body, self._ctx[-1]._replace(scope=Scope.CLASS))
 
         def visit_If(self, node: cst.If) -> None:
             if type_checking(node.test):
-                self._suite(node.body, dataclasses.replace(self._ctx[-1], type_checking=True))
+                self._suite(node.body, self._ctx[-1]._replace(type_checking=True))
 
         def _visit_try(self, node: cst.Try | cst.TryStar) -> None:
             names = [n for h in node.handlers for n in handler_names(h)]
             if any(n is None or n in GUARD_EXCEPTIONS for n in names):
-                self._suite(node.body, dataclasses.replace(self._ctx[-1], guarded=True))
+                self._suite(node.body, self._ctx[-1]._replace(guarded=True))
             for h in node.handlers:
                 self._suite(h.body, self._ctx[-1])
             self._suite(node.orelse, self._ctx[-1])

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ast
-import inspect
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar
+from types import MappingProxyType
+from typing import ClassVar, NamedTuple
 
 from flake8_importstyle.analysis import Bindings, NodeIndex, Scope, scopes
 from flake8_importstyle.classify import char_col
@@ -17,8 +16,7 @@ from flake8_importstyle.config import Config
 from flake8_importstyle.records import ImportRecord
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem, at a 1-based line and a 0-based column counted in characters."""
 
     line: int
@@ -27,8 +25,7 @@ class Finding:
     message: str
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     """Code a rule flags (``bad``) and the code it accepts instead (``good``).
 
     ``options`` are ``importstyle-*`` option values (without the prefix) under
@@ -39,20 +36,28 @@ class Example:
 
     bad: str
     good: str
-    options: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, str] = MappingProxyType({})
     filename: str = "example.py"
     fixed: str | None = None
 
 
-@dataclass
 class FileContext:
-    """What a rule may read about one file."""
+    """What a rule may read about one file; the costly facts are computed on first use."""
 
-    tree: ast.AST
-    lines: Sequence[str]
-    filename: str
-    config: Config
-    records: list[ImportRecord]
+    def __init__(
+        self,
+        *,
+        tree: ast.AST,
+        lines: Sequence[str],
+        filename: str,
+        config: Config,
+        records: list[ImportRecord],
+    ) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.filename = filename
+        self.config = config
+        self.records = records
 
     @cached_property
     def source(self) -> str:
@@ -178,4 +183,6 @@ class Rule:
 
     @classmethod
     def reason(cls) -> str:
+        import inspect
+
         return inspect.cleandoc(cls.__doc__ or "")
