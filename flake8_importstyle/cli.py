@@ -10,13 +10,12 @@ from __future__ import annotations
 import argparse
 import configparser
 import difflib
-import fnmatch
 import functools
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -26,8 +25,10 @@ from flake8_importstyle import __version__
 from flake8_importstyle.config import OPTION_NAMES, Config, ConfigError
 
 #: What flake8 skips by default, and the usual virtual-environment and build folders.
-DEFAULT_EXCLUDE = (".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".nox", ".eggs", "*.egg",
-                   ".venv", "venv", "build", "dist")
+DEFAULT_EXCLUDE = (
+    ".svn", ".git", ".hg", ".bzr", "CVS", "__pycache__", ".tox", ".nox", ".eggs", "*.egg",
+    ".venv", "venv", "build", "dist",
+)
 CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")
 
 
@@ -41,6 +42,7 @@ class Settings:
 
     options: tuple[tuple[str, str], ...]  # importstyle-* values, validated once in the main process
     exclude: tuple[str, ...]
+    filename: tuple[str, ...]
     select: tuple[str, ...]
     ignore: tuple[str, ...]
     diff: bool
@@ -59,6 +61,7 @@ def _config(options: tuple[tuple[str, str], ...]) -> Config:
 class Outcome:
     path: str
     changed: bool = False
+    data: bytes = b""  # the fixed content, written by the main process
     diff: str = ""
     skipped: list[str] = field(default_factory=list)
     error: str | None = None
@@ -77,8 +80,10 @@ def find_config(start: Path) -> Path | None:
                 parser = configparser.RawConfigParser()
                 try:
                     parser.read(candidate, encoding="utf-8")
-                except (configparser.Error, UnicodeDecodeError):
-                    continue
+                except (configparser.Error, UnicodeDecodeError) as exc:
+                    reason = str(exc).splitlines()[0]
+                    message = f"flake8-importstyle: cannot parse {str(candidate)!r}: {reason}"
+                    raise UsageError(message) from None
                 if parser.has_section("flake8"):
                     return candidate
     return None
@@ -93,7 +98,8 @@ def read_config(path: Path | None) -> tuple[dict[str, str], Path]:
         if not parser.read(path, encoding="utf-8"):
             raise UsageError(f"flake8-importstyle: cannot read the config file {str(path)!r}")
     except (configparser.Error, UnicodeDecodeError) as exc:
-        raise UsageError(f"flake8-importstyle: cannot parse {str(path)!r}: {exc}") from None
+        reason = str(exc).splitlines()[0]
+        raise UsageError(f"flake8-importstyle: cannot parse {str(path)!r}: {reason}") from None
     if not parser.has_section("flake8"):
         return {}, path.parent
     values = {key.replace("_", "-"): value for key, value in parser.items("flake8")}
@@ -116,15 +122,16 @@ def settings_from(args: argparse.Namespace) -> Settings:
         _config(tuple(sorted(options.items())))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    exclude = list(DEFAULT_EXCLUDE)
-    for key in ("exclude", "extend-exclude"):
-        for pattern in _split(values.get(key)):
-            exclude.append(pattern)
-            if "/" in pattern or pattern.startswith("."):
-                exclude.append(str((base / pattern).resolve()))
+    from flake8.utils import normalize_paths
+
+    # the defaults always, plus the config's exclude and extend-exclude: the fixer never
+    # rewrites a virtual environment or a build folder, even where a config's `exclude`
+    # replaced flake8's defaults
+    exclude = [*DEFAULT_EXCLUDE, *_split(values.get("exclude")), *_split(values.get("extend-exclude"))]
     return Settings(
         options=tuple(sorted(options.items())),
-        exclude=tuple(exclude),
+        exclude=tuple(normalize_paths(exclude, parent=str(base))),
+        filename=tuple(normalize_paths(list(_split(values.get("filename"))) or ["*.py"], parent=str(base))),
         select=tuple(c.upper() for c in _split(args.select)) or ("IPS",),
         ignore=tuple(c.upper() for c in _split(args.ignore)),
         diff=args.diff,
@@ -134,35 +141,31 @@ def settings_from(args: argparse.Namespace) -> Settings:
 # ------------------------------------------------------------------ files
 
 
-def excluded(path: Path, patterns: Sequence[str]) -> bool:
-    name = path.name
-    absolute = str(path.resolve())
-    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(absolute, p) for p in patterns)
+def discover(paths: Sequence[str], settings: Settings) -> list[Path]:
+    """The files flake8 would check for these paths and this config (flake8's own discovery)."""
+    from flake8.discover_files import expand_paths
 
-
-def discover(paths: Sequence[str], patterns: Sequence[str]) -> Iterator[Path]:
-    """Python files under *paths*, skipping excluded folders and files (named files are kept)."""
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not excluded(Path(root, d), patterns))
-                for name in sorted(files):
-                    file = Path(root, name)
-                    if name.endswith((".py", ".pyi")) and not excluded(file, patterns):
-                        yield file
-        else:
-            yield path
+    found = expand_paths(
+        paths=list(paths),
+        stdin_display_name="stdin",
+        filename_patterns=list(settings.filename),
+        exclude=list(settings.exclude),
+    )
+    return sorted({Path(name) for name in found}, key=lambda p: p.parts)
 
 
 # ------------------------------------------------------------------ fixing
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace *path*'s content in one step, keeping its mode; refuse read-only files."""
+    """Replace *path*'s content in one step, keeping its mode; refuse read-only files.
+
+    A symbolic link stays a link: its target is what gets rewritten.
+    """
+    named, path = path, Path(os.path.realpath(path))
     st = path.stat()
     if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        raise PermissionError(f"{path} is read-only")
+        raise PermissionError(f"{named} is read-only")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -207,30 +210,31 @@ def fix_path(path: Path, settings: Settings) -> Outcome:
 
         old, _ = decode(data)
         new, _ = decode(result.data)
-        outcome.diff = "".join(
-            difflib.unified_diff(
-                old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-            )
-        )
-        return outcome
-    try:
-        write_atomically(path, result.data)
-    except OSError as exc:
-        outcome.changed = False
-        outcome.error = f"cannot write: {exc.strerror or exc}"
+        outcome.diff = unified_diff(old, new, str(path))
+    else:
+        outcome.data = result.data
     return outcome
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    """A patch that applies: a last line without a newline gets the usual marker."""
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+    )
+    marker = "\n\\ No newline at end of file\n"
+    return "".join(line if line.endswith("\n") else line + marker for line in lines)
 
 
 def _run_pool(paths: Sequence[Path], settings: Settings, jobs: int) -> tuple[list[Outcome], list[Path]]:
     """Outcomes of the files a pool finished, and the files left when a worker died."""
     outcomes: dict[Path, Outcome] = {}
-    try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {path: pool.submit(fix_path, path, settings) for path in paths}
-            for path, future in futures.items():
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {path: pool.submit(fix_path, path, settings) for path in paths}
+        for path, future in futures.items():
+            try:
                 outcomes[path] = future.result()
-    except BrokenProcessPool:
-        pass
+            except BrokenProcessPool:
+                continue  # this file's worker (or another one) died; it is run again on its own
     return [outcomes[p] for p in paths if p in outcomes], [p for p in paths if p not in outcomes]
 
 
@@ -251,17 +255,24 @@ def fix_all(paths: Sequence[Path], settings: Settings, jobs: int) -> list[Outcom
 
 def cmd_fix(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    paths = list(discover(args.paths, settings.exclude))
+    paths = discover(args.paths, settings)
     jobs = max(1, args.jobs if args.jobs else (os.cpu_count() or 1))
     outcomes = fix_all(paths, settings, min(jobs, max(1, len(paths))))
     status = 0
+    # with --diff, stdout is a patch: the findings left alone go to stderr
+    notes = sys.stderr if settings.diff else sys.stdout
     for outcome in outcomes:
+        if outcome.changed and not settings.diff:
+            try:  # the workers only compute: a worker that dies can never leave a half-written file
+                write_atomically(Path(outcome.path), outcome.data)
+            except OSError as exc:
+                outcome.changed, outcome.error = False, f"cannot write: {exc.strerror or exc}"
         if outcome.error:
             print(f"{outcome.path}: error: {outcome.error}", file=sys.stderr)
             status = 2
             continue
         for line in outcome.skipped:
-            print(line)
+            print(line, file=notes)
         if outcome.changed:
             if settings.diff:
                 sys.stdout.write(outcome.diff)
@@ -280,7 +291,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if rule is None:
         known = ", ".join(sorted(BY_CODE))
         raise UsageError(f"flake8-importstyle: unknown code {args.code!r}; known: {known}")
-    print(explain(rule))
+    sys.stdout.write(explain(rule))
     return 0
 
 

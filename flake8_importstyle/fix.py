@@ -77,9 +77,9 @@ def decode(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
-def parse_ast(text: str) -> ast.Module:
+def parse_ast(text: str, filename: str = "<unknown>") -> ast.Module:
     try:
-        return ast.parse(text)
+        return ast.parse(text, filename)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         raise FixError(f"does not parse: {type(exc).__name__}: {exc}") from None
 
@@ -404,7 +404,7 @@ class Fixer:
 
     def fix(self, data: bytes) -> FixResult:
         text, _encoding = decode(data)
-        tree = parse_ast(text)
+        tree = parse_ast(text, self.filename)
         if not self._findings(text, tree):
             return FixResult(data, changed=False)
         import libcst as cst
