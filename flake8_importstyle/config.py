@@ -14,7 +14,15 @@ RELATIVE_CHOICES = ("allow", "siblings", "never")
 
 #: Every option, without its ``importstyle-`` prefix: the flake8 adapter and
 #: the fixer's config reader both go through :meth:`Config.from_mapping`.
-OPTION_NAMES = ("allow-dotted", "no-from", "aliases", "banned", "relative")
+OPTION_NAMES = (
+    "allow-dotted",
+    "no-from",
+    "aliases",
+    "banned",
+    "relative",
+    "namespace-packages",
+    "names-ok",
+)
 Relative = Literal["allow", "siblings", "never"]
 
 
@@ -95,6 +103,16 @@ def _relative(raw: str | None) -> Relative:
     return cast(Relative, value)
 
 
+def _folders(raw: str | Iterable[str] | None) -> tuple[str, ...]:
+    out = []
+    for item in _items(raw):
+        if any(c in item for c in "*?["):
+            why = "is a pattern, not a folder (a folder covers the folders below it)"
+            raise ConfigError("namespace-packages", item, why)
+        out.append(item)
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the rules may be told, validated."""
@@ -104,6 +122,8 @@ class Config:
     aliases: Mapping[str, str] = field(default_factory=lambda: DEFAULT_ALIASES)
     banned: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     relative: Relative = "allow"
+    namespace_packages: tuple[str, ...] = ()
+    names_ok: tuple[str, ...] = ()
 
     @classmethod
     def from_options(
@@ -114,6 +134,8 @@ class Config:
         aliases: str | Iterable[str] | None = None,
         banned: str | Iterable[str] | None = None,
         relative: str | None = None,
+        namespace_packages: str | Iterable[str] | None = None,
+        names_ok: str | Iterable[str] | None = None,
     ) -> Config:
         """Validate raw option values; raises :class:`ConfigError` naming the option and value."""
         return cls(
@@ -122,6 +144,8 @@ class Config:
             aliases=_aliases(aliases),
             banned=_banned(banned),
             relative=_relative(relative),
+            namespace_packages=_folders(namespace_packages),
+            names_ok=_modules("names-ok", names_ok),
         )
 
     @classmethod

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from flake8_importstyle import __version__
 from flake8_importstyle.config import OPTION_NAMES, RELATIVE_CHOICES, Config, ConfigError
-from flake8_importstyle.rules import check_tree
+from flake8_importstyle.rules import BY_CODE, OFF_BY_DEFAULT, check_tree
 
 if TYPE_CHECKING:
     import argparse
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 #: Reported, instead of aborting flake8's whole run, if a rule ever fails on a file.
 INTERNAL_ERROR = "IPS001"
+#: The entry point's code prefix (setup.cfg: ``IPS = flake8_importstyle.plugin:Plugin``).
+PREFIX = "IPS"
 
 OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     (
@@ -57,6 +59,22 @@ OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
             "help": f"Relative imports: {', '.join(RELATIVE_CHOICES)} (default: allow) (IPS108).",
         },
     ),
+    (
+        "--importstyle-namespace-packages",
+        {
+            "comma_separated_list": True,
+            "metavar": "FOLDERS",
+            "help": "Folders (and the folders below them) that are namespace packages on purpose (IPS401).",
+        },
+    ),
+    (
+        "--importstyle-names-ok",
+        {
+            "comma_separated_list": True,
+            "metavar": "MODULES",
+            "help": "Modules (and their submodules) whose names may be imported under IPS403.",
+        },
+    ),
 )
 
 
@@ -67,6 +85,8 @@ class Plugin:
     version = __version__
 
     config: ClassVar[Config] = Config()
+    #: The codes flake8 reports with this configuration (None: the rules' defaults).
+    codes: ClassVar[frozenset[str] | None] = None
 
     def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
         self.tree = tree
@@ -77,6 +97,7 @@ class Plugin:
     def add_options(cls, manager: OptionManager) -> None:
         for flag, kwargs in OPTIONS:
             manager.add_option(flag, default=None, parse_from_config=True, **kwargs)
+        manager.extend_default_ignore(list(OFF_BY_DEFAULT))
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
@@ -87,10 +108,11 @@ class Plugin:
         except ConfigError as exc:
             # One line on stderr and exit status 1, never a traceback.
             raise SystemExit(str(exc)) from None
+        cls.codes = selected_codes(options)
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         try:
-            findings = check_tree(self.tree, self.lines, self.filename, self.config)
+            findings = check_tree(self.tree, self.lines, self.filename, self.config, self.codes)
         except (KeyboardInterrupt, SystemExit, GeneratorExit):  # pragma: no cover
             raise
         except BaseException as exc:  # noqa: B036 - a plugin's exception aborts all of flake8
@@ -104,3 +126,32 @@ class Plugin:
             return
         for f in findings:
             yield f.line, f.col, f"{f.code} {f.message}", type(self)
+
+
+def selected_codes(options: argparse.Namespace) -> frozenset[str] | None:
+    """The plugin's codes to check under *options*' ``select`` and ``ignore``.
+
+    A code runs when flake8 would report it, so a rule whose findings would
+    all be dropped costs nothing. An opt-in code (IPS401, IPS403) also needs
+    a ``select`` or ``extend-select`` entry that names it more closely than
+    the plugin's prefix (``IPS401``, ``IPS4``): ``extend-select = IPS``, the
+    usual way to add the plugin to a narrowed ``select``, keeps them off,
+    although flake8 alone would let an explicit ``IPS`` override their
+    default ``ignore``. None (the rules' defaults) when *options* did not
+    come from flake8's option parser.
+    """
+    if not hasattr(options, "extended_default_ignore"):
+        return None
+    from flake8.style_guide import Decision, DecisionEngine
+
+    engine = DecisionEngine(options)
+    chosen = [*(getattr(options, "select", None) or ()), *(getattr(options, "extend_select", None) or ())]
+
+    def named(code: str) -> bool:
+        return any(code.startswith(entry) and len(entry) > len(PREFIX) for entry in chosen)
+
+    return frozenset(
+        code
+        for code in BY_CODE
+        if engine.decision_for(code) is Decision.Selected and (code not in OFF_BY_DEFAULT or named(code))
+    )

@@ -215,6 +215,17 @@ BAD_VALUES = [
         "flake8-importstyle: importstyle-no-from: '1bad' is not a dotted module name",
         id="no-from",
     ),
+    pytest.param(
+        "importstyle-namespace-packages", "src, tools/*", "src,tools/*", "tox.ini",
+        "flake8-importstyle: importstyle-namespace-packages: 'tools/*' is a pattern, not a folder "
+        "(a folder covers the folders below it)",
+        id="namespace-packages",
+    ),
+    pytest.param(
+        "importstyle-names-ok", "typing.*", "typing.*", ".flake8",
+        "flake8-importstyle: importstyle-names-ok: 'typing.*' is not a dotted module name",
+        id="names-ok",
+    ),
 ]
 
 
@@ -439,3 +450,85 @@ def test_empty_file(tmp_path: Path) -> None:
     write(tmp_path, {"empty.py": ""})
     result = flake8(tmp_path, "--isolated", "empty.py")
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+# ------------------------------------------- 10. opt-in codes and the resolver
+
+#: Clean for pycodestyle and pyflakes: only IPS codes can show, whatever is selected.
+OPT_IN_FILES = {
+    "tools/report.py": 'from os.path import join\n\nprint(join("a", "b"))\n',
+    "x.py": 'import xml\n\nprint(xml.etree.ElementTree.parse("x"))\n',
+}
+IPS401_LINE = (
+    "tools/report.py:1:1: IPS401 'tools' has no __init__.py, so this file is part of an implicit "
+    "namespace package: add 'tools/__init__.py', or list the folder in importstyle-namespace-packages"
+)
+IPS403_LINE = "tools/report.py:1:21: IPS403 'join' is not a module; write 'from os import path' and use 'path.join'"
+IPS402_LINE = (
+    "x.py:3:7: IPS402 'xml.etree.ElementTree' is a submodule that this file never imports; it works only "
+    "if something else imported it first; write 'import xml.etree.ElementTree as ET'"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "config_text", "expected"),
+    [
+        pytest.param(["--isolated"], None, [IPS402_LINE], id="defaults"),
+        pytest.param(["--isolated", "--extend-select", "IPS401"], None, [IPS401_LINE, IPS402_LINE], id="cli-401"),
+        pytest.param([], config(extend_select="IPS401"), [IPS401_LINE, IPS402_LINE], id="config-401"),
+        pytest.param(["--isolated", "--extend-select", "IPS403"], None, [IPS403_LINE, IPS402_LINE], id="cli-403"),
+        pytest.param(
+            [], config(extend_select="IPS401, IPS403"), [IPS401_LINE, IPS403_LINE, IPS402_LINE], id="config-both"
+        ),
+        pytest.param(
+            ["--isolated", "--extend-select", "IPS4"], None, [IPS401_LINE, IPS403_LINE, IPS402_LINE], id="IPS4"
+        ),
+        pytest.param(["--isolated", "--select", "IPS401"], None, [IPS401_LINE], id="select-401-only"),
+        # the plugin's prefix alone, the usual way to add it to a narrowed select, keeps them off
+        pytest.param(["--isolated", "--select", "IPS"], None, [IPS402_LINE], id="select-IPS"),
+        pytest.param([], config(select="E,F,W", extend_select="IPS"), [IPS402_LINE], id="select-EFW-extend-IPS"),
+        pytest.param(["--isolated", "--extend-ignore", "IPS402"], None, [], id="extend-ignore-402"),
+        pytest.param(
+            [], config(extend_select="IPS4", extend_ignore="IPS403"), [IPS401_LINE, IPS402_LINE], id="ignore-403"
+        ),
+    ],
+)
+def test_opt_in_codes(tmp_path: Path, args: list[str], config_text: str | None, expected: list[str]) -> None:
+    write(tmp_path, OPT_IN_FILES)
+    if config_text is not None:
+        write(tmp_path, {"setup.cfg": config_text})
+    assert sorted(findings(flake8(tmp_path, *args, "tools/report.py", "x.py"))) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "code"),
+    [
+        pytest.param("importstyle-namespace-packages", "tools", "IPS401", id="namespace-packages"),
+        pytest.param("importstyle-names-ok", "os.path", "IPS403", id="names-ok"),
+    ],
+)
+@pytest.mark.parametrize("source", ["config", "command line"])
+def test_opt_in_options(tmp_path: Path, source: str, option: str, value: str, code: str) -> None:
+    write(tmp_path, OPT_IN_FILES)
+    if source == "config":
+        write(tmp_path, {".flake8": f"[flake8]\nextend-select = IPS4\n{option} = {value}\n"})
+        result = flake8(tmp_path, "tools/report.py", "x.py")
+    else:
+        result = flake8(tmp_path, "--isolated", "--extend-select", "IPS4", f"--{option}={value}", "tools/report.py", "x.py")
+    every = [IPS401_LINE, IPS403_LINE, IPS402_LINE]
+    assert sorted(findings(result)) == sorted(line for line in every if f" {code} " not in line)
+
+
+def test_the_resolver_finds_the_projects_own_packages(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "mypkg/__init__.py": "",
+            "mypkg/sub.py": "def run():\n    pass\n",
+            "app.py": "import mypkg\n\nmypkg.sub.run()\n",
+        },
+    )
+    assert findings(flake8(tmp_path, "--isolated", "--select", "IPS", "app.py")) == [
+        "app.py:3:1: IPS402 'mypkg.sub' is a submodule that this file never imports; it works only if "
+        "something else imported it first; write 'from mypkg import sub'"
+    ]

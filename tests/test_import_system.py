@@ -36,7 +36,8 @@ from tests.conftest import codes, lint
         ("import imp.util\n", ["IPS101", "IPS205"]),
         ("from imp import (\n    reload,\n    load_source,\n)\n", ["IPS205"]),
         ("import pkgutil\npkgutil.get_loader('x')\npkgutil.iter_modules()\n", ["IPS205"]),
-        ("import importlib\nimportlib.util.module_for_loader\n", ["IPS205"]),
+        # importlib.util reached through importlib without importing it: IPS402 too
+        ("import importlib\nimportlib.util.module_for_loader\n", ["IPS205", "IPS402"]),
         ("impish = 1\nimport impala\n", []),
     ],
 )

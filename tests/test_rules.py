@@ -12,7 +12,7 @@ from tests.conftest import codes, config_from, lint
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECT = re.compile(r"#\s*(IPS\d{3}(?::\d+)?(?:\s*,\s*IPS\d{3}(?::\d+)?)*)\s*$")
-HEADER = re.compile(r"#\s*(options|filename):\s*(.*)$")
+HEADER = re.compile(r"#\s*(options|filename|extend-select):\s*(.*)$")
 
 EXAMPLES = [
     pytest.param(rule, i, id=f"{rule.code}-{i}") for rule in RULES for i in range(len(rule.examples))
@@ -22,8 +22,9 @@ EXAMPLES = [
 @pytest.mark.parametrize(("rule", "index"), EXAMPLES)
 def test_documented_example(rule: type[Rule], index: int) -> None:
     example = rule.examples[index]
-    bad = codes(example.bad, example.filename, **example.options)
-    good = codes(example.good, example.filename, **example.options)
+    selected = [rule.code]  # an opt-in rule's examples hold once it is selected
+    bad = codes(example.bad, example.filename, extend_select=selected, **example.options)
+    good = codes(example.good, example.filename, extend_select=selected, **example.options)
     assert rule.code not in good
     if example.bad != example.good:
         assert rule.code in bad
@@ -34,16 +35,21 @@ def test_every_rule_has_a_flagged_example() -> None:
         assert any(e.bad != e.good for e in rule.examples), rule.code
 
 
-def _expectations(path: Path) -> tuple[dict[str, str], str, set[tuple[int, str, int | None]]]:
+def _expectations(
+    path: Path,
+) -> tuple[dict[str, str], str, set[tuple[int, str, int | None]], list[str]]:
     options: dict[str, str] = {}
     filename = "example.py"
     expected: set[tuple[int, str, int | None]] = set()
+    selected: list[str] = []  # opt-in codes the fixture turns on, as flake8's extend-select does
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         header = HEADER.match(line)
         if header and header.group(1) == "options":
             for pair in header.group(2).split(";"):
                 key, _, value = pair.partition("=")
                 options[key.strip()] = value.strip().replace("\\n", "\n")
+        elif header and header.group(1) == "extend-select":
+            selected += [code.strip() for code in header.group(2).split(",")]
         elif header:
             filename = header.group(2).strip()
         match = EXPECT.search(line)
@@ -51,7 +57,7 @@ def _expectations(path: Path) -> tuple[dict[str, str], str, set[tuple[int, str, 
             for item in match.group(1).split(","):
                 code, _, col = item.strip().partition(":")
                 expected.add((number, code, int(col) if col else None))
-    return options, filename, expected
+    return options, filename, expected, selected
 
 
 FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))
@@ -59,9 +65,9 @@ FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=[p.stem for p in FIXTURE_FILES])
 def test_fixture(path: Path) -> None:
-    options, filename, expected = _expectations(path)
+    options, filename, expected, selected = _expectations(path)
     source = path.read_text(encoding="utf-8")
-    found = lint(source, filename, **options)
+    found = lint(source, filename, extend_select=selected, **options)
     got = {(f.line, f.code, f.col + 1) for f in found}
     # an expectation without a column matches any column on its line
     want_exact = {e for e in expected if e[2] is not None}

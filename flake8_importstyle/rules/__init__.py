@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from flake8_importstyle.classify import records_from_ast
 from flake8_importstyle.config import Config
@@ -24,6 +24,7 @@ from flake8_importstyle.rules.form import (
     RedundantDottedAlias,
     UselessAlias,
 )
+from flake8_importstyle.rules.packages import ImplicitNamespacePackage, ModulesOnly, UnimportedSubmodule
 from flake8_importstyle.rules.policy import BannedImport, RelativeImport
 
 RULES: tuple[type[Rule], ...] = (
@@ -42,20 +43,53 @@ RULES: tuple[type[Rule], ...] = (
     RemovedImportApi,
     ReimportAfterRemoval,
     StaleNameAfterReload,
+    ImplicitNamespacePackage,
+    UnimportedSubmodule,
+    ModulesOnly,
 )
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}
 
+#: The codes that report unless flake8's configuration says otherwise.
+DEFAULT_CODES = frozenset(rule.code for rule in RULES if rule.default != "off")
+#: The codes that flake8 ignores until they are selected (``extend-select = IPS403``).
+OFF_BY_DEFAULT = tuple(rule.code for rule in RULES if rule.default == "off")
+
 _INSTANCES = tuple(rule() for rule in RULES)
 
 
-def check_tree(tree: ast.AST, lines: Sequence[str], filename: str, config: Config) -> list[Finding]:
-    """Every finding of every rule on one file, in position order."""
+def check_tree(
+    tree: ast.AST,
+    lines: Sequence[str],
+    filename: str,
+    config: Config,
+    codes: Collection[str] | None = None,
+) -> list[Finding]:
+    """Every finding of the rules whose code is in *codes* on one file, in position order.
+
+    *codes* is what flake8 will report after ``select`` and ``ignore``; None
+    means :data:`DEFAULT_CODES`. A rule whose findings would all be thrown
+    away is not run at all.
+    """
+    wanted = DEFAULT_CODES if codes is None else codes
+    rules = [rule for rule in _INSTANCES if rule.code in wanted]
+    if not rules:
+        return []
     records = records_from_ast(tree, lines)
     file = FileContext(tree=tree, lines=lines, filename=filename, config=config, records=records)
-    findings = [f for rule in _INSTANCES for f in rule.check(file)]
+    findings = [f for rule in rules for f in rule.check(file)]
     findings.sort()
     return findings
 
 
-__all__ = ["BY_CODE", "RULES", "Example", "FileContext", "Finding", "Rule", "check_tree"]
+__all__ = [
+    "BY_CODE",
+    "DEFAULT_CODES",
+    "OFF_BY_DEFAULT",
+    "RULES",
+    "Example",
+    "FileContext",
+    "Finding",
+    "Rule",
+    "check_tree",
+]

@@ -159,7 +159,8 @@ class Rule:
     message: ClassVar[str]
     #: Values that turn :attr:`message` into the README heading.
     sample: ClassVar[Mapping[str, str]]
-    #: When the rule reports: "on", "on, with defaults" or "when configured".
+    #: When the rule reports: "on", "on, with defaults", "when configured", or "off"
+    #: (flake8 ignores its code until it is selected).
     default: ClassVar[str] = "on"
     #: The options that control it (without ``--``).
     options: ClassVar[tuple[str, ...]] = ()

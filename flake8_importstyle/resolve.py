@@ -1,0 +1,1039 @@
+"""Find modules on disk, and read what they bind, without importing or running them.
+
+The questions the IPS4xx rules ask, answered from the file system alone:
+
+* :func:`find` — is ``a.b.c`` a module, and where is its source? Top-level
+  names go through ``importlib.machinery.PathFinder.find_spec`` over the
+  search roots (it lists folders and never runs a module); submodules through
+  the same finder with the parent's ``submodule_search_locations``. Built-in
+  modules (``sys.builtin_module_names``) and frozen ones
+  (``FrozenImporter.find_spec``) are modules without submodules. A ``.pyi``
+  stub stands in for a module that has no Python source.
+* :func:`is_module` — is the object that ``from a import b`` binds a module?
+  Either ``a.b`` is a submodule on disk, or ``a``'s source binds ``b`` to a
+  module (``import posixpath as path`` is how ``os.path`` exists,
+  ``from . import sub``, ``from m import name`` where ``m.name`` is a module).
+* :func:`binds` and :func:`loaded_by` — after ``import a``, is ``a.b`` there
+  without anyone importing ``a.b``? Only if ``a``'s ``__init__`` binds ``b`` or
+  the modules it imports (within the same top-level package) load ``a.b``.
+
+A module's source is read with :func:`ast.parse` only: whatever cannot be
+found, read or parsed is *unknown*, and every answer is ``True``, ``False``,
+or ``None`` for "cannot tell". The rules report nothing on ``None``: the
+resolver never guesses. Every answer is cached for the process, bounded.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import importlib
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from importlib.machinery import (
+    EXTENSION_SUFFIXES,
+    ExtensionFileLoader,
+    FrozenImporter,
+    PathFinder,
+    SourceFileLoader,
+    SourcelessFileLoader,
+)
+from types import MappingProxyType
+from typing import Final, NamedTuple
+
+#: Search roots: folders in which top-level modules are looked up, in order.
+Roots = tuple[str, ...]
+
+#: Built-in modules have no source to read: their names are not modules,
+#: except these (checked on CPython 3.10-3.13: ``sys.monitoring`` from 3.12).
+BUILTIN_MODULE_ATTRIBUTES: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {"sys": frozenset({"monitoring"})}
+)
+
+#: Sources larger than this are not read (generated tables, vendored bundles).
+MAX_SOURCE_BYTES: Final = 4_000_000
+#: How many modules :func:`loaded_by` reads at most before it gives up.
+MAX_LOADED: Final = 200
+#: How deep one answer may follow re-exports (``from .a import b``) and aliases.
+MAX_DEPTH: Final = 12
+
+_BUILTINS = frozenset(sys.builtin_module_names)
+
+
+class Kind(enum.Enum):
+    """How a module is stored."""
+
+    SOURCE = "source"  # a .py file (a package's __init__.py)
+    STUB = "stub"  # only a .pyi stub was found
+    EXTENSION = "extension"  # a compiled extension (read through a .pyi beside it, if any)
+    BYTECODE = "bytecode"  # a .pyc without source
+    BUILTIN = "built-in"
+    FROZEN = "frozen"
+    NAMESPACE = "namespace"  # a PEP 420 package: folders without __init__.py
+    OTHER = "other"  # anything else a path hook finds (a zip archive, ...)
+
+
+class Module(NamedTuple):
+    """A module found on disk (or built in), never imported."""
+
+    name: str
+    kind: Kind
+    #: The file read for the module's names: its .py source, or a .pyi stub.
+    source: str | None = None
+    #: Where its submodules live; None for a module that has none.
+    locations: tuple[str, ...] | None = None
+
+    @property
+    def is_package(self) -> bool:
+        return self.locations is not None
+
+    @property
+    def runs_source(self) -> bool:
+        """Whether :attr:`source` is the code Python runs (not a stub)."""
+        return self.kind is Kind.SOURCE
+
+
+class _Unknown(enum.Enum):
+    UNKNOWN = "unknown"
+
+
+#: "Cannot tell": the lookup failed, or the answer depends on code that cannot be read.
+UNKNOWN: Final = _Unknown.UNKNOWN
+Lookup = Module | None | _Unknown
+
+
+# --------------------------------------------------------------------------- finding
+
+
+def package_root(folder: str) -> str:
+    """The folder above the top-level package holding *folder* (*folder* itself outside a package)."""
+    return _package_root(os.path.abspath(folder))
+
+
+@lru_cache(maxsize=4096)
+def _package_root(folder: str) -> str:
+    if not has_init(folder) or not os.path.basename(folder).isidentifier():
+        return folder
+    parent = os.path.dirname(folder)
+    return folder if parent == folder else _package_root(parent)
+
+
+@lru_cache(maxsize=4096)
+def has_init(folder: str) -> bool:
+    """Whether *folder* holds an ``__init__.py`` (one ``stat``, cached per folder)."""
+    return os.path.isfile(os.path.join(folder, "__init__.py"))
+
+
+def module_name(filename: str | None) -> str | None:
+    """The dotted module a file is when imported from its package root (``pkg.sub.mod``)."""
+    if not filename or filename in {"-", "stdin"}:
+        return None
+    path = os.path.abspath(filename)
+    folder = os.path.dirname(path)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    parts = os.path.relpath(folder, package_root(folder)).split(os.sep)
+    parts = [p for p in parts if p and p != os.curdir]
+    if stem != "__init__":
+        parts.append(stem)
+    return ".".join(parts) if all(p.isidentifier() for p in parts) and parts else None
+
+
+def search_roots(filename: str | None) -> Roots:
+    """Where top-level modules are looked up for the file *filename*.
+
+    The file's own package root, the folder flake8 runs in, and the
+    ``sys.path`` of this interpreter, in that order, without repeats.
+    """
+    cwd = os.getcwd()
+    folder = None
+    if filename and filename not in {"-", "stdin"}:
+        folder = os.path.dirname(os.path.abspath(filename))
+    return _search_roots(folder, cwd, tuple(sys.path))
+
+
+@lru_cache(maxsize=1024)
+def _search_roots(folder: str | None, cwd: str, path: tuple[str, ...]) -> Roots:
+    roots = [package_root(folder)] if folder is not None else []
+    roots.append(cwd)
+    roots.extend(os.path.join(cwd, entry) if not os.path.isabs(entry) else entry for entry in path)
+    return tuple(dict.fromkeys(os.path.normpath(root) for root in roots))
+
+
+def find(name: str, roots: Roots) -> Lookup:
+    """The module *name* (``a.b.c``), None if there is no such module, or UNKNOWN.
+
+    None means the parent is known and has no such submodule (``os.path`` is
+    None here: ``os`` is a plain module, and ``path`` one of its attributes).
+    """
+    top, _, rest = name.partition(".")
+    found = _find_top(top, roots)
+    for leaf in rest.split(".") if rest else ():
+        if not isinstance(found, Module):
+            return found
+        found = child(found, leaf)
+    return found
+
+
+def child(parent: Module, leaf: str) -> Lookup:
+    """The submodule *leaf* of *parent*; None if it has none of that name."""
+    if not parent.is_package:
+        return None  # built-in, frozen, or a plain module: no submodules
+    if parent.kind is Kind.FROZEN:
+        return UNKNOWN
+    found = submodule(parent, leaf)
+    if found is None and parent.runs_source and _may_extend_path(parent):
+        return UNKNOWN  # `__path__ = extend_path(...)`: the submodule may live anywhere
+    return found
+
+
+def submodule(parent: Module, leaf: str) -> Lookup:
+    """The submodule *leaf* found in *parent*'s own folders (the cheap half of :func:`child`)."""
+    if not parent.locations:
+        return None
+    return _find_in(f"{parent.name}.{leaf}", parent.locations)
+
+
+def _may_extend_path(package: Module) -> bool:
+    if package.source is None or not _mentions(package.source, b"__path__"):
+        return False
+    names = namespace(package)
+    return names is None or names.extends_path
+
+
+@lru_cache(maxsize=2048)
+def _mentions(path: str, text: bytes) -> bool:
+    """Whether the file *path* holds *text* (True when it cannot be read: assume the worst)."""
+    try:
+        with open(path, "rb") as handle:
+            return text in handle.read(MAX_SOURCE_BYTES + 1)
+    except (OSError, ValueError):
+        return True
+
+
+@lru_cache(maxsize=8192)
+def _find_top(name: str, roots: Roots) -> Lookup:
+    if not name.isidentifier():
+        return None
+    if name in _BUILTINS:
+        return Module(name, Kind.BUILTIN)
+    found = _find_in(name, roots)
+    if found is not None:
+        return found
+    try:
+        frozen = FrozenImporter.find_spec(name)
+    except Exception:  # noqa: BLE001 - a finder's failure is "cannot tell", never a crash
+        return UNKNOWN
+    if frozen is None:
+        return None
+    return Module(name, Kind.FROZEN, locations=() if frozen.submodule_search_locations is not None else None)
+
+
+@lru_cache(maxsize=8192)
+def _find_in(name: str, locations: tuple[str, ...]) -> Lookup:
+    """*name* looked up in *locations* (the roots, or its parent's search locations)."""
+    leaf = name.rpartition(".")[2]
+    if not leaf.isidentifier():
+        return None
+    listings = [_listing(location) for location in locations]
+    if all(entries is not None and leaf not in entries for entries in listings):
+        return None  # no file or folder of that name: nothing for PathFinder to find
+    try:
+        spec = PathFinder.find_spec(name, list(locations))
+    except KeyError:
+        # A namespace package below a parent that is not imported: PathFinder
+        # wants the parent in sys.modules to track its __path__. The spec
+        # would have been a namespace package made of these folders.
+        portions = tuple(p for p in (os.path.join(loc, leaf) for loc in locations) if os.path.isdir(p))
+        return _namespace(name, portions) if portions else UNKNOWN
+    except Exception:  # noqa: BLE001 - a path hook's failure is "cannot tell"
+        return UNKNOWN
+    if spec is None:
+        return _stub_only(name, leaf, locations)
+    search = spec.submodule_search_locations
+    locs = None if search is None else tuple(getattr(search, "_path", search))
+    if spec.loader is None or spec.origin in {None, "namespace"}:
+        return _namespace(name, locs or ())
+    origin = spec.origin or ""
+    loader = spec.loader
+    if isinstance(loader, SourceFileLoader) or (origin.endswith(".py") and os.path.isfile(origin)):
+        return Module(name, Kind.SOURCE, source=origin, locations=locs)
+    if isinstance(loader, ExtensionFileLoader) or origin.endswith(tuple(EXTENSION_SUFFIXES)):
+        return Module(name, Kind.EXTENSION, source=_stub_beside(origin, locs is not None), locations=locs)
+    if isinstance(loader, SourcelessFileLoader):
+        return Module(name, Kind.BYTECODE, locations=locs)
+    return Module(name, Kind.OTHER, locations=locs)
+
+
+def _namespace(name: str, portions: tuple[str, ...]) -> Module:
+    """A folder without ``__init__.py``: a namespace package, or a stub package
+    when it holds ``__init__.pyi`` (read for its names; it does not run)."""
+    for portion in portions:
+        stub = os.path.join(portion, "__init__.pyi")
+        if os.path.isfile(stub):
+            return Module(name, Kind.STUB, source=stub, locations=portions)
+    return Module(name, Kind.NAMESPACE, locations=portions)
+
+
+@lru_cache(maxsize=4096)
+def _listing(folder: str) -> frozenset[str] | None:
+    """The names a module in *folder* could have (``mod`` for ``mod.py``, ``mod.cpython-311.so``,
+    ``mod.pyi`` and the folder ``mod``), also lower-cased; None if it cannot be listed (a zip
+    archive, which PathFinder reads through zipimport)."""
+    try:
+        entries = os.listdir(folder)
+    except FileNotFoundError:
+        return frozenset()  # nothing there (a stale sys.path entry)
+    except (OSError, ValueError):
+        return None
+    stems = {entry.partition(".")[0] for entry in entries}
+    return frozenset(stems | {stem.lower() for stem in stems})
+
+
+def _stub_beside(origin: str, is_package: bool) -> str | None:
+    """``mod.pyi`` next to ``mod.cpython-311-x86_64-linux-gnu.so`` (``__init__.pyi`` for a package)."""
+    folder, base = os.path.split(origin)
+    stem = "__init__" if is_package else base.partition(".")[0]
+    stub = os.path.join(folder, stem + ".pyi")
+    return stub if os.path.isfile(stub) else None
+
+
+def _stub_only(name: str, leaf: str, locations: Iterable[str]) -> Module | None:
+    """A module that exists only as a ``.pyi`` stub (``leaf.pyi`` or ``leaf/__init__.pyi``)."""
+    for loc in locations:
+        package = os.path.join(loc, leaf)
+        init = os.path.join(package, "__init__.pyi")
+        if os.path.isfile(init):
+            return Module(name, Kind.STUB, source=init, locations=(package,))
+        stub = package + ".pyi"
+        if os.path.isfile(stub):
+            return Module(name, Kind.STUB, source=stub)
+    return None
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class Bound(enum.Enum):
+    """How one statement binds a name."""
+
+    MODULE = "module"  # import a / import a.b as c: the target is a module
+    FROM = "from"  # from m import x: the target m.x may be a module
+    ALIAS = "alias"  # x = y: whatever y is in the same module
+    VALUE = "value"  # def, class, a literal: not a module
+    UNKNOWN = "unknown"  # a call, a loop target, global in a function, ...
+
+
+class Binding(NamedTuple):
+    """One statement that binds a name, and where it runs: its position in
+    source order and the blocks (``if``/``try`` bodies...) that hold it."""
+
+    how: Bound
+    target: str = ""
+    order: int = 0
+    block: tuple[int, ...] = ()
+
+
+class Star(NamedTuple):
+    """``from module import *`` at the top level, placed like a :class:`Binding`."""
+
+    module: str
+    order: int = 0
+    block: tuple[int, ...] = ()
+
+    def shadowed_by(self, binding: Binding) -> bool:
+        """Whether *binding* always runs after this import (later, in its block or an enclosing one)."""
+        return binding.order > self.order and self.block[: len(binding.block)] == binding.block
+
+
+#: Expressions whose value cannot be a module.
+_VALUE_NODES = (
+    ast.Constant,
+    ast.JoinedStr,
+    ast.List,
+    ast.Tuple,
+    ast.Set,
+    ast.Dict,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+    ast.Lambda,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Compare,
+)
+
+
+@lru_cache(maxsize=8)
+def _pattern(source: bytes) -> re.Pattern[bytes]:
+    """A compiled pattern, compiled on first use: most flake8 runs never need them."""
+    return re.compile(source)
+
+
+#: A ``global`` statement and the names it declares.
+_GLOBAL_STATEMENT = rb"(?m)^[ \t]*global[ \t]+([\w \t,]+)"
+#: Method calls on ``__path__`` that change where submodules are found.
+_PATH_METHODS = frozenset({"append", "extend", "insert", "__iadd__"})
+
+
+class Namespace(NamedTuple):
+    """What a module's top-level code binds and imports, read from its source."""
+
+    #: name -> every statement that binds it, in source order
+    bindings: Mapping[str, tuple[Binding, ...]] = MappingProxyType({})
+    #: absolute names of the modules the top-level code imports, with their parents
+    imports: frozenset[str] = frozenset()
+    #: star imports at the top level
+    stars: tuple[Star, ...] = ()
+    #: a literal ``__all__``; None when there is none, UNKNOWN when it is computed
+    all_names: tuple[str, ...] | None | _Unknown = None
+    #: a module ``__getattr__`` may provide the names the code does not bind
+    open: bool = False
+    #: any name may be rebound behind the code's back: ``globals()[name] = ...``,
+    #: ``globals().update(...)``, ``sys.modules[__name__] = ...``
+    rewrites: bool = False
+    #: the code changes ``__path__`` (``pkgutil.extend_path``): submodules may live anywhere
+    extends_path: bool = False
+    #: ``sys.modules[__name__] = other``, where ``other`` is a module: its dotted name
+    replaced_by: str | None = None
+
+
+def namespace(module: Module) -> Namespace | None:
+    """What *module*'s source binds; None when it has none or it cannot be read."""
+    if module.source is None:
+        return None
+    return read_namespace(module.source, module.name, module.is_package, not module.runs_source)
+
+
+@lru_cache(maxsize=2048)
+def read_namespace(path: str, module: str, is_package: bool, stub: bool) -> Namespace | None:
+    """Parse the file *path*, the source of *module*; None if it cannot be read or parsed."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+    except (OSError, ValueError):
+        return None
+    if len(data) > MAX_SOURCE_BYTES:
+        return None
+    try:
+        tree = ast.parse(data, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, LookupError, OverflowError):
+        return None  # not Python (or not this Python's), NUL bytes, a bad coding cookie, too deep
+    package = module if is_package else module.rpartition(".")[0]
+    try:
+        return _Reader(package, stub).read(tree, data)
+    except RecursionError:  # pragma: no cover - the reader's walks are iterative
+        return None
+
+
+class _Reader:
+    """Collects a :class:`Namespace` from a module's top-level statements."""
+
+    def __init__(self, package: str, stub: bool) -> None:
+        self.package = package
+        self.stub = stub
+        self.bindings: dict[str, list[Binding]] = {}
+        self.imports: set[str] = set()
+        self.stars: list[Star] = []
+        self.all_names: list[str] | None | _Unknown = None
+        self.rewrites = False
+        self.replacement: str | None = None
+        self.extends_path = False
+        self.order = 0
+        self.block: tuple[int, ...] = ()
+
+    def read(self, tree: ast.Module, data: bytes) -> Namespace:
+        for order, (stmt, block) in enumerate(_top_level(tree.body)):
+            self.order, self.block = order, block
+            self._statement(stmt)
+        # A function that declares a name global may bind it whenever it runs.
+        # Read from the text, not the tree: a `global` in a string only adds doubt.
+        self.block = (-1,)  # not a block of the module body: it shadows no star import
+        for match in _pattern(_GLOBAL_STATEMENT).finditer(data):
+            for name in match.group(1).split(b","):
+                text = name.strip().decode("ascii", "replace")
+                if text.isidentifier():
+                    self._bind(text, Bound.UNKNOWN)
+        if b":=" in data:
+            self._walrus(tree.body)
+        all_names: tuple[str, ...] | None | _Unknown
+        all_names = tuple(self.all_names) if isinstance(self.all_names, list) else self.all_names
+        return Namespace(
+            bindings=MappingProxyType({k: tuple(v) for k, v in self.bindings.items()}),
+            imports=frozenset(self.imports),
+            stars=tuple(self.stars),
+            all_names=all_names,
+            open="__getattr__" in self.bindings,
+            rewrites=self.rewrites or _writes_globals(tree, data),
+            extends_path=self.extends_path or "__path__" in self.bindings,
+            replaced_by=self._replacement(),
+        )
+
+    def _replacement(self) -> str | None:
+        """The module that ``sys.modules[__name__] = name`` puts in this one's place."""
+        if self.replacement is None:
+            return None
+        targets = {b.target for b in self.bindings.get(self.replacement, ()) if b.how is Bound.MODULE}
+        kinds = {b.how for b in self.bindings.get(self.replacement, ())}
+        return targets.pop() if len(targets) == 1 and kinds == {Bound.MODULE} else None
+
+    def _bind(self, name: str, how: Bound, target: str = "") -> None:
+        self.bindings.setdefault(name, []).append(Binding(how, target, self.order, self.block))
+
+    def _absolute(self, level: int, module: str | None) -> str | None:
+        if not level:
+            return module or None
+        parts = self.package.split(".") if self.package else []
+        if level - 1 >= len(parts):
+            return None
+        base = parts[: len(parts) - (level - 1)]
+        if module:
+            base.append(module)
+        return ".".join(base)
+
+    def _imported(self, name: str) -> None:
+        parts = name.split(".")
+        self.imports.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+
+    # -- statements
+    def _statement(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                self._imported(alias.name)
+                if alias.asname:
+                    self._bind(alias.asname, Bound.MODULE, alias.name)
+                else:
+                    top = alias.name.partition(".")[0]
+                    self._bind(top, Bound.MODULE, top)
+        elif isinstance(stmt, ast.ImportFrom):
+            self._import_from(stmt)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._bind(stmt.name, Bound.VALUE)
+        elif isinstance(stmt, ast.ClassDef):
+            self._bind(stmt.name, Bound.VALUE)
+            self._class_imports(stmt)
+        elif isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                self._assign(target, stmt.value)
+        elif isinstance(stmt, ast.AnnAssign):
+            if stmt.value is not None:
+                self._assign(stmt.target, stmt.value)
+            elif self.stub and isinstance(stmt.target, ast.Name):
+                self._bind(stmt.target.id, Bound.VALUE)  # `x: int` declares an attribute in a stub
+        elif isinstance(stmt, ast.AugAssign):
+            if isinstance(stmt.target, ast.Name) and stmt.target.id == "__all__":
+                self._extend_all(stmt.value)
+            else:
+                self._assign(stmt.target, None)
+        elif isinstance(stmt, ast.Delete):
+            for target in stmt.targets:
+                self._assign(target, None)
+        elif isinstance(stmt, ast.Expr):
+            self._method_call(stmt.value)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self._assign(stmt.target, None)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                if item.optional_vars is not None:
+                    self._assign(item.optional_vars, None)
+        elif isinstance(stmt, ast.Match):
+            for case in stmt.cases:
+                for node in ast.walk(case.pattern):
+                    name = getattr(node, "name", None) or getattr(node, "rest", None)
+                    if isinstance(name, str):
+                        self._bind(name, Bound.UNKNOWN)
+
+    def _import_from(self, stmt: ast.ImportFrom) -> None:
+        module = self._absolute(stmt.level or 0, stmt.module)
+        if module == "__future__":
+            return
+        if module is None:  # beyond the top-level package: an ImportError when run
+            for alias in stmt.names:
+                if alias.name != "*":
+                    self._bind(alias.asname or alias.name, Bound.UNKNOWN)
+            return
+        self._imported(module)
+        for alias in stmt.names:
+            if alias.name == "*":
+                self.stars.append(Star(module, self.order, self.block))
+                continue
+            self.imports.add(f"{module}.{alias.name}")
+            self._bind(alias.asname or alias.name, Bound.FROM, f"{module}.{alias.name}")
+
+    def _assign(self, target: ast.expr, value: ast.expr | None) -> None:
+        """*target* = *value*; None for a value that is not known (a loop target, ``del``)."""
+        if isinstance(target, ast.Name):
+            if target.id == "__all__":
+                self.all_names = _literal_names(value) if value is not None else UNKNOWN
+            if value is None:
+                self._bind(target.id, Bound.UNKNOWN)
+            elif isinstance(value, ast.Name):
+                self._bind(target.id, Bound.ALIAS, value.id)
+            elif isinstance(value, _VALUE_NODES):
+                self._bind(target.id, Bound.VALUE)
+            else:  # a call may return a module (six.moves is one), so may an attribute
+                self._bind(target.id, Bound.UNKNOWN)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._assign(element, None)
+        elif isinstance(target, ast.Starred):
+            self._assign(target.value, None)
+        elif isinstance(target, ast.Subscript) and _replaces_module(target):
+            self.rewrites = True
+            if isinstance(value, ast.Name) and isinstance(target.slice, ast.Name):
+                self.replacement = value.id  # sys.modules[__name__] = other_module
+
+    def _extend_all(self, value: ast.expr) -> None:
+        extra = _literal_names(value)
+        if isinstance(self.all_names, list) and isinstance(extra, list):
+            self.all_names.extend(extra)
+        else:
+            self.all_names = UNKNOWN
+
+    def _method_call(self, node: ast.expr) -> None:
+        """``__all__.extend([...])``, ``__all__.append("x")``, ``__path__.append(folder)``."""
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+        ):
+            return
+        owner, method = node.func.value.id, node.func.attr
+        if owner == "__path__":
+            self.extends_path = self.extends_path or method in _PATH_METHODS
+        elif owner != "__all__":
+            return
+        elif method in {"extend", "append"} and len(node.args) == 1 and not node.keywords:
+            arg = node.args[0]
+            self._extend_all(arg if method == "extend" else ast.List(elts=[arg], ctx=ast.Load()))
+        else:
+            self.all_names = UNKNOWN
+
+    def _class_imports(self, cls: ast.ClassDef) -> None:
+        """A class body runs at import time: its imports load modules too."""
+        for stmt, _block in _top_level(cls.body):
+            if isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    self._imported(alias.name)
+            elif isinstance(stmt, ast.ImportFrom):
+                module = self._absolute(stmt.level or 0, stmt.module)
+                if module is not None and module != "__future__":
+                    self._imported(module)
+                    self.imports.update(f"{module}.{a.name}" for a in stmt.names if a.name != "*")
+
+    def _walrus(self, body: list[ast.stmt]) -> None:
+        for stmt, _block in _top_level(body):
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for node in _own_expressions(stmt):
+                if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                    self._bind(node.target.id, Bound.UNKNOWN)
+
+
+def _top_level(body: list[ast.stmt]) -> Iterator[tuple[ast.stmt, tuple[int, ...]]]:
+    """The statements that run in the scope of *body*, in source order, each
+    with the path of blocks that holds it (one number per nested body)."""
+    blocks = 0
+    stack: list[tuple[Iterator[ast.stmt], tuple[int, ...]]] = [(iter(body), ())]
+    while stack:
+        statements, block = stack[-1]
+        for stmt in statements:
+            yield stmt, block
+            nested = _nested(stmt)
+            if nested:
+                for inner in reversed(nested):
+                    blocks += 1
+                    stack.append((iter(inner), (*block, blocks)))
+                break
+        else:
+            stack.pop()
+
+
+def _nested(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    """The bodies a compound statement runs in the same scope, in source order."""
+    if isinstance(stmt, (ast.If, ast.For, ast.AsyncFor, ast.While)):
+        return [b for b in (stmt.body, stmt.orelse) if b]
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return [stmt.body]
+    if isinstance(stmt, ast.Match):
+        return [case.body for case in stmt.cases]
+    handlers = getattr(stmt, "handlers", None)
+    if handlers is not None:  # Try, TryStar
+        bodies: list[list[ast.stmt]] = [getattr(stmt, "body", [])]
+        bodies += [handler.body for handler in handlers]
+        bodies += [getattr(stmt, "orelse", []), getattr(stmt, "finalbody", [])]
+        return [b for b in bodies if b]
+    return []
+
+
+def _own_expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
+    """The expression nodes of *stmt* itself, not of its nested statements or lambdas."""
+    stack: list[ast.AST] = [c for c in ast.iter_child_nodes(stmt) if not isinstance(c, ast.stmt)]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.Lambda):
+            continue
+        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt))
+
+
+def _literal_names(value: ast.expr | None) -> list[str] | _Unknown:
+    if isinstance(value, (ast.List, ast.Tuple)):
+        names = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        if len(names) == len(value.elts):
+            return names
+    return UNKNOWN
+
+
+#: Methods that only read a namespace dict.
+_DICT_READS = frozenset({"get", "items", "keys", "values", "copy", "__contains__", "__getitem__"})
+
+
+def _writes_globals(tree: ast.Module, data: bytes) -> bool:
+    """Whether the module may write names through ``globals()`` or ``vars()``:
+    ``globals()[name] = value``, ``globals().update(...)``, ``exec(code, globals())``.
+    Reads are harmless: ``globals()[key]``, ``globals().get(key)``,
+    ``key in globals()``, and the same through a name (``g = globals()``)."""
+    if b"globals(" not in data and b"vars(" not in data:
+        return False
+    parents: dict[ast.AST, ast.AST] = {}
+    dicts: list[ast.expr] = []
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"globals", "vars"}
+            and not node.args
+            and not node.keywords
+        ):
+            dicts.append(node)
+    aliases: set[str] = set()
+    for node in dicts:
+        parent = parents.get(node)
+        target = parent.targets[0] if isinstance(parent, ast.Assign) and len(parent.targets) == 1 else None
+        if isinstance(target, ast.Name):
+            aliases.add(target.id)
+        elif not _only_read(node, parent):
+            return True
+    if aliases:
+        for node, parent in parents.items():
+            if isinstance(node, ast.Name) and node.id in aliases and isinstance(node.ctx, ast.Load):
+                if not _only_read(node, parent):
+                    return True
+    return False
+
+
+def _only_read(node: ast.expr, parent: ast.AST | None) -> bool:
+    if isinstance(parent, ast.Subscript) and parent.value is node:
+        return isinstance(parent.ctx, ast.Load)
+    if isinstance(parent, ast.Attribute) and parent.value is node:
+        return parent.attr in _DICT_READS
+    if isinstance(parent, ast.Compare) and node in parent.comparators:
+        return all(isinstance(op, (ast.In, ast.NotIn)) for op in parent.ops)
+    return False
+
+
+def _replaces_module(target: ast.Subscript) -> bool:
+    """``globals()[...] = x``, ``vars()[...] = x`` or ``sys.modules[__name__] = x``."""
+    value = target.value
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+        return value.func.id in {"globals", "vars"}
+    return isinstance(target.slice, ast.Name) and target.slice.id == "__name__"
+
+
+# --------------------------------------------------------------------------- answers
+
+_UNKNOWN_BINDING = Binding(Bound.UNKNOWN)
+
+
+class _Guard:
+    """Stops re-exports that go round in a circle (``a`` takes ``x`` from ``b``, ``b`` from ``a``)."""
+
+    def __init__(self) -> None:
+        self.active: set[tuple[str, str]] = set()
+
+    def enter(self, key: tuple[str, str]) -> bool:
+        if key in self.active or len(self.active) >= MAX_DEPTH:
+            return False
+        self.active.add(key)
+        return True
+
+    def leave(self, key: tuple[str, str]) -> None:
+        self.active.discard(key)
+
+
+_guard = _Guard()
+
+
+def is_module(name: str, roots: Roots) -> bool | None:
+    """Whether the object ``a.b`` names (what ``from a import b`` binds) is a module.
+
+    True for a submodule on disk and for a name the module's source binds to
+    a module; False for a name its source binds only to other things (a
+    function, a class, a constant) and for the names of built-in modules;
+    None when it cannot tell.
+    """
+    return _is_module(name, roots)
+
+
+@lru_cache(maxsize=8192)
+def _is_module(name: str, roots: Roots) -> bool | None:
+    parent, _, leaf = name.rpartition(".")
+    if not parent:
+        return True if isinstance(find(name, roots), Module) else None  # not found: cannot place it
+    key = ("is_module", name)
+    if key in _guard.active:
+        # Asked again while answering: a package's own `from . import sub`. The
+        # statement imports the submodule, which is then what the name holds.
+        return True if isinstance(find(name, roots), Module) else None
+    if not _guard.enter(key):
+        return None  # too deep
+    try:
+        owners = _modules_named(parent, roots)
+        if owners is None:
+            return None
+        return _agree(_attribute_is_module(owner, leaf, roots) for owner in owners)
+    finally:
+        _guard.leave(key)
+
+
+def _agree(answers: Iterable[bool | None]) -> bool | None:
+    values = set(answers)
+    return values.pop() if len(values) == 1 else None
+
+
+def _modules_named(name: str, roots: Roots) -> tuple[Module, ...] | None:
+    """The modules the dotted *name* may denote: ``os.path`` is ``posixpath`` or ``ntpath``."""
+    found = find(name, roots)
+    if isinstance(found, Module):
+        return (found,)
+    if found is UNKNOWN:
+        return None
+    parent, _, leaf = name.rpartition(".")
+    key = ("modules_named", name)
+    if not parent or not _guard.enter(key):
+        return None
+    try:
+        owners = _modules_named(parent, roots)
+        if owners is None:
+            return None
+        out: list[Module] = []
+        for owner in owners:
+            names = namespace(owner)
+            if names is None:
+                return None
+            for binding in _candidates(names, leaf, roots) or (_UNKNOWN_BINDING,):
+                targets = _binding_modules(binding, names, roots, 0)
+                if targets is None:
+                    return None
+                out.extend(targets)
+        return tuple(dict.fromkeys(out)) or None
+    finally:
+        _guard.leave(key)
+
+
+def _binding_modules(
+    binding: Binding, names: Namespace, roots: Roots, depth: int
+) -> tuple[Module, ...] | None:
+    """The modules one binding may hold; None unless every one is a module we can find."""
+    if binding.how is Bound.MODULE:
+        found = find(binding.target, roots)
+        return (found,) if isinstance(found, Module) else None
+    if binding.how is Bound.FROM:
+        return _modules_named(binding.target, roots)
+    if binding.how is Bound.ALIAS and depth < MAX_DEPTH:
+        out: list[Module] = []
+        for inner in names.bindings.get(binding.target, ()) or (_UNKNOWN_BINDING,):
+            targets = _binding_modules(inner, names, roots, depth + 1)
+            if targets is None:
+                return None
+            out.extend(targets)
+        return tuple(out)
+    return None
+
+
+def _attribute_is_module(owner: Module, attr: str, roots: Roots) -> bool | None:
+    """Whether *owner*'s attribute *attr* is a module.
+
+    A submodule of that name is the attribute once it is imported, unless the
+    package's own code binds the name to something else afterwards:
+    ``unittest/__init__.py`` runs ``from .main import main``, so
+    ``unittest.main`` is a function although ``unittest/main.py`` exists.
+    """
+    sub = child(owner, attr)
+    if sub is UNKNOWN:
+        return None
+    if owner.kind is Kind.BUILTIN:
+        return attr in BUILTIN_MODULE_ATTRIBUTES.get(owner.name, frozenset())
+    names = namespace(owner)
+    if names is None:
+        # an extension without a stub, bytecode, frozen, a namespace package: only the disk tells
+        return True if isinstance(sub, Module) else None
+    if names.replaced_by is not None:
+        replacement = find(names.replaced_by, roots)
+        key = ("replaced", owner.name)
+        if not isinstance(replacement, Module) or not _guard.enter(key):
+            return None
+        try:
+            return _attribute_is_module(replacement, attr, roots)
+        finally:
+            _guard.leave(key)
+    # a module __getattr__ is asked only for a name nothing else provides
+    bindings = _candidates(names, attr, roots, asks_getattr=not isinstance(sub, Module))
+    if not bindings:
+        # bound nowhere we can see: the submodule, or `from m import attr` fails; not ours to say
+        return True if isinstance(sub, Module) else None
+    answers = [_binding_is_module(b, names, roots, 0) for b in bindings]
+    if isinstance(sub, Module) and not any(b.block == () and b.how is not Bound.UNKNOWN for b in bindings):
+        answers.append(True)  # a binding that may not run leaves the submodule in place
+    return _agree(answers)
+
+
+def _binding_is_module(binding: Binding, names: Namespace, roots: Roots, depth: int) -> bool | None:
+    if binding.how is Bound.MODULE:
+        return True
+    if binding.how is Bound.VALUE:
+        return False
+    if binding.how is Bound.FROM:
+        return _is_module(binding.target, roots)
+    if binding.how is Bound.ALIAS and depth < MAX_DEPTH:
+        inner = names.bindings.get(binding.target, ())
+        if inner:
+            return _agree(_binding_is_module(b, names, roots, depth + 1) for b in inner)
+    return None
+
+
+def _candidates(names: Namespace, attr: str, roots: Roots, asks_getattr: bool = True) -> tuple[Binding, ...]:
+    """Every way a module may bind *attr*: its own statements, its star imports
+    (unless a later statement always rebinds the name), its ``__getattr__``."""
+    own = names.bindings.get(attr, ())
+    out = list(own)
+    for star in names.stars:
+        if any(star.shadowed_by(b) for b in own):
+            continue
+        exported = _exports(star.module, roots)
+        if exported is None:
+            out.append(Binding(Bound.UNKNOWN, order=star.order, block=star.block))
+        elif attr in exported:
+            out.append(Binding(Bound.FROM, f"{star.module}.{attr}", star.order, star.block))
+    if names.rewrites or (not out and names.open and asks_getattr):
+        out.append(_UNKNOWN_BINDING)
+    return tuple(out)
+
+
+def exports(name: str, roots: Roots) -> frozenset[str] | None:
+    """The names ``from name import *`` binds; None when they cannot be known."""
+    return _exports(name, roots)
+
+
+@lru_cache(maxsize=2048)
+def _exports(name: str, roots: Roots) -> frozenset[str] | None:
+    found = find(name, roots)
+    if not isinstance(found, Module):
+        return None
+    names = namespace(found)
+    if names is None or names.open or names.rewrites or names.all_names is UNKNOWN:
+        return None
+    if isinstance(names.all_names, tuple):
+        return frozenset(names.all_names)
+    public = {n for n in names.bindings if not n.startswith("_")}
+    key = ("exports", name)
+    if not _guard.enter(key):
+        return None
+    try:
+        for star in names.stars:
+            inner = _exports(star.module, roots)
+            if inner is None:
+                return None
+            public |= inner
+    finally:
+        _guard.leave(key)
+    return frozenset(public)
+
+
+def binds(package: Module, attr: str, roots: Roots) -> bool | None:
+    """Whether running *package*'s own code binds the attribute *attr*.
+
+    True when its top-level code binds the name in any way (an import, an
+    assignment, a star import that may provide it, a module ``__getattr__``);
+    False when it certainly does not; None when its code cannot be read.
+    The submodules that the package's imports load are :func:`loaded_by`'s part.
+    """
+    if package.kind is Kind.NAMESPACE:
+        return False  # no code at all
+    if not package.runs_source:
+        return None
+    names = namespace(package)
+    if names is None:
+        return None
+    return bool(_candidates(names, attr, roots))
+
+
+class Loaded(NamedTuple):
+    """The modules that importing a module loads, within its top-level package."""
+
+    modules: frozenset[str]
+    #: every module on the way could be read: a name missing from :attr:`modules` is not loaded
+    complete: bool
+
+
+def loaded_by(name: str, roots: Roots) -> Loaded:
+    """What ``import name`` loads within *name*'s top-level package: the
+    module, its parent packages, and whatever their top-level code imports
+    from the same top-level package, followed through those modules."""
+    return _loaded_by(name, roots)
+
+
+@lru_cache(maxsize=2048)
+def _loaded_by(name: str, roots: Roots) -> Loaded:
+    top = name.partition(".")[0]
+    todo = [name]
+    seen: set[str] = set()
+    complete = True
+    while todo:
+        parts = todo.pop().split(".")
+        for i in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:i])
+            if prefix in seen:
+                continue
+            found = find(prefix, roots)
+            if found is None:
+                break  # an attribute (`from a import func`), not a module: nothing more is loaded
+            if not isinstance(found, Module):
+                complete = False
+                break
+            seen.add(prefix)
+            if len(seen) > MAX_LOADED:
+                return Loaded(frozenset(seen), complete=False)
+            if found.kind is Kind.NAMESPACE:
+                continue
+            names = namespace(found) if found.runs_source else None
+            if names is None:
+                complete = False
+                continue
+            todo.extend(m for m in names.imports if m == top or m.startswith(top + "."))
+    return Loaded(frozenset(seen), complete)
+
+
+def clear_caches() -> None:
+    """Forget every answer (for tests that change files between lookups)."""
+    for cached in (
+        _package_root,
+        has_init,
+        _search_roots,
+        _find_top,
+        _find_in,
+        _listing,
+        _mentions,
+        read_namespace,
+        _is_module,
+        _exports,
+        _loaded_by,
+    ):
+        cached.cache_clear()
+    importlib.invalidate_caches()

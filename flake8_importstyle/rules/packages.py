@@ -1,0 +1,491 @@
+"""Packages and modules found on disk: IPS401–IPS403.
+
+These rules ask :mod:`flake8_importstyle.resolve` what is a module; it reads
+the file system and never imports or runs anything, and an answer it cannot
+give is no finding.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterator
+from functools import cached_property, lru_cache
+
+from flake8_importstyle import resolve
+from flake8_importstyle.config import Config
+from flake8_importstyle.records import ImportRecord
+from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
+
+
+def import_of(module: str, config: Config) -> tuple[str, str]:
+    """How the file's style imports the module *module*: the statement, and the name it binds.
+
+    ``from a import b`` unless an option asks for the module whole: an alias
+    convention (``import numpy as np``), ``importstyle-no-from`` or
+    ``importstyle-allow-dotted``. A top-level module is ``import a``.
+    """
+    alias = config.aliases.get(module)
+    if alias:
+        return f"import {module} as {alias}", alias
+    parent, _, leaf = module.rpartition(".")
+    if (
+        not parent
+        or config.no_from_entry(parent) is not None
+        or config.no_from_entry(module) is not None
+        or config.dotted_allowed(module)
+    ):
+        return f"import {module}", module
+    return f"from {parent} import {leaf}", leaf
+
+
+# ----------------------------------------------------------------------- IPS401
+
+
+class ImplicitNamespacePackage(Rule):
+    """A folder of modules without ``__init__.py`` is a PEP 420 namespace
+    package, which is rarely what was meant: tools that find modules by
+    walking folders (unittest discovery, coverage's unexecuted-file report,
+    older mypy, pytest's module names) skip or mis-name its modules, and two
+    folders of that name anywhere on ``sys.path`` silently merge into one
+    package. Add an empty ``__init__.py``; list the folders that are
+    namespace packages on purpose in ``importstyle-namespace-packages``
+    (a folder covers the folders below it). Files in the folder flake8 runs
+    in, ``.pyi`` stubs, ``__init__.py`` itself and scripts that start with a
+    ``#!`` line are not flagged. The finding sits on line 1. Off by default:
+    turn it on with ``extend-select = IPS401``.
+    """
+
+    code = "IPS401"
+    message = (
+        "{folder!r} has no __init__.py, so this file is part of an implicit namespace package: "
+        "add {init!r}, or list the folder in importstyle-namespace-packages"
+    )
+    sample = {"folder": "tools", "init": "tools/__init__.py"}
+    default = "off"
+    options = ("importstyle-namespace-packages",)
+    examples = (
+        # The check reads the file's folder on disk: a relative name is taken
+        # from the folder the check runs in, where no ``tools/__init__.py`` is.
+        Example(
+            bad="def report():\n    print('report')\n",
+            good="#!/usr/bin/env python3\nprint('report')\n",
+            filename="tools/report.py",
+        ),
+        Example(
+            bad="def report():\n    print('report')\n",
+            good="def report():\n    print('report')\n",
+            options={"namespace-packages": "tools"},
+            filename="tools/report.py",
+        ),
+    )
+
+    def check(self, file: FileContext) -> Iterator[Finding]:
+        name = file.filename
+        if not name or name in {"-", "stdin"} or not name.endswith(".py") or file.basename == "__init__.py":
+            return
+        folder = os.path.dirname(os.path.abspath(name))
+        cwd = os.getcwd()
+        if folder == cwd or resolve.has_init(folder):
+            return
+        if _listed(folder, file.config.namespace_packages, cwd):
+            return
+        if file.lines and file.lines[0].startswith("#!"):
+            return
+        shown = _shown(folder, cwd)
+        yield self.finding(1, 0, folder=shown, init=os.path.join(shown, "__init__.py"))
+
+
+def _listed(folder: str, entries: tuple[str, ...], cwd: str) -> bool:
+    for entry in entries:
+        listed = os.path.normcase(os.path.normpath(os.path.join(cwd, entry)))
+        here = os.path.normcase(folder)
+        if here == listed or here.startswith(listed.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def _shown(folder: str, cwd: str) -> str:
+    """*folder* relative to the folder flake8 runs in when it is inside it."""
+    try:
+        relative = os.path.relpath(folder, cwd)
+    except ValueError:  # another drive on Windows
+        return folder
+    return folder if relative.startswith(os.pardir) else relative
+
+
+# ----------------------------------------------------------------------- IPS402
+
+
+class UnimportedSubmodule(Rule):
+    """``import xml`` runs ``xml/__init__.py``, which does not import
+    ``xml.etree``: the attribute ``xml.etree`` exists only once something
+    imports that submodule. Code that reaches it through the package works
+    only because some other module happened to import it first (``site``
+    imports ``importlib.util`` at start-up), and breaks when that changes.
+    Import the submodule the code uses. A package that binds the name itself
+    is fine (``os`` binds ``path``; ``json`` imports ``json.decoder``), and
+    so is any import of the submodule in this file, in any form. The finding
+    sits at the start of the first chain that reaches the submodule, naming
+    the deepest submodule the chain needs; the import it suggests follows
+    ``importstyle-aliases``, ``importstyle-no-from`` and
+    ``importstyle-allow-dotted``.
+    """
+
+    code = "IPS402"
+    message = (
+        "'{module}' is a submodule that this file never imports; it works only if something else "
+        "imported it first; write '{replacement}'"
+    )
+    sample = {"module": "xml.etree", "replacement": "from xml import etree"}
+    examples = (
+        Example(
+            bad="import xml\n\ntree = xml.etree.ElementTree.parse('data.xml')\n",
+            good="import xml.etree.ElementTree as ET\n\ntree = ET.parse('data.xml')\n",
+        ),
+        Example(
+            bad="import importlib\n\nimportlib.util.find_spec('json')\n",
+            good="import os\nimport json\nfrom importlib import util\n\n"
+            "os.path.join('a', 'b')\njson.decoder.JSONDecodeError\nutil.find_spec('json')\n",
+        ),
+    )
+
+    def check(self, file: FileContext) -> Iterator[Finding]:
+        if file.basename.endswith(".pyi"):
+            return  # a stub is never run
+        bases = _import_bases(file.records)
+        if not bases:
+            return
+        roots = resolve.search_roots(file.filename)
+        source = file.source
+        packages = {n: t for n, t in bases.items() if _is_package(t, roots) and n + "." in source}
+        if not packages:
+            return
+        chains = _chains(source, packages)
+        if not chains:
+            return
+        imports = _FileImports(file)
+        needed: dict[str, list[tuple[str, int]]] = {}
+        for (base, attrs), offsets in chains.items():
+            module = _needed(packages[base], attrs, imports, roots)
+            if module is not None:
+                needed.setdefault(module, []).extend((base, offset) for offset in offsets)
+        # importing the deeper module imports the shallower one too: one finding is enough
+        needed = {m: o for m, o in needed.items() if not any(n.startswith(m + ".") for n in needed)}
+        if not needed:
+            return
+        trusted = {
+            base: packages[base]
+            for base in {base for uses in needed.values() for base, _ in uses}
+            if _trusted(file, base, packages[base])
+        }
+        lines = {source.count("\n", 0, offset) + 1 for uses in needed.values() for _, offset in uses}
+        for module, node in _first_uses(file, set(needed), lines, trusted).items():
+            replacement, _ = import_of(module, file.config)
+            yield self.at(file, node, module=module, replacement=replacement)
+
+
+def _import_bases(records: list[ImportRecord]) -> dict[str, str]:
+    """Names bound by absolute imports, each to the one dotted target it holds.
+
+    ``import a.b`` -> ``a: a``; ``import a.b as c`` -> ``c: a.b``;
+    ``from m import x as y`` -> ``y: m.x``. A name bound to two targets (or
+    by a relative import too) is left out.
+    """
+    targets: dict[str, set[str]] = {}
+    for record in records:
+        if record.is_future:
+            continue
+        for name in record.names:
+            if name.name == "*":
+                continue
+            if record.level:
+                target = "."  # relative: not followed here, and it makes the name ambiguous
+            elif record.is_from:
+                target = f"{record.module}.{name.name}"
+            else:
+                target = name.name if name.asname else name.bound
+            targets.setdefault(name.bound, set()).add(target)
+    return {name: found.pop() for name, found in targets.items() if len(found) == 1 and "." not in found}
+
+
+@lru_cache(maxsize=1024)
+def _bare_name(name: str) -> re.Pattern[str]:
+    """*name* as a whole word that does not start an attribute chain."""
+    return re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)(?!\s*\.)")
+
+
+def _trusted(file: FileContext, name: str, target: str) -> bool:
+    """Whether *name* holds *target* everywhere in the file: no statement binds it
+    other than the imports. The text decides when the name shows up only in
+    ``name.attr`` chains and on import lines; otherwise the syntax tree does."""
+    import_lines = {record.line for record in file.records}
+    import_lines.update(n.line for record in file.records for n in record.names)
+    source = file.source
+    for match in _bare_name(name).finditer(source):
+        line = source.count("\n", 0, match.start()) + 1
+        if line not in import_lines or ";" in file.lines[line - 1]:
+            return file.bindings.names.get(name) == target
+    return True
+
+
+@lru_cache(maxsize=8192)
+def _is_package(name: str, roots: resolve.Roots) -> bool:
+    found = resolve.find(name, roots)
+    return isinstance(found, resolve.Module) and found.is_package
+
+
+@lru_cache(maxsize=1024)
+def _chain_pattern(name: str) -> re.Pattern[str]:
+    """``name.a.b``: the name, then at least one attribute."""
+    return re.compile(re.escape(name) + r"((?:\.[^\W\d]\w*)+)")
+
+
+def _chains(source: str, packages: dict[str, str]) -> dict[tuple[str, tuple[str, ...]], list[int]]:
+    """Every ``name.a.b`` in the text whose name is bound to a package, with the
+    offsets where it starts: a cheap text search that finds candidates; the
+    syntax tree has the last word."""
+    found: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for name in packages:
+        for match in _chain_pattern(name).finditer(source):
+            start = match.start()
+            if start and (source[start - 1].isalnum() or source[start - 1] in "._"):
+                continue  # part of a longer name: `my_xml.etree`, `self.xml.etree`
+            attrs = tuple(match.group(1).split(".")[1:])
+            found.setdefault((name, attrs), []).append(start)
+    return found
+
+
+class _FileImports:
+    """The modules a file imports, in any form and any scope (read on first use)."""
+
+    def __init__(self, file: FileContext) -> None:
+        self.file = file
+
+    @cached_property
+    def names(self) -> frozenset[str] | None:
+        """Every imported module and its parents; None if a relative import cannot be resolved."""
+        file = self.file
+        names: set[str] = set()
+        imported: list[str] = []
+        for record in file.records:
+            if record.is_future:
+                continue
+            if not record.is_from:
+                imported.extend(n.name for n in record.names)
+                continue
+            module = file.absolute(record)
+            if module is None:
+                return None  # it may import anything
+            imported.append(module)
+            imported.extend(f"{module}.{n.name}" for n in record.names if n.name != "*")
+        own = resolve.module_name(file.filename)  # the module being run is loaded, and its parents
+        if own:
+            imported.append(own)
+        for dotted in imported:
+            parts = dotted.split(".")
+            names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+        return frozenset(names)
+
+    @cached_property
+    def stars(self) -> frozenset[str]:
+        return frozenset(
+            module
+            for record in self.file.records
+            if record.is_star and (module := self.file.absolute(record)) is not None
+        )
+
+    def imports(self, module: str) -> bool:
+        """Whether the file imports *module* (or a module below it), or names it in a
+        string that a dynamic import may use (``importlib.import_module("xml.etree")``).
+        True when it cannot tell."""
+        names = self.names
+        if names is None or module in names or any(module.startswith(s + ".") for s in self.stars):
+            return True
+        source = self.file.source
+        return f"'{module}" in source or f'"{module}' in source
+
+
+def _needed(target: str, attrs: tuple[str, ...], imports: _FileImports, roots: resolve.Roots) -> str | None:
+    """The deepest submodule the chain ``target.attrs`` reaches without it being sure to be loaded."""
+    module = resolve.find(target, roots)
+    if not isinstance(module, resolve.Module):
+        return None
+    top = target.partition(".")[0]
+    prefix = target
+    needed = None
+    loaded: resolve.Loaded | None = None
+    for attr in attrs:
+        sub = resolve.submodule(module, attr)
+        if not isinstance(sub, resolve.Module):
+            break  # an attribute: the chain leaves the modules here
+        full = f"{prefix}.{attr}"
+        if not imports.imports(full):
+            bound = resolve.binds(module, attr, roots)
+            if bound is False:
+                if loaded is None:
+                    loaded = _loaded(imports, top, roots)
+                if loaded.complete and full not in loaded.modules:
+                    needed = full
+            elif resolve.is_module(full, roots) is not True:
+                break  # the package binds the name, perhaps to something else (unittest.main)
+        module, prefix = sub, full
+    return needed
+
+
+def _loaded(imports: _FileImports, top: str, roots: resolve.Roots) -> resolve.Loaded:
+    """What the file's imports from the top-level package *top* load, followed through their code."""
+    modules: set[str] = set()
+    complete = True
+    for name in imports.names or ():
+        if name == top or name.startswith(top + "."):
+            loaded = resolve.loaded_by(name, roots)
+            modules |= loaded.modules
+            complete = complete and loaded.complete
+    return resolve.Loaded(frozenset(modules), complete)
+
+
+def _first_uses(
+    file: FileContext, modules: set[str], lines: set[int], bases: dict[str, str]
+) -> dict[str, ast.Attribute]:
+    """For each module, the first attribute chain that reaches it at run time
+    from one of the trusted *bases* (name -> the module it holds).
+
+    Only the statements on *lines* (where the text search found the chains)
+    are walked down to their expressions.
+    """
+    leaves = {m.rpartition(".")[2] for m in modules}
+    first: dict[str, ast.Attribute] = {}
+    for node in sorted(_runtime_attributes(file, leaves, lines), key=lambda n: (n.lineno, n.col_offset)):
+        qualified = _qualify(node, bases)
+        if qualified in modules and qualified not in first:
+            first[qualified] = node
+    return first
+
+
+def _qualify(node: ast.Attribute, bases: dict[str, str]) -> str | None:
+    """``xml.etree.ElementTree`` for the chain ``xml.etree.ElementTree`` when ``xml`` holds ``xml``."""
+    parts: list[str] = []
+    current: ast.expr = node
+    while isinstance(current, ast.Attribute):
+        parts.append(current.attr)
+        current = current.value
+    if not isinstance(current, ast.Name) or current.id not in bases:
+        return None
+    return ".".join([bases[current.id], *reversed(parts)])
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+def _runtime_attributes(file: FileContext, attrs: set[str], lines: set[int]) -> Iterator[ast.Attribute]:
+    """``x.<attr>`` reads on *lines* that run: not under ``if TYPE_CHECKING:``,
+    not in annotations that are never evaluated (a function's local ones; all
+    of them under ``from __future__ import annotations``)."""
+    lazy = any(
+        record.is_future and any(n.name == "annotations" for n in record.names) for record in file.records
+    )
+    stack: list[tuple[ast.stmt, bool]] = [(s, False) for s in getattr(file.tree, "body", [])]
+    while stack:
+        stmt, in_function = stack.pop()
+        start = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+        end = getattr(stmt, "end_lineno", None) or stmt.lineno
+        if not any(start <= line <= end for line in lines):
+            continue
+        if isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
+            stack.extend((s, in_function) for s in stmt.orelse)
+            continue
+        inner = in_function or isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for node in _own_nodes(stmt, lazy or in_function, lazy):
+            if isinstance(node, ast.stmt):
+                stack.append((node, inner))
+            elif isinstance(node, ast.Attribute) and node.attr in attrs and isinstance(node.ctx, ast.Load):
+                yield node
+
+
+def _own_nodes(stmt: ast.stmt, skip_variable_annotations: bool, skip_signatures: bool) -> Iterator[ast.AST]:
+    """The expressions of *stmt* and the statements nested in it (not their expressions)."""
+    todo: list[ast.AST] = [stmt]
+    while todo:
+        node = todo.pop()
+        for name, value in ast.iter_fields(node):
+            if name == "annotation" and (
+                skip_signatures if isinstance(node, ast.arg) else skip_variable_annotations
+            ):
+                continue
+            if name == "returns" and skip_signatures:
+                continue
+            for child in value if isinstance(value, list) else [value]:
+                if isinstance(child, ast.stmt):
+                    yield child
+                elif isinstance(child, ast.AST):
+                    yield child
+                    todo.append(child)
+
+
+# ----------------------------------------------------------------------- IPS403
+
+#: Modules whose names are meant to be imported: importing them whole helps no reader.
+NAMES_OK = ("typing", "typing_extensions", "collections.abc", "__future__")
+
+
+class ModulesOnly(Rule):
+    """Some teams import modules, never names (Google's Python style guide,
+    "import modules, not names"): ``path.join`` and ``json.dumps`` say at
+    each use where a name comes from, and a module mocked or reloaded in a
+    test is seen by every use. ``from a import name`` is flagged when
+    ``name`` is not a module. Names the resolver cannot place (a module it
+    cannot find or read, a name bound by a call) and relative imports it
+    cannot resolve are not flagged, nor are ``typing``,
+    ``typing_extensions``, ``collections.abc`` and ``__future__``, and the
+    modules listed in ``importstyle-names-ok`` (a package covers its
+    submodules). Off by default: turn it on with ``extend-select = IPS403``.
+    """
+
+    code = "IPS403"
+    message = "{name!r} is not a module; write '{replacement}' and use '{use}.{name}'"
+    sample = {"name": "name", "replacement": "import a", "use": "a"}
+    default = "off"
+    options = ("importstyle-names-ok",)
+    examples = (
+        Example(
+            bad="from os.path import join\n\njoin('a', 'b')\n",
+            good="from os import path\nfrom collections.abc import Mapping\n\npath.join('a', 'b')\n",
+        ),
+        Example(
+            bad="from json import dumps\n",
+            good="from json import dumps\n",
+            options={"names-ok": "json"},
+        ),
+    )
+
+    def check(self, file: FileContext) -> Iterator[Finding]:
+        roots: resolve.Roots | None = None
+        for record in file.records:
+            if not record.is_from or record.is_future or record.is_star:
+                continue
+            module = file.absolute(record)
+            if module is None or _names_ok(module, file.config):
+                continue
+            for name in record.names:
+                if roots is None:
+                    roots = resolve.search_roots(file.filename)
+                if resolve.is_module(f"{module}.{name.name}", roots) is False:
+                    replacement, use = _module_import(record, module, file.config)
+                    yield self.finding(name.line, name.col, name=name.name, replacement=replacement, use=use)
+
+
+def _names_ok(module: str, config: Config) -> bool:
+    return any(module == ok or module.startswith(ok + ".") for ok in (*NAMES_OK, *config.names_ok))
+
+
+def _module_import(record: ImportRecord, module: str, config: Config) -> tuple[str, str]:
+    """The import of the from-module itself, relative when the record is."""
+    if record.level and record.module:
+        parent, _, leaf = record.module.rpartition(".")
+        return f"from {'.' * record.level}{parent} import {leaf}", leaf
+    return import_of(module, config)
