@@ -26,10 +26,11 @@ def _code_block(source: str) -> list[str]:
 def _example(example: Example) -> list[str]:
     out: list[str] = []
     settings = [f"``importstyle-{key} = {value}``" for key, value in example.options.items()]
-    if example.filename != "example.py":
-        settings.append(f"in ``{example.filename}``")
+    where = f"in ``{example.filename}``" if example.filename != "example.py" else ""
     if settings:
-        out += [f"With {', '.join(settings)}:", ""]
+        out += [f"With {', '.join([*settings, where] if where else settings)}:", ""]
+    elif where:
+        out += [f"{where[0].upper()}{where[1:]}:", ""]
     if example.bad == example.good:
         out += ["Accepted:", "", *_code_block(example.good)]
         return out
