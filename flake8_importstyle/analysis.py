@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -48,6 +49,14 @@ def _target_names(target: ast.AST) -> Iterator[str]:
     for node in ast.walk(target):
         if isinstance(node, ast.Name):
             yield node.id
+
+
+def quiet_parse(source: str | bytes, filename: str = "<unknown>", mode: str = "exec") -> ast.AST:
+    """``ast.parse`` without Python's SyntaxWarnings (invalid escapes, ...): they would land
+    on the user's terminal for code the user did not ask about, or twice for code flake8 checks."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, filename, mode)
 
 
 def _binds(node: ast.AST, names: set[str]) -> None:

@@ -24,6 +24,7 @@ the file, and neither listed in ``__all__``.
 from __future__ import annotations
 
 import ast
+import builtins
 import io
 import re
 import tokenize
@@ -32,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flake8_importstyle.analysis import Bindings, bound_names, literal_str, string_arg
+from flake8_importstyle.analysis import Bindings, bound_names, literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
 from flake8_importstyle.records import ImportRecord, Scope
 from flake8_importstyle.rules import Finding, check_tree
@@ -45,6 +46,7 @@ FIXABLE = ("IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205")
 
 _CODE_SEP = re.compile(r"[,\s]")
 _DYNAMIC_NAMESPACE = frozenset({"eval", "exec", "globals", "locals", "vars"})
+_BUILTIN_NAMES = frozenset(dir(builtins))
 
 #: Rounds of all codes until nothing changes (a statement with n flagged aliases takes n rounds).
 MAX_ROUNDS = 50
@@ -79,7 +81,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def parse_ast(text: str, filename: str = "<unknown>") -> ast.Module:
     try:
-        return ast.parse(text, filename)
+        return quiet_parse(text, filename)  # type: ignore[return-value]
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         raise FixError(f"does not parse: {type(exc).__name__}: {exc}") from None
 
@@ -194,7 +196,7 @@ class _Expect(ast.NodeTransformer):
         planned = self.calls.get(key)
         if planned is None or planned[1] != tuple(reversed(attrs)):
             return None
-        return ast.parse(planned[0], mode="eval").body
+        return quiet_parse(planned[0], mode="eval").body  # type: ignore[attr-defined,no-any-return]
 
     def _rename(self, node: ast.expr) -> ast.expr | None:
         chain = _chain(node)
@@ -203,7 +205,7 @@ class _Expect(ast.NodeTransformer):
         new = self.renames.get(chain)
         if new is None:
             return None
-        return ast.parse(new, mode="eval").body
+        return quiet_parse(new, mode="eval").body  # type: ignore[attr-defined,no-any-return]
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
         return self._rename(node) or node
@@ -240,10 +242,10 @@ class _DropImports(ast.NodeTransformer):
 def verify(old_text: str, new_text: str, plan: Plan) -> str | None:
     """None when *new_text* is *old_text* with exactly the plan applied; else what differs."""
     try:
-        new_tree = ast.parse(new_text)
+        new_tree = quiet_parse(new_text)
     except (SyntaxError, ValueError) as exc:
         return f"the rewritten file does not parse ({exc})"
-    old_tree = ast.parse(old_text)
+    old_tree = quiet_parse(old_text)
     expected_bindings = Counter(
         {(s, n, _normalise_target(t)): c for (s, n, t), c in import_bindings(old_tree).items()}
     )
@@ -342,6 +344,13 @@ class _File:
         """Nothing in the file binds or reads *name*."""
         return name not in self.bound and name not in self.loads and name not in self.import_bound
 
+    def has_importlib(self) -> bool:
+        """Whether a module-level ``import importlib`` binds the name for the whole module."""
+        return any(
+            _module_level(record) and target == "importlib"
+            for record, target in self.import_bound.get("importlib", [])
+        )
+
     def check_importlib(self) -> None:
         """Raise :class:`Refused` unless ``importlib`` can be used (and imported) as the module."""
         others = [t for _, t in self.import_bound.get("importlib", []) if t != "importlib"]
@@ -358,6 +367,8 @@ class _File:
             )
         if old in self.bound:
             raise Refused(f"{old!r} is also bound other than by this import")
+        if old in _BUILTIN_NAMES:
+            raise Refused(f"{old!r} is also a builtin, which its uses reach when the import does not run")
         others = [t for _, t in self.import_bound.get(old, []) if t != module]
         if others:
             raise Refused(f"{old!r} is also imported as {others[0]!r}")
@@ -372,7 +383,7 @@ def _names_in_expression(text: str) -> set[str]:
     if not text or not text.strip() or "\n" in text.strip():
         return set()
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = quiet_parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
@@ -431,7 +442,7 @@ class Fixer:
         final_text, _ = decode(new)
         skipped = [
             (f.line, f.col + 1, f.code, reasons.get(key, "no safe rewrite is known"))
-            for key, f in _keyed(self._findings(final_text, ast.parse(final_text)))
+            for key, f in _keyed(self._findings(final_text, parse_ast(final_text)))
         ]
         return FixResult(new, changed=new != data, skipped=skipped)
 
@@ -447,7 +458,7 @@ class Fixer:
         from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
         text, _ = decode(module.bytes)
-        tree = ast.parse(text)
+        tree: Any = quiet_parse(text)
         findings = [f for f in self._findings(text, tree) if f.code == code]
         if not findings:
             return None
@@ -860,7 +871,7 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     quote = _quote_of(call)
     plan.replace[replace_node] = cst.parse_expression(f"importlib.import_module({quote}{name}{quote})")
     plan.calls[(finding.line, finding.col)] = (f"importlib.import_module({name!r})", absorbed)
-    if "importlib" not in facts.import_bound:
+    if not facts.has_importlib():
         plan.add_importlib = True
 
 
@@ -908,7 +919,7 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     plan.renames["imp.reload"] = "importlib.reload"
     plan.removed.append(("", "imp", "imp"))
     alias = ctx.node_at(finding, cst.ImportAlias)
-    if "importlib" in facts.import_bound or plan.add_importlib:
+    if facts.has_importlib() or plan.add_importlib:
         _drop_alias(ctx, alias, plan)
     else:  # `import imp` becomes `import importlib`, in place
         plan.added.append(("", "importlib", "importlib"))

@@ -26,6 +26,8 @@ resolver never guesses. Every answer is cached for the process, bounded.
 from __future__ import annotations
 
 import ast
+
+from flake8_importstyle.analysis import quiet_parse
 import enum
 import importlib
 import os
@@ -42,7 +44,7 @@ from importlib.machinery import (
     SourcelessFileLoader,
 )
 from types import MappingProxyType
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, cast
 
 #: Search roots: folders in which top-level modules are looked up, in order.
 Roots = tuple[str, ...]
@@ -419,7 +421,7 @@ def read_namespace(path: str, module: str, is_package: bool, stub: bool) -> Name
     if len(data) > MAX_SOURCE_BYTES:
         return None
     try:
-        tree = ast.parse(data, filename=path)
+        tree = cast(ast.Module, quiet_parse(data, path))
     except (SyntaxError, ValueError, RecursionError, MemoryError, LookupError, OverflowError):
         return None  # not Python (or not this Python's), NUL bytes, a bad coding cookie, too deep
     package = module if is_package else module.rpartition(".")[0]
