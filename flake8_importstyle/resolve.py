@@ -13,9 +13,10 @@ The questions the IPS4xx rules ask, answered from the file system alone:
   Either ``a.b`` is a submodule on disk, or ``a``'s source binds ``b`` to a
   module (``import posixpath as path`` is how ``os.path`` exists,
   ``from . import sub``, ``from m import name`` where ``m.name`` is a module).
-* :func:`binds` and :func:`loaded_by` — after ``import a``, is ``a.b`` there
+* :func:`binds` and :func:`loads` — after ``import a``, is ``a.b`` there
   without anyone importing ``a.b``? Only if ``a``'s ``__init__`` binds ``b`` or
-  the modules it imports (within the same top-level package) load ``a.b``.
+  the modules it imports (within the same top-level package) load ``a.b``;
+  :func:`loaded_by` lists all that one import loads.
 
 A module's source is read with :func:`ast.parse` only: whatever cannot be
 found, read or parsed is *unknown*, and every answer is ``True``, ``False``,
@@ -26,13 +27,12 @@ resolver never guesses. Every answer is cached for the process, bounded.
 from __future__ import annotations
 
 import ast
-
-from flake8_importstyle.analysis import quiet_parse
 import enum
 import importlib
 import os
 import re
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from importlib.machinery import (
@@ -46,6 +46,8 @@ from importlib.machinery import (
 from types import MappingProxyType
 from typing import Final, NamedTuple, cast
 
+from flake8_importstyle.analysis import quiet_parse
+
 #: Search roots: folders in which top-level modules are looked up, in order.
 Roots = tuple[str, ...]
 
@@ -57,7 +59,7 @@ BUILTIN_MODULE_ATTRIBUTES: Final[Mapping[str, frozenset[str]]] = MappingProxyTyp
 
 #: Sources larger than this are not read (generated tables, vendored bundles).
 MAX_SOURCE_BYTES: Final = 4_000_000
-#: How many modules :func:`loaded_by` reads at most before it gives up.
+#: How many modules :func:`loads` and :func:`loaded_by` read at most before they give up.
 MAX_LOADED: Final = 200
 #: How deep one answer may follow re-exports (``from .a import b``) and aliases.
 MAX_DEPTH: Final = 12
@@ -690,6 +692,21 @@ def _literal_names(value: ast.expr | None) -> list[str] | _Unknown:
     return UNKNOWN
 
 
+_NAMESPACE_CALL = rb"\b(?:globals|vars)\(\s*\)"
+#: What follows ``globals()`` in a plain read: ``.get(``, ``.items(``, ``[key]`` not assigned to.
+_READ_AFTER = rb"\s*(?:\.\s*(?:get|items|keys|values|copy)\s*\(|\[[^\]\n]*\](?!\s*(?:=[^=]|[-+*/%&|^@]=)))"
+#: What precedes it in a membership test: ``name in globals()``.
+_READ_BEFORE = rb"\bin\s*$"
+
+
+def _plain_read(data: bytes, match: re.Match[bytes]) -> bool:
+    if _pattern(_READ_AFTER).match(data, match.end()):
+        return True
+    start, end = match.span()
+    before, after = data[max(0, start - 8) : start], data[end : end + 1]  # noqa: E203
+    return _pattern(_READ_BEFORE).search(before) is not None and after in (b")", b":", b"\n", b" ")
+
+
 #: Methods that only read a namespace dict.
 _DICT_READS = frozenset({"get", "items", "keys", "values", "copy", "__contains__", "__getitem__"})
 
@@ -701,6 +718,8 @@ def _writes_globals(tree: ast.Module, data: bytes) -> bool:
     ``key in globals()``, and the same through a name (``g = globals()``)."""
     if b"globals(" not in data and b"vars(" not in data:
         return False
+    if all(_plain_read(data, match) for match in _pattern(_NAMESPACE_CALL).finditer(data)):
+        return False  # every use is a plain read, as far as the text shows: no need for the tree
     parents: dict[ast.AST, ast.AST] = {}
     dicts: list[ast.expr] = []
     for node in ast.walk(tree):
@@ -988,19 +1007,39 @@ def loaded_by(name: str, roots: Roots) -> Loaded:
     """What ``import name`` loads within *name*'s top-level package: the
     module, its parent packages, and whatever their top-level code imports
     from the same top-level package, followed through those modules."""
-    return _loaded_by(name, roots)
+    seen: set[str] = set()
+    complete = _walk_loaded((name,), name.partition(".")[0], roots, seen, None)
+    return Loaded(frozenset(seen), complete is not None)
+
+
+def loads(starts: Iterable[str], target: str, roots: Roots) -> bool | None:
+    """Whether importing the modules *starts* loads the module *target*, following
+    the imports of their code within *target*'s top-level package. None when a
+    module on the way cannot be read. Stops reading at the first import of *target*."""
+    top = target.partition(".")[0]
+    within = tuple(sorted({s for s in starts if s == top or s.startswith(top + ".")}))
+    return _loads(within, target, roots)
 
 
 @lru_cache(maxsize=2048)
-def _loaded_by(name: str, roots: Roots) -> Loaded:
-    top = name.partition(".")[0]
-    todo = [name]
-    seen: set[str] = set()
+def _loads(starts: tuple[str, ...], target: str, roots: Roots) -> bool | None:
+    return _walk_loaded(starts, target.partition(".")[0], roots, set(), target)
+
+
+def _walk_loaded(
+    starts: tuple[str, ...], top: str, roots: Roots, seen: set[str], target: str | None
+) -> bool | None:
+    """Breadth first through what *starts* load within *top*, adding each module to
+    *seen*. True as soon as *target* (or a module below it) is imported, False
+    when everything was read without meeting it, None when something could not be read."""
+    todo = deque(starts)
     complete = True
     while todo:
-        parts = todo.pop().split(".")
-        for i in range(1, len(parts) + 1):
+        parts = todo.popleft().split(".")
+        for i in range(1, len(parts) + 1):  # importing a.b.c runs a, then a.b, then a.b.c
             prefix = ".".join(parts[:i])
+            if target is not None and (prefix == target or prefix.startswith(target + ".")):
+                return True
             if prefix in seen:
                 continue
             found = find(prefix, roots)
@@ -1011,7 +1050,7 @@ def _loaded_by(name: str, roots: Roots) -> Loaded:
                 break
             seen.add(prefix)
             if len(seen) > MAX_LOADED:
-                return Loaded(frozenset(seen), complete=False)
+                return None
             if found.kind is Kind.NAMESPACE:
                 continue
             names = namespace(found) if found.runs_source else None
@@ -1019,7 +1058,7 @@ def _loaded_by(name: str, roots: Roots) -> Loaded:
                 complete = False
                 continue
             todo.extend(m for m in names.imports if m == top or m.startswith(top + "."))
-    return Loaded(frozenset(seen), complete)
+    return (False if target is not None else True) if complete else None
 
 
 def clear_caches() -> None:
@@ -1035,7 +1074,7 @@ def clear_caches() -> None:
         read_namespace,
         _is_module,
         _exports,
-        _loaded_by,
+        _loads,
     ):
         cached.cache_clear()
     importlib.invalidate_caches()

@@ -344,6 +344,22 @@ def test_loaded_by_is_incomplete_when_a_module_cannot_be_read(roots: resolve.Roo
     assert resolve.loaded_by("ns.part", roots).complete
 
 
+@pytest.mark.parametrize(
+    ("starts", "target", "expected"),
+    [
+        (["pkg"], "pkg.chained", True),  # through pkg.eager
+        (["pkg"], "pkg.lazy", False),
+        (["pkg.inner"], "pkg.inner.leaf", True),
+        (["pkg", "pkg.inner.other"], "pkg.inner.leaf", True),  # importing a module runs its package
+        (["pkg.lazy"], "pkg.inner", False),
+        (["broken"], "broken.sub", None),  # cannot be read: cannot tell
+        (["plain", "json"], "pkg.sub", False),  # other packages load nothing in pkg here
+    ],
+)
+def test_loads(roots: resolve.Roots, starts: list[str], target: str, expected: bool | None) -> None:
+    assert resolve.loads(starts, target, roots) is expected
+
+
 def test_loaded_by_in_the_stdlib() -> None:
     roots = resolve.search_roots(None)
     json = resolve.loaded_by("json", roots)
@@ -407,7 +423,7 @@ def test_every_cache_is_bounded() -> None:
         resolve.read_namespace,
         resolve._is_module,
         resolve._exports,
-        resolve._loaded_by,
+        resolve._loads,
         resolve._package_root,
         resolve.has_init,
         resolve._search_roots,

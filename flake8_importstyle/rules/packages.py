@@ -280,13 +280,25 @@ class _FileImports:
                 return None  # it may import anything
             imported.append(module)
             imported.extend(f"{module}.{n.name}" for n in record.names if n.name != "*")
-        own = resolve.module_name(file.filename)  # the module being run is loaded, and its parents
-        if own:
-            imported.append(own)
         for dotted in imported:
             parts = dotted.split(".")
             names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
         return frozenset(names)
+
+    @cached_property
+    def own_name(self) -> str | None:
+        return resolve.module_name(self.file.filename)
+
+    @cached_property
+    def own(self) -> frozenset[str]:
+        """The module being run, and its packages: loaded, whatever it imports."""
+        parts = self.own_name.split(".") if self.own_name else []
+        return frozenset(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+
+    @cached_property
+    def starts(self) -> frozenset[str]:
+        """What the file's imports load, to follow into their code (not the file itself)."""
+        return (self.names or frozenset()) | (self.own - {self.own_name})
 
     @cached_property
     def stars(self) -> frozenset[str]:
@@ -301,7 +313,9 @@ class _FileImports:
         string that a dynamic import may use (``importlib.import_module("xml.etree")``).
         True when it cannot tell."""
         names = self.names
-        if names is None or module in names or any(module.startswith(s + ".") for s in self.stars):
+        if names is None or module in names or module in self.own:
+            return True
+        if any(module.startswith(star + ".") for star in self.stars):
             return True
         source = self.file.source
         return f"'{module}" in source or f'"{module}' in source
@@ -312,10 +326,8 @@ def _needed(target: str, attrs: tuple[str, ...], imports: _FileImports, roots: r
     module = resolve.find(target, roots)
     if not isinstance(module, resolve.Module):
         return None
-    top = target.partition(".")[0]
     prefix = target
     needed = None
-    loaded: resolve.Loaded | None = None
     for attr in attrs:
         sub = resolve.submodule(module, attr)
         if not isinstance(sub, resolve.Module):
@@ -324,26 +336,12 @@ def _needed(target: str, attrs: tuple[str, ...], imports: _FileImports, roots: r
         if not imports.imports(full):
             bound = resolve.binds(module, attr, roots)
             if bound is False:
-                if loaded is None:
-                    loaded = _loaded(imports, top, roots)
-                if loaded.complete and full not in loaded.modules:
+                if resolve.loads(imports.starts, full, roots) is False:
                     needed = full
             elif resolve.is_module(full, roots) is not True:
                 break  # the package binds the name, perhaps to something else (unittest.main)
         module, prefix = sub, full
     return needed
-
-
-def _loaded(imports: _FileImports, top: str, roots: resolve.Roots) -> resolve.Loaded:
-    """What the file's imports from the top-level package *top* load, followed through their code."""
-    modules: set[str] = set()
-    complete = True
-    for name in imports.names or ():
-        if name == top or name.startswith(top + "."):
-            loaded = resolve.loaded_by(name, roots)
-            modules |= loaded.modules
-            complete = complete and loaded.complete
-    return resolve.Loaded(frozenset(modules), complete)
 
 
 def _first_uses(
