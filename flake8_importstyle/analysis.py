@@ -188,7 +188,7 @@ class Scope:
         return isinstance(self.node, ast.Module)
 
 
-def _nested_bodies(stmt: ast.stmt) -> list[list[ast.stmt]]:
+def nested_bodies(stmt: ast.stmt) -> list[list[ast.stmt]]:
     """The statement lists nested in a compound statement of the same scope."""
     if isinstance(stmt, (ast.If, ast.For, ast.AsyncFor, ast.While)):
         return [stmt.body, stmt.orelse]
@@ -218,7 +218,7 @@ def scopes(tree: ast.AST) -> list[Scope]:
                 if isinstance(stmt, _SCOPE_STATEMENTS):
                     todo.append(stmt)
                     continue
-                nested = [s for body in _nested_bodies(stmt) for s in body]
+                nested = [s for body in nested_bodies(stmt) for s in body]
                 if nested:
                     stack.append(iter(nested))
                     break

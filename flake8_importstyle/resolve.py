@@ -46,7 +46,7 @@ from importlib.machinery import (
 from types import MappingProxyType
 from typing import Final, NamedTuple, cast
 
-from flake8_importstyle.analysis import quiet_parse
+from flake8_importstyle.analysis import nested_bodies, quiet_parse
 
 #: Search roots: folders in which top-level modules are looked up, in order.
 Roots = tuple[str, ...]
@@ -657,20 +657,8 @@ def _top_level(body: list[ast.stmt]) -> Iterator[tuple[ast.stmt, tuple[int, ...]
 
 
 def _nested(stmt: ast.stmt) -> list[list[ast.stmt]]:
-    """The bodies a compound statement runs in the same scope, in source order."""
-    if isinstance(stmt, (ast.If, ast.For, ast.AsyncFor, ast.While)):
-        return [b for b in (stmt.body, stmt.orelse) if b]
-    if isinstance(stmt, (ast.With, ast.AsyncWith)):
-        return [stmt.body]
-    if isinstance(stmt, ast.Match):
-        return [case.body for case in stmt.cases]
-    handlers = getattr(stmt, "handlers", None)
-    if handlers is not None:  # Try, TryStar
-        bodies: list[list[ast.stmt]] = [getattr(stmt, "body", [])]
-        bodies += [handler.body for handler in handlers]
-        bodies += [getattr(stmt, "orelse", []), getattr(stmt, "finalbody", [])]
-        return [b for b in bodies if b]
-    return []
+    """The non-empty bodies a compound statement runs in the same scope, in source order."""
+    return [body for body in nested_bodies(stmt) if body]
 
 
 def _own_expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
