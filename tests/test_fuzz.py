@@ -43,6 +43,11 @@ from tests._hardening import (
 from tests._hardening_programs import programs, spliced
 
 
+#: Draws below which a run is too short to be expected to reach every rule (a
+#: 50-example run on CI once drew no dotted ``__import__`` without fromlist).
+COVERAGE_EXAMPLES = 200
+
+
 def fuzz_settings(examples: int) -> settings:
     return settings(
         max_examples=examples,
@@ -123,8 +128,10 @@ def test_import_heavy_programs_never_crash() -> None:
     assert tally.counts["programs"] == FUZZ_EXAMPLES
     assert tally.counts["findings"] > FUZZ_EXAMPLES
     assert tally.counts["fixed"] > FUZZ_EXAMPLES // 5
-    flagged = {code for code in tally.counts if code.startswith("IPS")}
-    assert {"IPS101", "IPS104", "IPS106", "IPS201", "IPS202", "IPS301", "IPS302"} <= flagged, tally.report()
+    if FUZZ_EXAMPLES >= COVERAGE_EXAMPLES:
+        # which codes a random run reaches is a matter of chance: claim coverage only over enough draws
+        flagged = {code for code in tally.counts if code.startswith("IPS")}
+        assert {"IPS101", "IPS104", "IPS106", "IPS201", "IPS202", "IPS301", "IPS302"} <= flagged, tally.report()
 
 
 def test_real_modules_with_statements_spliced_in_never_crash() -> None:
