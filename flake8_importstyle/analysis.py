@@ -10,45 +10,79 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
 from flake8_importstyle.records import ImportRecord
 
+# Every pattern here starts with a literal and checks the word boundary
+# before it with a lookbehind *after* the literal: CPython's ``re`` then
+# scans for the literal at string-search speed. A leading ``\b`` or an
+# alternation makes it try every position, about 30 times slower, and these
+# searches run on every file flake8 checks.
+
+
+@lru_cache(maxsize=4096)
+def word(name: str) -> re.Pattern[str]:
+    """*name* as a whole word (not part of a longer identifier)."""
+    escaped = re.escape(name)
+    return re.compile(rf"{escaped}(?<!\w{escaped})(?!\w)")
+
+
 #: Words without which a rule cannot fire in a file.
 IMPORT_CALL_WORD = re.compile(r"__import__\s*\(")
-IMPORT_REPLACEMENT_WORD = re.compile(
-    r"__import__\s*[-+*/|&^%@]?=(?!=)|\[\s*['\"]__import__['\"]\s*\]\s*=(?!=)|\bsetattr\s*\("
+IMPORT_REPLACEMENT_WORDS = (
+    re.compile(r"__import__\s*[-+*/|&^%@]?=(?!=)"),
+    re.compile(r"__import__['\"]\s*\]\s*=(?!=)"),
+    re.compile(r"setattr(?<!\wsetattr)\s*\("),
 )
-IMPORT_MODULE_WORD = re.compile(r"\bimport_module\b")
-REMOVED_API_WORD = re.compile(
-    r"\b(?:find_loader|get_loader|set_package|set_loader|module_for_loader|Finder|ImpImporter|ImpLoader)\b"
-)
+IMPORT_MODULE_WORD = word("import_module")
 
 
-def removal_word(*names: str) -> re.Pattern[str]:
+def removal_words(*names: str) -> tuple[re.Pattern[str], ...]:
     """How a removal from sys.modules (bound as *names*) reads: ``del sys.modules[``,
     ``modules.pop(``, ``modules.clear(``."""
     alternatives = "|".join(sorted(re.escape(n) for n in names))
-    return re.compile(
-        rf"\bdel\s+(?:[\w.]+\.)?(?:{alternatives})\s*\[|\b(?:{alternatives})\s*\.\s*(?:pop|clear)\b"
+    return (
+        re.compile(rf"del(?<!\wdel)\s+(?:[\w.]+\.)?(?:{alternatives})\s*\["),
+        *(re.compile(rf"{re.escape(n)}(?<!\w{re.escape(n)})\s*\.\s*(?:pop|clear)(?!\w)") for n in names),
     )
 
 
-MODULES_REMOVAL_WORD = removal_word("modules")
-RELOAD_WORD = re.compile(r"\breload\b")
+MODULES_REMOVAL_WORDS = removal_words("modules")
+RELOAD_WORD = word("reload")
+
+
+def search_any(patterns: Iterable[re.Pattern[str]], text: str) -> bool:
+    return any(p.search(text) is not None for p in patterns)
+
+
+def line_numbers(text: str, offsets: Iterable[int]) -> list[int]:
+    """The 1-based lines of *offsets* in *text*, counting ``\\n`` as ``ast`` does;
+    one pass over the text however many offsets there are."""
+    numbers: list[int] = []
+    line, previous = 1, 0
+    for offset in sorted(offsets):
+        line += text.count("\n", previous, offset)
+        previous = offset
+        numbers.append(line)
+    return numbers
+
+
+def match_lines(text: str, patterns: Iterable[re.Pattern[str]]) -> list[int]:
+    """The sorted, distinct lines on which one of *patterns* matches."""
+    offsets = [m.start() for p in patterns for m in p.finditer(text)]
+    return sorted(set(line_numbers(text, offsets)))
+
 
 #: Builtins the rules care about, by the name a file uses for them.
 BUILTINS = {"__import__": "builtins.__import__", "__builtins__": "builtins", "setattr": "builtins.setattr"}
 
 _SCOPE_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-
-
-def _target_names(target: ast.AST) -> Iterator[str]:
-    for node in ast.walk(target):
-        if isinstance(node, ast.Name):
-            yield node.id
 
 
 def quiet_parse(source: str | bytes, filename: str = "<unknown>", mode: str = "exec") -> ast.AST:
@@ -86,7 +120,6 @@ def bound_names(tree: ast.AST) -> set[str]:
     return names
 
 
-@dataclass
 class Bindings:
     """What the file's names refer to, where the file says so unambiguously.
 
@@ -94,13 +127,22 @@ class Bindings:
     file, qualifies to that target (``_sys`` -> ``sys``, ``im`` ->
     ``importlib.import_module``); a builtin the file never rebinds qualifies to
     ``builtins.<name>``. Anything else is unknown, and the rules stay silent.
+
+    Whether the file binds a name other than by imports is asked of
+    *rebound*, and only for the names a rule looks up: the lint path answers
+    from the statements on the lines where the name appears
+    (:meth:`FileContext.rebound <flake8_importstyle.rules.base.FileContext.rebound>`),
+    not from a walk of the whole tree.
     """
 
-    names: dict[str, str] = field(default_factory=dict)
+    def __init__(self, targets: dict[str, set[str]], rebound: Callable[[str], bool]) -> None:
+        self._targets = targets
+        self._rebound = rebound
+        self._known: dict[str, str | None] = {}
 
     @classmethod
-    def of(cls, records: list[ImportRecord], rebound: set[str]) -> Bindings:
-        """*rebound*: the names the file binds other than by imports (:func:`bound_names`)."""
+    def of(cls, records: list[ImportRecord], rebound: Callable[[str], bool]) -> Bindings:
+        """*rebound*: whether the file binds a name other than by imports."""
         targets: dict[str, set[str]] = {}
         for record in records:
             for name in record.names:
@@ -113,11 +155,30 @@ class Bindings:
                 else:
                     target = f"{record.module}.{name.name}"
                 targets.setdefault(name.asname or name.bound, set()).add(target)
-        names = {n: t.pop() for n, t in targets.items() if len(t) == 1 and n not in rebound}
-        for builtin, qualified in BUILTINS.items():
-            if builtin not in rebound and builtin not in targets:
-                names[builtin] = qualified
-        return cls({n: t for n, t in names.items() if t != "?"})
+        return cls(targets, rebound)
+
+    def get(self, name: str) -> str | None:
+        """The dotted target *name* holds, or None when it is not known for sure."""
+        try:
+            return self._known[name]
+        except KeyError:
+            pass
+        found = self._targets.get(name)
+        if found is None:
+            target = BUILTINS.get(name)
+        else:
+            target = next(iter(found)) if len(found) == 1 else None
+            if target == "?":
+                target = None
+        if target is not None and self._rebound(name):
+            target = None
+        self._known[name] = target
+        return target
+
+    def names_for(self, targets: Collection[str]) -> set[str]:
+        """The names the imports bind to one of *targets* exactly (``im`` for
+        ``from importlib import import_module as im``)."""
+        return {name for name, found in self._targets.items() if found & set(targets)}
 
     def qualify(self, node: ast.AST) -> str | None:
         """The dotted name an expression refers to (``_sys.modules`` -> ``sys.modules``)."""
@@ -127,38 +188,59 @@ class Bindings:
             node = node.value
         if not isinstance(node, ast.Name):
             return None
-        base = self.names.get(node.id)
+        base = self.get(node.id)
         if base is None:
             return None
         return ".".join([base, *reversed(parts)])
 
 
-@dataclass
-class NodeIndex:
-    """The nodes of the whole file that the IPS2xx rules look at, from one walk."""
+#: f-strings: before 3.12 the positions of the expressions inside them cannot be trusted.
+_UNTRUSTED_POSITIONS: tuple[type[ast.AST], ...] = (ast.JoinedStr,) if sys.version_info < (3, 12) else ()
 
-    calls: list[ast.Call] = field(default_factory=list)
-    attributes: list[ast.Attribute] = field(default_factory=list)
-    #: assignment targets (Assign, AugAssign, AnnAssign)
-    targets: list[ast.expr] = field(default_factory=list)
-    #: names bound other than by imports (:func:`bound_names`)
-    bound: set[str] = field(default_factory=set)
 
-    @classmethod
-    def of(cls, tree: ast.AST) -> NodeIndex:
-        index = cls()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                index.calls.append(node)
-            elif isinstance(node, ast.Attribute):
-                index.attributes.append(node)
-            elif isinstance(node, ast.Assign):
-                index.targets.extend(node.targets)
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-                index.targets.append(node.target)
-            else:
-                _binds(node, index.bound)
-        return index
+def nodes_on_lines(tree: ast.AST, lines: Collection[int]) -> list[ast.AST]:
+    """Every node of *tree* whose source spans one of *lines*, and the nodes
+    without a position under them (``arguments``, ``comprehension``, ...).
+
+    A node whose text holds a word spans that word's line, so this finds
+    every node a word can stand for while it visits only the statements on
+    those lines, not the whole tree. A decorated definition spans its
+    decorators. Nodes come in no particular order, each once.
+    """
+    wanted = sorted(set(lines))
+    if not wanted:
+        return []
+    last = wanted[-1]
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if isinstance(node, _UNTRUSTED_POSITIONS):
+            found.extend(n for n in ast.walk(node) if n is not node)
+            continue
+        for child in ast.iter_child_nodes(node):
+            start = getattr(child, "lineno", None)
+            end = getattr(child, "end_lineno", None)
+            if start is None or end is None:
+                stack.append(child)
+                continue
+            decorators = getattr(child, "decorator_list", None)
+            if decorators:
+                start = min(start, *(d.lineno for d in decorators))
+            if start > last:
+                continue
+            i = bisect_left(wanted, start)
+            if i < len(wanted) and wanted[i] <= end:
+                stack.append(child)
+    return found
+
+
+def binds(node: ast.AST, name: str) -> bool:
+    """Whether *node* itself binds *name* other than by an import."""
+    names: set[str] = set()
+    _binds(node, names)
+    return name in names
 
 
 def own_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:

@@ -336,7 +336,7 @@ class _File:
             star=any(r.is_star for r in records),
             dynamic=dynamic,
             dunder_all=dunder_all,
-            bindings=Bindings.of(records, bound),
+            bindings=Bindings.of(records, bound.__contains__),
             string_names=string_names,
         )
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
+
 import pytest
 
-from flake8_importstyle import analysis
+from flake8_importstyle.rules import base
 from tests.conftest import codes, lint
 
 
@@ -25,6 +28,23 @@ from tests.conftest import codes, lint
         ("import importlib\ndef f(importlib):\n    importlib.import_module('.x')\n", []),
         ("import importlib\nfor importlib in x:\n    pass\nimportlib.import_module('.x')\n", []),
         ("from . import importlib\nimportlib.import_module('.x')\n", []),
+        # rebound on a line of its own: read from the statements on the name's lines
+        ("import importlib\n@d\ndef importlib():\n    pass\nimportlib.import_module('.x')\n", []),
+        ("import importlib\ndef f(\n    a,\n    importlib=1,\n):\n    pass\nimportlib.import_module('.x')\n", []),
+        ("import importlib\ntry:\n    pass\nexcept E as importlib:\n    pass\nimportlib.import_module('.x')\n", []),
+        ("import importlib\nwith x as (\n    importlib\n):\n    pass\nimportlib.import_module('.x')\n", []),
+        ("import importlib\nif (importlib := f()):\n    pass\nimportlib.import_module('.x')\n", []),
+        ("import importlib\nv = [1 for importlib in x]\nimportlib.import_module('.x')\n", []),
+        ("import importlib\nf = lambda importlib: 1\nimportlib.import_module('.x')\n", []),
+        ("import importlib\nclass importlib:\n    pass\nimportlib.import_module('.x')\n", []),
+        ("import importlib\nmatch v:\n    case [importlib]:\n        pass\nimportlib.import_module('.x')\n", []),
+        ("import importlib\ndef f():\n    global importlib\n    importlib = 1\nimportlib.import_module('.x')\n", []),
+        ("import importlib\ndel importlib\nimportlib.import_module('.x')\n", []),
+        # attributes and keywords of that name bind nothing
+        ("import importlib\nself.importlib = 1\nf(importlib=2)\nimportlib.import_module('.x')\n", ["IPS204"]),
+        # non-ASCII text: a name may be spelt in another Unicode form; the whole tree is read
+        ("import importlib\nｉmportlib = 1\nimportlib.import_module('.x')\n", []),
+        ("import importlib\ns = 'é'\nimportlib.import_module('.x')\n", ["IPS204"]),
         ("import_module('.x')\n", []),  # never imported: not importlib's
         # reading the import function is fine; only calls are flagged
         ("f = __import__\ng = getattr(builtins, '__import__')\n", []),
@@ -136,7 +156,43 @@ def test_files_without_trigger_words_skip_the_walk(monkeypatch: pytest.MonkeyPat
     def no_walk(*args: object) -> None:
         raise AssertionError("walked a file that cannot hold an IPS2xx/IPS3xx finding")
 
-    monkeypatch.setattr(analysis.NodeIndex, "of", no_walk)
-    monkeypatch.setattr(analysis.Bindings, "of", no_walk)
-    assert codes("import os.path\nimport json\n\ndef f():\n    return json.dumps(os.path.sep)\n") == ["IPS101"]
-    assert codes("import imp\n") == ["IPS205"]  # the import itself needs no walk
+    with monkeypatch.context() as patch:
+        patch.setattr(base, "nodes_on_lines", no_walk)
+        patch.setattr(base, "bound_names", no_walk)
+        patch.setattr(ast, "walk", no_walk)
+        found = [
+            codes("import os.path\nimport json\n\ndef f():\n    return json.dumps(os.path.sep)\n"),
+            codes("import imp\n"),  # the import itself needs no walk
+        ]
+    assert found == [["IPS101"], ["IPS205"]]
+
+
+def test_a_file_with_a_trigger_word_reads_only_the_statements_on_its_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rules read the nodes on the lines where their words are, never the whole tree."""
+    visited: list[ast.AST] = []
+    real = base.nodes_on_lines
+
+    def spy(tree: ast.AST, lines: list[int]) -> list[ast.AST]:
+        found = real(tree, lines)
+        visited.extend(found)
+        return found
+
+    real_walk = ast.walk
+
+    def no_whole_walk(node: ast.AST) -> Iterator[ast.AST]:
+        if isinstance(node, ast.Module):
+            raise AssertionError("walked the whole tree")
+        return real_walk(node)
+
+    body = "".join(f"    x{i} = [y for y in range({i})]\n" for i in range(200))
+    source = f"import sys\n\n\ndef big():\n{body}\n\nm = __import__('os.path')\ndel sys.modules['os']\n"
+    with monkeypatch.context() as patch:
+        patch.setattr(base, "nodes_on_lines", spy)
+        patch.setattr(ast, "walk", no_whole_walk)
+        found = codes(source)
+    assert found == ["IPS201", "IPS202"]
+    function = range(4, 4 + 201)
+    assert visited
+    assert not [node for node in visited if getattr(node, "lineno", 0) in function], "read the function"

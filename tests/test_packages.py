@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from flake8_importstyle import analysis, resolve
+from flake8_importstyle import resolve
 from flake8_importstyle.plugin import Plugin
-from flake8_importstyle.rules import BY_CODE, DEFAULT_CODES, OFF_BY_DEFAULT, check_tree
+from flake8_importstyle.rules import BY_CODE, DEFAULT_CODES, OFF_BY_DEFAULT, base, check_tree
 from tests.conftest import codes, config_from, lint
 
 ALL = sorted(BY_CODE)
@@ -427,18 +427,23 @@ def test_files_without_package_chains_skip_the_walk(monkeypatch: pytest.MonkeyPa
     def no_walk(*args: object) -> None:
         raise AssertionError("walked a file that cannot hold an IPS402 finding")
 
-    monkeypatch.setattr(analysis.NodeIndex, "of", no_walk)
-    monkeypatch.setattr(ast, "walk", no_walk)
     source = "import os, json, email\n\ndef f():\n    return json.dumps(os.path.sep), email.message_from_string\n"
-    assert codes(source) == []
+    with monkeypatch.context() as patch:
+        patch.setattr(base, "nodes_on_lines", no_walk)
+        patch.setattr(base, "bound_names", no_walk)
+        patch.setattr(ast, "walk", no_walk)
+        found = codes(source)
+    assert found == []
 
 
 def test_a_chain_that_is_surely_a_finding_walks_only_its_statements(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_walk(*args: object) -> None:
         raise AssertionError("walked the whole file")
 
-    monkeypatch.setattr(analysis.NodeIndex, "of", no_walk)
-    assert codes("import email\n\n\ndef f():\n    return email.utils.parseaddr('x')\n") == ["IPS402"]
+    with monkeypatch.context() as patch:
+        patch.setattr(base, "bound_names", no_walk)
+        found = codes("import email\n\n\ndef f():\n    return email.utils.parseaddr('x')\n")
+    assert found == ["IPS402"]
 
 
 def test_the_resolver_is_asked_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:

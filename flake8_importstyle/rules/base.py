@@ -5,12 +5,22 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from functools import cached_property
 from types import MappingProxyType
 from typing import ClassVar, NamedTuple
 
-from flake8_importstyle.analysis import Bindings, NodeIndex, Scope, scopes
+from flake8_importstyle.analysis import (
+    Bindings,
+    Scope,
+    binds,
+    bound_names,
+    match_lines,
+    nodes_on_lines,
+    scopes,
+    search_any,
+    word,
+)
 from flake8_importstyle.classify import char_col
 from flake8_importstyle.config import Config
 from flake8_importstyle.records import ImportRecord
@@ -65,11 +75,39 @@ class FileContext:
 
     @cached_property
     def bindings(self) -> Bindings:
-        return Bindings.of(self.records, self.index.bound)
+        return Bindings.of(self.records, self.rebound)
+
+    def rebound(self, name: str) -> bool:
+        """Whether the file binds *name* other than by an import statement.
+
+        Only the statements on the lines where *name* appears are read. A
+        file whose text is not ASCII may spell a name in another Unicode form
+        (identifiers are NFKC-normalised), so it is walked whole instead.
+        """
+        if not self.source.isascii():
+            return name in self._bound_anywhere
+        return any(binds(node, name) for node in self.nodes_on(self.lines_matching(word(name))))
 
     @cached_property
-    def index(self) -> NodeIndex:
-        return NodeIndex.of(self.tree)
+    def _bound_anywhere(self) -> set[str]:
+        return bound_names(self.tree)
+
+    def lines_matching(self, *patterns: re.Pattern[str]) -> list[int]:
+        """The lines where one of *patterns* matches the file's text."""
+        return match_lines(self.source, patterns)
+
+    def lines_for(self, targets: Collection[str]) -> list[int]:
+        """The lines where an expression can refer to one of the dotted *targets*:
+        where their last word appears, or a name an import binds to one of them."""
+        words = {target.rpartition(".")[2] for target in targets} | self.bindings.names_for(targets)
+        return self.lines_matching(*(word(w) for w in sorted(words)))
+
+    def nodes_on(self, lines: Collection[int]) -> list[ast.AST]:
+        """The syntax nodes on *lines* (:func:`~flake8_importstyle.analysis.nodes_on_lines`),
+        in source order."""
+        nodes = nodes_on_lines(self.tree, lines)
+        nodes.sort(key=_position)
+        return nodes
 
     @cached_property
     def imported_modules(self) -> frozenset[str]:
@@ -84,11 +122,12 @@ class FileContext:
                 modules.update(".".join(parts[: i + 1]) for i in range(len(parts)))
         return frozenset(modules)
 
-    def may_use(self, modules: frozenset[str] | None, word: re.Pattern[str]) -> bool:
-        """Cheap gate: the file imports one of *modules* (None: no import needed) and its text has *word*."""
+    def may_use(self, modules: frozenset[str] | None, *words: re.Pattern[str]) -> bool:
+        """Cheap gate: the file imports one of *modules* (None: no import needed)
+        and one of *words* matches its text."""
         if modules is not None and not modules & self.imported_modules:
             return False
-        return word.search(self.source) is not None
+        return search_any(words, self.source)
 
     @cached_property
     def scopes(self) -> list[Scope]:
@@ -122,6 +161,10 @@ class FileContext:
         if record.module:
             base.append(record.module)
         return ".".join(base) or None
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
 
 def package_of(filename: str) -> str | None:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from flake8_importstyle.analysis import (
-    MODULES_REMOVAL_WORD,
+    MODULES_REMOVAL_WORDS,
     RELOAD_WORD,
     Scope,
     has_unpacking,
     literal_str,
     own_nodes,
-    removal_word,
+    removal_words,
     string_arg,
 )
 from flake8_importstyle.classify import record_from_ast
@@ -47,7 +48,7 @@ class ImportEvent:
     node: ast.AST
 
 
-def _removal_word(file: FileContext) -> re.Pattern[str]:
+def _removal_words(file: FileContext) -> tuple[re.Pattern[str], ...]:
     """The text a removal from sys.modules must contain, also when `from sys import modules as m`."""
     aliases = {
         n.asname
@@ -57,15 +58,20 @@ def _removal_word(file: FileContext) -> re.Pattern[str]:
         if n.name == "modules" and n.asname
     }
     if not aliases:
-        return MODULES_REMOVAL_WORD
-    return removal_word("modules", *aliases)
+        return MODULES_REMOVAL_WORDS
+    return removal_words("modules", *aliases)
 
 
-def _spans(scope: Scope, lines: list[int]) -> bool:
-    """Whether a function or class spans one of *lines* (a cheap test before its flow is followed)."""
-    start = getattr(scope.node, "lineno", 1)
-    end = getattr(scope.node, "end_lineno", None) or start
-    return any(start <= line <= end for line in lines)
+def _spans(node: ast.AST, lines: list[int]) -> bool:
+    """Whether a statement (or a function's whole body) spans one of the sorted
+    *lines*: a cheap test before its nodes are read."""
+    start = getattr(node, "lineno", 1)
+    end = getattr(node, "end_lineno", None) or start
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:
+        start = min(start, *(d.lineno for d in decorators))
+    i = bisect_left(lines, start)
+    return i < len(lines) and lines[i] <= end
 
 
 def _is_modules(file: FileContext, node: ast.AST) -> bool:
@@ -160,51 +166,73 @@ def _loop_key(loop: ast.For | ast.AsyncFor) -> str | None:
     return target.id if isinstance(target, ast.Name) else None
 
 
-def _events(file: FileContext, scope: Scope) -> tuple[list[Removal], list[ImportEvent]]:
-    """The removals from ``sys.modules`` and the imports of one scope, in source order."""
+def _events(
+    file: FileContext, scope: Scope, removal_lines: list[int], call_lines: list[int]
+) -> tuple[list[Removal], list[ImportEvent]]:
+    """The removals from ``sys.modules`` and the imports of one scope, in source order.
+
+    Only the statements that span a line of *removal_lines* (where a removal's
+    text is) are searched for removals, and only those that span a line of
+    *call_lines* (where an import function's name is) for import calls.
+    """
     removals: list[Removal] = []
     imports: list[ImportEvent] = []
     where = {id(stmt): i for i, stmt in enumerate(scope.statements)}
     # id(statement in a loop over sys.modules) -> (loop variable, what its `if` guard admits)
     guarded: dict[int, tuple[str, Matcher]] = {}
     for i, stmt in enumerate(scope.statements):
-        key = _loop_key(stmt) if isinstance(stmt, (ast.For, ast.AsyncFor)) else None
-        if key is not None and _iterates_modules(file, stmt.iter):  # type: ignore[attr-defined]
-            for node in ast.walk(stmt):
-                test = _key_predicate(node.test, key) if isinstance(node, ast.If) else None
-                if test is None:
-                    continue
-                for inner in (n for s in node.body for n in ast.walk(s)):  # type: ignore[attr-defined]
-                    if isinstance(inner, ast.stmt) and id(inner) in where:
-                        guarded.setdefault(id(inner), (key, test))
-        # removals
-        for key_node, node in _removed_key(file, stmt):
-            literal = literal_str(key_node)
-            if literal is not None:
-                removals.append(Removal(i, file.position(node)[0], _equals(literal)))
-            elif isinstance(key_node, ast.Name) and guarded.get(id(stmt), ("",))[0] == key_node.id:
-                removals.append(Removal(i, file.position(node)[0], guarded[id(stmt)][1]))
-        cleared = _clears(file, stmt)
-        if cleared is not None:
-            removals.append(Removal(i, file.position(cleared)[0], lambda name: True))
-        # imports
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 imports.append(ImportEvent(i, alias.name, True, alias))
-        elif isinstance(stmt, ast.ImportFrom):
+            continue
+        if isinstance(stmt, ast.ImportFrom):
             module = file.absolute(record_from_ast(stmt, MODULE_CONTEXT, file.lines))
             if module:
                 imports.append(ImportEvent(i, module, True, stmt))
-        assigned = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
-        for node in own_nodes(stmt):
-            if not isinstance(node, ast.Call) or has_unpacking(node):
-                continue
-            if file.bindings.qualify(node.func) not in IMPORT_MODULE_FUNCTIONS:
-                continue
-            name = literal_str(string_arg(node, 0, "name"))
-            if name and not name.startswith("."):
-                imports.append(ImportEvent(i, name, node is assigned, node))
+            continue
+        if _spans(stmt, removal_lines):
+            _removals(file, stmt, i, where, guarded, removals)
+        if _spans(stmt, call_lines):
+            assigned = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+            for node in own_nodes(stmt):
+                if not isinstance(node, ast.Call) or has_unpacking(node):
+                    continue
+                if file.bindings.qualify(node.func) not in IMPORT_MODULE_FUNCTIONS:
+                    continue
+                name = literal_str(string_arg(node, 0, "name"))
+                if name and not name.startswith("."):
+                    imports.append(ImportEvent(i, name, node is assigned, node))
     return removals, imports
+
+
+def _removals(
+    file: FileContext,
+    stmt: ast.stmt,
+    i: int,
+    where: dict[int, int],
+    guarded: dict[int, tuple[str, Matcher]],
+    removals: list[Removal],
+) -> None:
+    """Add the removals that statement *i* of its scope makes; note the statements
+    that a loop over sys.modules guards."""
+    key = _loop_key(stmt) if isinstance(stmt, (ast.For, ast.AsyncFor)) else None
+    if key is not None and _iterates_modules(file, stmt.iter):  # type: ignore[attr-defined]
+        for node in ast.walk(stmt):
+            test = _key_predicate(node.test, key) if isinstance(node, ast.If) else None
+            if test is None:
+                continue
+            for inner in (n for s in node.body for n in ast.walk(s)):  # type: ignore[attr-defined]
+                if isinstance(inner, ast.stmt) and id(inner) in where:
+                    guarded.setdefault(id(inner), (key, test))
+    for key_node, node in _removed_key(file, stmt):
+        literal = literal_str(key_node)
+        if literal is not None:
+            removals.append(Removal(i, file.position(node)[0], _equals(literal)))
+        elif isinstance(key_node, ast.Name) and guarded.get(id(stmt), ("",))[0] == key_node.id:
+            removals.append(Removal(i, file.position(node)[0], guarded[id(stmt)][1]))
+    cleared = _clears(file, stmt)
+    if cleared is not None:
+        removals.append(Removal(i, file.position(cleared)[0], lambda name: True))
 
 
 class ReimportAfterRemoval(Rule):
@@ -233,15 +261,16 @@ class ReimportAfterRemoval(Rule):
     )
 
     def check(self, file: FileContext) -> Iterator[Finding]:
-        word = _removal_word(file)
-        if not file.may_use(SYS, word) or not file.scopes:
+        words = _removal_words(file)
+        if not file.may_use(SYS, *words) or not file.scopes:
             return
         module_scope = file.scopes[0]
-        removal_lines = [file.source.count("\n", 0, m.start()) + 1 for m in word.finditer(file.source)]
+        removal_lines = file.lines_matching(*words)
+        call_lines = file.lines_for(IMPORT_MODULE_FUNCTIONS)
         per_scope = {
-            id(scope): _events(file, scope)
+            id(scope): _events(file, scope, removal_lines, call_lines)
             for scope in file.scopes
-            if scope is module_scope or _spans(scope, removal_lines)
+            if scope is module_scope or _spans(scope.node, removal_lines)
         }
         module_binders: dict[str, ImportEvent] = {}
         for event in per_scope[id(module_scope)][1]:
@@ -328,8 +357,13 @@ class StaleNameAfterReload(Rule):
         if not file.may_use(RELOAD_MODULES, RELOAD_WORD) or not file.scopes:
             return
         module_scope = file.scopes[0]
+        reload_lines = file.lines_for(RELOAD_FUNCTIONS)
         for scope in file.scopes:
+            if scope is not module_scope and not _spans(scope.node, reload_lines):
+                continue
             for i, stmt in enumerate(scope.statements):
+                if not _spans(stmt, reload_lines):
+                    continue
                 for node in own_nodes(stmt):
                     if not isinstance(node, ast.Call) or len(node.args) != 1 or node.keywords:
                         continue

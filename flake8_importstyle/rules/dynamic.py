@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from flake8_importstyle.analysis import (
     IMPORT_CALL_WORD,
     IMPORT_MODULE_WORD,
-    IMPORT_REPLACEMENT_WORD,
-    REMOVED_API_WORD,
+    IMPORT_REPLACEMENT_WORDS,
     has_unpacking,
     literal_str,
     string_arg,
+    word,
 )
 from flake8_importstyle.apis import REMOVED_APIS, removed_api
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
@@ -21,9 +21,13 @@ IMPORT_FUNCTIONS = frozenset({"builtins.__import__", "importlib.__import__"})
 
 
 IMPORTLIB = frozenset({"importlib"})
+IMPORT_MODULE = frozenset({"importlib.import_module"})
 BUILTINS = frozenset({"builtins"})
 BUILTINS_OR_IMPORTLIB = frozenset({"builtins", "importlib"})
 REMOVED_API_MODULES = frozenset({"importlib", "pkgutil"})
+#: The last words of the removed APIs used as attributes (``imp`` is flagged at its import).
+REMOVED_API_WORDS = tuple(word(name.rpartition(".")[2]) for name in sorted(REMOVED_APIS) if "." in name)
+SETATTR = frozenset({"builtins.setattr"})
 
 
 def _from_imported(file: FileContext, modules: frozenset[str], name: str) -> bool:
@@ -41,8 +45,8 @@ def import_calls(file: FileContext) -> Iterator[ast.Call]:
     aliased = _from_imported(file, BUILTINS_OR_IMPORTLIB, "__import__")
     if not aliased and not file.may_use(None, IMPORT_CALL_WORD):
         return
-    for call in file.index.calls:
-        if file.bindings.qualify(call.func) in IMPORT_FUNCTIONS:
+    for call in file.nodes_on(file.lines_for(IMPORT_FUNCTIONS)):
+        if isinstance(call, ast.Call) and file.bindings.qualify(call.func) in IMPORT_FUNCTIONS:
             yield call
 
 
@@ -144,21 +148,35 @@ class ReplacedImportFunction(Rule):
     def check(self, file: FileContext) -> Iterator[Finding]:
         if "__import__" not in file.source:
             return
-        if not _from_imported(file, BUILTINS, "setattr") and not file.may_use(None, IMPORT_REPLACEMENT_WORD):
+        aliased = _from_imported(file, BUILTINS, "setattr")
+        if not aliased and not file.may_use(None, *IMPORT_REPLACEMENT_WORDS):
             return
         qualify = file.bindings.qualify
-        for target in file.index.targets:
-            if isinstance(target, ast.Attribute) and target.attr == "__import__":
-                if qualify(target.value) == "builtins":
-                    yield self.at(file, target, target=ast.unparse(target))
-            elif isinstance(target, ast.Subscript) and literal_str(target.slice) == "__import__":
-                if qualify(target.value) in {"builtins", "builtins.__dict__"}:
-                    yield self.at(file, target, target=ast.unparse(target))
-        for call in file.index.calls:
-            if qualify(call.func) != "builtins.setattr" or len(call.args) < 2 or has_unpacking(call):
+        lines = sorted({*file.lines_for(IMPORT_FUNCTIONS), *file.lines_for(SETATTR)})
+        for node in file.nodes_on(lines):
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                targets = [node.target]
+            elif isinstance(node, ast.Call):
+                yield from self._setattr(file, node)
                 continue
-            if qualify(call.args[0]) == "builtins" and literal_str(call.args[1]) == "__import__":
-                yield self.at(file, call, target=f"{ast.unparse(call.args[0])}.__import__")
+            else:
+                continue
+            for target in targets:
+                if isinstance(target, ast.Attribute) and target.attr == "__import__":
+                    if qualify(target.value) == "builtins":
+                        yield self.at(file, target, target=ast.unparse(target))
+                elif isinstance(target, ast.Subscript) and literal_str(target.slice) == "__import__":
+                    if qualify(target.value) in {"builtins", "builtins.__dict__"}:
+                        yield self.at(file, target, target=ast.unparse(target))
+
+    def _setattr(self, file: FileContext, call: ast.Call) -> Iterator[Finding]:
+        qualify = file.bindings.qualify
+        if qualify(call.func) != "builtins.setattr" or len(call.args) < 2 or has_unpacking(call):
+            return
+        if qualify(call.args[0]) == "builtins" and literal_str(call.args[1]) == "__import__":
+            yield self.at(file, call, target=f"{ast.unparse(call.args[0])}.__import__")
 
 
 class RelativeImportModuleWithoutPackage(Rule):
@@ -181,8 +199,10 @@ class RelativeImportModuleWithoutPackage(Rule):
     def check(self, file: FileContext) -> Iterator[Finding]:
         if not file.may_use(IMPORTLIB, IMPORT_MODULE_WORD):
             return
-        for call in file.index.calls:
-            if file.bindings.qualify(call.func) != "importlib.import_module" or has_unpacking(call):
+        for call in file.nodes_on(file.lines_for(IMPORT_MODULE)):
+            if not isinstance(call, ast.Call) or has_unpacking(call):
+                continue
+            if file.bindings.qualify(call.func) != "importlib.import_module":
                 continue
             name = literal_str(string_arg(call, 0, "name"))
             if not name or not name.startswith("."):
@@ -239,9 +259,11 @@ class RemovedImportApi(Rule):
                 hit = removed_api(full) if full else None
                 if hit:
                     yield self._finding(name.line, name.col, hit)
-        if not file.may_use(REMOVED_API_MODULES, REMOVED_API_WORD):
+        if not file.may_use(REMOVED_API_MODULES, *REMOVED_API_WORDS):
             return
-        for attribute in file.index.attributes:
+        for attribute in file.nodes_on(file.lines_matching(*REMOVED_API_WORDS)):
+            if not isinstance(attribute, ast.Attribute):
+                continue
             qualified = file.bindings.qualify(attribute)
             if qualified is not None and qualified in REMOVED_APIS and qualified != "imp":
                 yield self._finding(*file.position(attribute), qualified)

@@ -226,7 +226,7 @@ def _trusted(file: FileContext, name: str, target: str) -> bool:
     for match in _bare_name(name).finditer(source):
         line = source.count("\n", 0, match.start()) + 1
         if line not in import_lines or ";" in file.lines[line - 1]:
-            return file.bindings.names.get(name) == target
+            return file.bindings.get(name) == target
     return True
 
 
