@@ -13,6 +13,7 @@ Two front ends, one result:
 from __future__ import annotations
 
 import ast
+import io
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,13 @@ GUARD_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
 _TRY_NODES: tuple[type[ast.stmt], ...] = (ast.Try,)
 if hasattr(ast, "TryStar"):  # pragma: no branch - Python 3.11+
     _TRY_NODES += (ast.TryStar,)
+
+
+def source_lines(text: str) -> list[str]:
+    """*text*'s lines as the tokenizer and ``ast`` count them: split at ``\\r\\n``,
+    ``\\r`` and ``\\n`` only (``str.splitlines`` also splits at form feeds and
+    other separators, and its line numbers then drift from the tree's)."""
+    return io.StringIO(text, newline="").readlines()
 
 
 def char_col(lines: Sequence[str], lineno: int, col: int) -> int:

@@ -216,11 +216,17 @@ def fix_path(path: Path, settings: Settings) -> Outcome:
     return outcome
 
 
+def _patch_lines(text: str) -> list[str]:
+    """Lines as ``patch`` and ``git apply`` read them: ended by ``\\n`` alone (a form
+    feed or a lone ``\\r`` is part of its line)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
 def unified_diff(old: str, new: str, path: str) -> str:
     """A patch that applies: a last line without a newline gets the usual marker."""
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-    )
+    lines = difflib.unified_diff(_patch_lines(old), _patch_lines(new), f"a/{path}", f"b/{path}")
     marker = "\n\\ No newline at end of file\n"
     return "".join(line if line.endswith("\n") else line + marker for line in lines)
 

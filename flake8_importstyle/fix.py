@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from flake8_importstyle.analysis import Bindings, bound_names, literal_str, quiet_parse, string_arg
+from flake8_importstyle.classify import source_lines
 from flake8_importstyle.config import Config
 from flake8_importstyle.records import ImportRecord, Scope
 from flake8_importstyle.rules import Finding, check_tree
@@ -264,7 +265,7 @@ def verify(old_text: str, new_text: str, plan: Plan) -> str | None:
     lost = sorted((still_read & imported_before) - imported_now)
     if lost:
         return f"{lost[0]!r} is still read but no longer imported"
-    expected = _Expect(plan, old_text.splitlines(keepends=True)).visit(old_tree)
+    expected = _Expect(plan, source_lines(old_text)).visit(old_tree)
     got = _DropImports().visit(new_tree)
     if ast.dump(expected) != ast.dump(got):
         return "the rewritten code is not the original with the planned renames"
@@ -403,7 +404,7 @@ class Fixer:
 
     # -- linting
     def _findings(self, text: str, tree: ast.Module) -> list[Finding]:
-        lines = text.splitlines(keepends=True)
+        lines = source_lines(text)
         out = []
         for f in check_tree(tree, lines, self.filename, self.config):
             if f.code not in FIXABLE or not self.selected(f.code):
@@ -505,7 +506,7 @@ def _keyed(findings: Iterable[Finding]) -> list[tuple[tuple[str, str, int], Find
 def _records(tree: ast.Module, text: str) -> list[ImportRecord]:
     from flake8_importstyle.classify import records_from_ast
 
-    return records_from_ast(tree, text.splitlines(keepends=True))
+    return records_from_ast(tree, source_lines(text))
 
 
 @dataclass
@@ -887,7 +888,7 @@ def _quote_of(call: Any) -> str:
 def _ast_call_at(tree: ast.Module, finding: Finding, text: str) -> ast.Call | None:
     from flake8_importstyle.classify import char_col
 
-    lines = text.splitlines(keepends=True)
+    lines = source_lines(text)
     for node in ast.walk(tree):
         # several calls can start at one place (`f(x).g()`): the flagged one calls a plain name
         if isinstance(node, ast.Call) and node.lineno == finding.line and _chain(node.func) is not None:

@@ -156,6 +156,25 @@ def test_diff_of_a_file_without_a_final_newline_is_a_valid_patch(project: Path) 
     assert (project / "a.py").read_bytes() == source.encode()
 
 
+def test_diff_keeps_a_form_feed_inside_its_line(project: Path) -> None:
+    """patch and git apply end lines at \\n only: a form feed is part of its line."""
+    source = "import os\n\x0c\nimport os.path\nprint(os.path.sep)\n"
+    write(project, {"a.py": source})
+    assert outcome(run(project, "fix", "--diff", "a.py")) == (
+        1,
+        "--- a/a.py\n"
+        "+++ b/a.py\n"
+        "@@ -1,4 +1,4 @@\n"
+        " import os\n"
+        " \x0c\n"
+        "-import os.path\n"
+        "-print(os.path.sep)\n"
+        "+from os import path\n"
+        "+print(path.sep)\n",
+        "",
+    )
+
+
 # ------------------------------------------------------ exit status 2: usage
 
 

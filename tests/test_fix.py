@@ -192,6 +192,17 @@ def test_noqa(line: str, code: str, allowed: bool) -> None:
     assert noqa_allows(line, code) is allowed
 
 
+@pytest.mark.parametrize("separator", ["\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\r"])
+def test_lines_are_counted_as_python_counts_them(separator: str) -> None:
+    """str.splitlines also splits at form feeds and other separators: a `# noqa`
+    after one must still be read on the flagged line, not its neighbour."""
+    head = f"import os\n# {separator}\n" if separator != "\r" else "import os\r"
+    source = head + "import os.path  # noqa\nimport json.decoder\nprint(os.path.sep, json.decoder)\n"
+    assert fixed(source) == head + (
+        "import os.path  # noqa\nfrom json import decoder\nprint(os.path.sep, decoder)\n"
+    )
+
+
 def test_select_and_ignore_prefixes() -> None:
     selected = prefix_selector(("IPS",), ("IPS1",))
     assert not selected("IPS101") and selected("IPS201")
