@@ -15,25 +15,13 @@ import warnings
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from flake8_importstyle.records import ImportRecord
-
-# Every pattern here starts with a literal and checks the word boundary
-# before it with a lookbehind *after* the literal: CPython's ``re`` then
-# scans for the literal at string-search speed. A leading ``\b`` or an
-# alternation makes it try every position, about 30 times slower, and these
-# searches run on every file flake8 checks.
-
-
-@lru_cache(maxsize=4096)
-def word(name: str) -> re.Pattern[str]:
-    """*name* as a whole word (not part of a longer identifier)."""
-    escaped = re.escape(name)
-    return re.compile(rf"{escaped}(?<!\w{escaped})(?!\w)")
-
+from flake8_importstyle.text import word
 
 #: Words without which a rule cannot fire in a file.
+# The patterns start with their literal, like text.word's: a leading \b or an
+# alternation makes re try every position of the text, about 30 times slower.
 IMPORT_CALL_WORD = re.compile(r"__import__\s*\(")
 IMPORT_REPLACEMENT_WORDS = (
     re.compile(r"__import__\s*[-+*/|&^%@]?=(?!=)"),
@@ -59,24 +47,6 @@ RELOAD_WORD = word("reload")
 
 def search_any(patterns: Iterable[re.Pattern[str]], text: str) -> bool:
     return any(p.search(text) is not None for p in patterns)
-
-
-def line_numbers(text: str, offsets: Iterable[int]) -> list[int]:
-    """The 1-based lines of *offsets* in *text*, counting ``\\n`` as ``ast`` does;
-    one pass over the text however many offsets there are."""
-    numbers: list[int] = []
-    line, previous = 1, 0
-    for offset in sorted(offsets):
-        line += text.count("\n", previous, offset)
-        previous = offset
-        numbers.append(line)
-    return numbers
-
-
-def match_lines(text: str, patterns: Iterable[re.Pattern[str]]) -> list[int]:
-    """The sorted, distinct lines on which one of *patterns* matches."""
-    offsets = [m.start() for p in patterns for m in p.finditer(text)]
-    return sorted(set(line_numbers(text, offsets)))
 
 
 #: Builtins the rules care about, by the name a file uses for them.

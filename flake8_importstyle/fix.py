@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from flake8_importstyle.analysis import Bindings, bound_names, literal_str, quiet_parse, string_arg
-from flake8_importstyle.classify import source_lines
 from flake8_importstyle.config import Config
 from flake8_importstyle.records import ImportRecord, Scope
 from flake8_importstyle.rules import Finding, check_tree
+from flake8_importstyle.text import char_col, source_lines
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -184,8 +184,6 @@ class _Expect(ast.NodeTransformer):
 
     def _call_rewrite(self, node: ast.expr) -> ast.expr | None:
         """The planned replacement of ``call`` or ``call.attr...`` at this node, if any."""
-        from flake8_importstyle.classify import char_col
-
         attrs: list[str] = []
         inner = node
         while isinstance(inner, ast.Attribute):
@@ -886,8 +884,6 @@ def _quote_of(call: Any) -> str:
 
 
 def _ast_call_at(tree: ast.Module, finding: Finding, text: str) -> ast.Call | None:
-    from flake8_importstyle.classify import char_col
-
     lines = source_lines(text)
     for node in ast.walk(tree):
         # several calls can start at one place (`f(x).g()`): the flagged one calls a plain name

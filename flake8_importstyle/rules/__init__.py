@@ -26,6 +26,7 @@ from flake8_importstyle.rules.form import (
 )
 from flake8_importstyle.rules.packages import ImplicitNamespacePackage, ModulesOnly, UnimportedSubmodule
 from flake8_importstyle.rules.policy import BannedImport, RelativeImport
+from flake8_importstyle.text import source_text
 
 RULES: tuple[type[Rule], ...] = (
     DottedImport,
@@ -75,8 +76,9 @@ def check_tree(
     rules = [rule for rule in _INSTANCES if rule.code in wanted]
     if not rules:
         return []
-    records = records_from_ast(tree, lines)
-    file = FileContext(tree=tree, lines=lines, filename=filename, config=config, records=records)
+    text = source_text(lines)
+    records = records_from_ast(tree, lines, text)
+    file = FileContext(tree=tree, lines=lines, filename=filename, config=config, records=records, source=text)
     findings = [f for rule in rules for f in rule.check(file)]
     findings.sort()
     return findings

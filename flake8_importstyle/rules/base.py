@@ -15,13 +15,11 @@ from flake8_importstyle.analysis import (
     Scope,
     binds,
     bound_names,
-    match_lines,
     nodes_on_lines,
     scopes,
     search_any,
-    word,
 )
-from flake8_importstyle.classify import char_col
+from flake8_importstyle.text import char_col, match_lines, source_text, word
 from flake8_importstyle.config import Config
 from flake8_importstyle.records import ImportRecord
 
@@ -62,16 +60,15 @@ class FileContext:
         filename: str,
         config: Config,
         records: list[ImportRecord],
+        source: str | None = None,
     ) -> None:
         self.tree = tree
         self.lines = lines
         self.filename = filename
         self.config = config
         self.records = records
-
-    @cached_property
-    def source(self) -> str:
-        return "".join(self.lines)
+        #: The text, every line ended by ``\\n`` (:func:`~flake8_importstyle.text.source_text`).
+        self.source = source_text(lines) if source is None else source
 
     @cached_property
     def bindings(self) -> Bindings:

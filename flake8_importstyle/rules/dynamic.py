@@ -12,10 +12,10 @@ from flake8_importstyle.analysis import (
     has_unpacking,
     literal_str,
     string_arg,
-    word,
 )
 from flake8_importstyle.apis import REMOVED_APIS, removed_api
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
+from flake8_importstyle.text import word
 
 IMPORT_FUNCTIONS = frozenset({"builtins.__import__", "importlib.__import__"})
 

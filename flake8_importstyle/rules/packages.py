@@ -17,6 +17,7 @@ from flake8_importstyle import resolve
 from flake8_importstyle.config import Config
 from flake8_importstyle.records import ImportRecord
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
+from flake8_importstyle.text import line_numbers
 
 
 def import_of(module: str, config: Config) -> tuple[str, str]:
@@ -180,7 +181,7 @@ class UnimportedSubmodule(Rule):
             for base in {base for uses in needed.values() for base, _ in uses}
             if _trusted(file, base, packages[base])
         }
-        lines = {source.count("\n", 0, offset) + 1 for uses in needed.values() for _, offset in uses}
+        lines = set(line_numbers(source, (offset for uses in needed.values() for _, offset in uses)))
         for module, node in _first_uses(file, set(needed), lines, trusted).items():
             replacement, _ = import_of(module, file.config)
             yield self.at(file, node, module=module, replacement=replacement)
@@ -213,7 +214,8 @@ def _import_bases(records: list[ImportRecord]) -> dict[str, str]:
 @lru_cache(maxsize=1024)
 def _bare_name(name: str) -> re.Pattern[str]:
     """*name* as a whole word that does not start an attribute chain."""
-    return re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)(?!\s*\.)")
+    escaped = re.escape(name)  # the literal first: see text.word
+    return re.compile(rf"{escaped}(?<![\w.]{escaped})(?!\w)(?!\s*\.)")
 
 
 def _trusted(file: FileContext, name: str, target: str) -> bool:
@@ -222,10 +224,9 @@ def _trusted(file: FileContext, name: str, target: str) -> bool:
     ``name.attr`` chains and on import lines; otherwise the syntax tree does."""
     import_lines = {record.line for record in file.records}
     import_lines.update(n.line for record in file.records for n in record.names)
-    source = file.source
-    for match in _bare_name(name).finditer(source):
-        line = source.count("\n", 0, match.start()) + 1
-        if line not in import_lines or ";" in file.lines[line - 1]:
+    offsets = [match.start() for match in _bare_name(name).finditer(file.source)]
+    for line in line_numbers(file.source, offsets):
+        if line not in import_lines or line > len(file.lines) or ";" in file.lines[line - 1]:
             return file.bindings.get(name) == target
     return True
 
