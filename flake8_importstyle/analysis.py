@@ -12,9 +12,10 @@ import ast
 import re
 import sys
 import warnings
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from flake8_importstyle.records import ImportRecord
 from flake8_importstyle.text import word
@@ -173,14 +174,14 @@ def nodes_on_lines(tree: ast.AST, lines: Collection[int]) -> list[ast.AST]:
     without a position under them (``arguments``, ``comprehension``, ...).
 
     A node whose text holds a word spans that word's line, so this finds
-    every node a word can stand for while it visits only the statements on
-    those lines, not the whole tree. A decorated definition spans its
-    decorators. Nodes come in no particular order, each once.
+    every node a word can stand for while it reads only the statements on
+    those lines (found by bisection), not the whole tree. A decorated
+    definition spans its decorators. Nodes come in no particular order, each
+    once.
     """
     wanted = sorted(set(lines))
     if not wanted:
         return []
-    last = wanted[-1]
     found: list[ast.AST] = []
     stack: list[ast.AST] = [tree]
     while stack:
@@ -189,21 +190,62 @@ def nodes_on_lines(tree: ast.AST, lines: Collection[int]) -> list[ast.AST]:
         if isinstance(node, _UNTRUSTED_POSITIONS):
             found.extend(n for n in ast.walk(node) if n is not node)
             continue
-        for child in ast.iter_child_nodes(node):
-            start = getattr(child, "lineno", None)
-            end = getattr(child, "end_lineno", None)
-            if start is None or end is None:
-                stack.append(child)
+        for _, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                if value and isinstance(value[0], ast.stmt):
+                    stack.extend(spanning(value, wanted))
+                    continue
+                children = value
+            elif isinstance(value, ast.AST):
+                children = [value]
+            else:
                 continue
-            decorators = getattr(child, "decorator_list", None)
-            if decorators:
-                start = min(start, *(d.lineno for d in decorators))
-            if start > last:
-                continue
-            i = bisect_left(wanted, start)
-            if i < len(wanted) and wanted[i] <= end:
-                stack.append(child)
+            for child in children:
+                if not isinstance(child, ast.AST):
+                    continue
+                end = getattr(child, "end_lineno", None)
+                if end is None or getattr(child, "lineno", None) is None:
+                    stack.append(child)
+                    continue
+                i = bisect_left(wanted, _start(child))
+                if i < len(wanted) and wanted[i] <= end:
+                    stack.append(child)
     return found
+
+
+def _start(node: Any) -> int:
+    """The first line of a statement or expression, a definition's decorators included."""
+    line = int(node.lineno)
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:
+        return min(line, *(int(d.lineno) for d in decorators))
+    return line
+
+
+def _end(stmt: ast.stmt) -> int:
+    return stmt.end_lineno or stmt.lineno
+
+
+def spanning(statements: list[ast.stmt], wanted: list[int]) -> Iterator[ast.stmt]:
+    """The statements of one body that span a line of the sorted *wanted* lines,
+    in order: a bisection per line, not a pass over the body (the statements
+    of a body follow each other without overlap)."""
+    if not statements:
+        return
+    i = bisect_left(wanted, _start(statements[0]))
+    last = _end(statements[-1])
+    after = 0  # the statements before this index are done
+    while i < len(wanted) and wanted[i] <= last:
+        line = wanted[i]
+        j = bisect_left(statements, line, lo=after, key=_end)
+        while j < len(statements) and _start(statements[j]) <= line:
+            yield statements[j]
+            j += 1
+        if j > after:
+            after = j
+            i = bisect_right(wanted, max(line, _end(statements[j - 1])), lo=i)
+        else:
+            i += 1
 
 
 def binds(node: ast.AST, name: str) -> bool:

@@ -13,10 +13,10 @@ Two front ends, one result:
 from __future__ import annotations
 
 import ast
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from flake8_importstyle.analysis import spanning
 from flake8_importstyle.records import MODULE_CONTEXT, Context, ImportRecord, Name, Scope
 from flake8_importstyle.text import char_col, match_lines, source_text, word
 
@@ -165,7 +165,7 @@ def records_from_ast(tree: ast.AST, lines: Sequence[str], text: str | None = Non
     todo: Bodies = [(body, MODULE_CONTEXT)] if isinstance(body, list) and wanted else []
     while todo:
         statements, ctx = todo.pop()
-        for stmt in _spanning(statements, wanted):
+        for stmt in spanning(statements, wanted):
             kind = type(stmt)
             if kind is ast.Import or kind is ast.ImportFrom:
                 records.append(record_from_ast(stmt, ctx, lines))  # type: ignore[arg-type]
@@ -175,31 +175,6 @@ def records_from_ast(tree: ast.AST, lines: Sequence[str], text: str | None = Non
                     todo.extend(nested(stmt, ctx))
     records.sort(key=lambda r: (r.line, r.col))
     return records
-
-
-def _end(stmt: ast.stmt) -> int:
-    return stmt.end_lineno or stmt.lineno
-
-
-def _spanning(statements: list[ast.stmt], wanted: list[int]) -> Iterator[ast.stmt]:
-    """The statements of one body (in order, without overlap) that span a line of
-    the sorted *wanted* lines; a bisection per line, not a pass over the body."""
-    if not statements:
-        return
-    i = bisect_left(wanted, statements[0].lineno)
-    last = _end(statements[-1])
-    after = 0  # statements before this index are done
-    while i < len(wanted) and wanted[i] <= last:
-        line = wanted[i]
-        j = max(bisect_left(statements, line, lo=after, key=_end), after)
-        while j < len(statements) and statements[j].lineno <= line:
-            yield statements[j]
-            j += 1
-        if j > after:
-            after = j
-            i = bisect_right(wanted, max(line, _end(statements[j - 1])), lo=i)
-        else:
-            i += 1
 
 
 # ------------------------------------------------------------------------ libcst

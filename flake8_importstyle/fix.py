@@ -31,6 +31,7 @@ import tokenize
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from flake8_importstyle.analysis import Bindings, bound_names, literal_str, quiet_parse, string_arg
@@ -540,12 +541,27 @@ class _StepContext:
             raise Refused("the import is not on a line of its own")
         return small, line
 
+    @cached_property
+    def _records_at(self) -> dict[tuple[int, int], tuple[ImportRecord, Any]]:
+        return {(n.line, n.col): (record, n) for record in self.facts.records for n in record.names}
+
     def record_of(self, finding: Finding) -> tuple[ImportRecord, Any]:
-        for record in self.facts.records:
-            for name in record.names:
-                if (name.line, name.col) == (finding.line, finding.col):
-                    return record, name
-        raise Refused("the flagged import could not be located")
+        try:
+            return self._records_at[(finding.line, finding.col)]
+        except KeyError:
+            raise Refused("the flagged import could not be located") from None
+
+    @cached_property
+    def _names(self) -> dict[str, list[Any]]:
+        """Every libcst Name node of the module by its text, from one walk: each
+        finding's lookup is then a dict access, not a walk of the module."""
+        import libcst as cst
+
+        names: dict[str, list[Any]] = {}
+        for node in _walk_cst(self.module):
+            if isinstance(node, cst.Name):
+                names.setdefault(node.value, []).append(node)
+        return names
 
     def dotted_chain_uses(self, chain: str) -> tuple[list[Any], bool]:
         """libcst nodes of every Load of *chain* (``a.b.c``), and whether the
@@ -555,28 +571,27 @@ class _StepContext:
         root = chain.partition(".")[0]
         hits: list[Any] = []
         other = False
-        for node in _walk_cst(self.module):
-            if isinstance(node, cst.Name) and node.value == root:
-                parent = self.parents.get(node)
-                if isinstance(parent, (cst.Import, cst.ImportFrom, cst.ImportAlias)):
-                    continue
-                if isinstance(parent, cst.Attribute) and parent.attr is node:
-                    continue  # x.root: an attribute, not the name
-                top: Any = node
-                while True:
-                    up = self.parents.get(top)
-                    if not (isinstance(up, cst.Attribute) and up.value is top):
-                        break
-                    if _cst_chain(up) == chain:
-                        top = up
-                        break
-                    if not chain.startswith((_cst_chain(up) or "") + "."):
-                        break
+        for node in self._names.get(root, ()):
+            parent = self.parents.get(node)
+            if isinstance(parent, (cst.Import, cst.ImportFrom, cst.ImportAlias)):
+                continue
+            if isinstance(parent, cst.Attribute) and parent.attr is node:
+                continue  # x.root: an attribute, not the name
+            top: Any = node
+            while True:
+                up = self.parents.get(top)
+                if not (isinstance(up, cst.Attribute) and up.value is top):
+                    break
+                if _cst_chain(up) == chain:
                     top = up
-                if _cst_chain(top) == chain:
-                    hits.append(top)
-                else:
-                    other = True
+                    break
+                if not chain.startswith((_cst_chain(up) or "") + "."):
+                    break
+                top = up
+            if _cst_chain(top) == chain:
+                hits.append(top)
+            else:
+                other = True
         return hits, other
 
 
@@ -617,7 +632,7 @@ def _split(ctx: _StepContext, alias: Any, new_lines: list[str], plan: Plan) -> N
     import libcst as cst
 
     small, line = ctx.statement_of(alias)
-    if any(id(node) in {id(k) for k in plan.replace} for node in (small, line)):
+    if small in plan.replace or line in plan.replace:  # libcst nodes compare by identity
         raise Refused("another rewrite already changes this statement")
     names = small.names
     if isinstance(names, cst.ImportStar):

@@ -137,7 +137,7 @@ def test_import_heavy_programs_never_crash() -> None:
 def test_real_modules_with_statements_spliced_in_never_crash() -> None:
     tally = Tally("stdlib modules with import-heavy statements spliced in")
 
-    # whole real modules are slow to fix (the fixer is quadratic in a file's findings): fewer examples
+    # whole real modules take long to lint and fix: fewer examples
     @fuzz_settings(max(FUZZ_EXAMPLES // 40, 5))
     @given(source=spliced(), configured=st.booleans())
     def check(source: str, configured: bool) -> None:

@@ -49,6 +49,11 @@ class Example(NamedTuple):
     fixed: str | None = None
 
 
+#: Names whose rebinding is looked up line by line in one file before one walk of
+#: the whole tree answers for all of them.
+TARGETED_LOOKUPS = 32
+
+
 class FileContext:
     """What a rule may read about one file; the costly facts are computed on first use."""
 
@@ -67,6 +72,7 @@ class FileContext:
         self.filename = filename
         self.config = config
         self.records = records
+        self._rebound_asked = 0
         #: The text, every line ended by ``\\n`` (:func:`~flake8_importstyle.text.source_text`).
         self.source = source_text(lines) if source is None else source
 
@@ -79,9 +85,12 @@ class FileContext:
 
         Only the statements on the lines where *name* appears are read. A
         file whose text is not ASCII may spell a name in another Unicode form
-        (identifiers are NFKC-normalised), so it is walked whole instead.
+        (identifiers are NFKC-normalised), so it is walked whole instead; so
+        is a file asked about many names, where one walk costs less than
+        a text search per name.
         """
-        if not self.source.isascii():
+        self._rebound_asked += 1
+        if not self.source.isascii() or self._rebound_asked > TARGETED_LOOKUPS:
             return name in self._bound_anywhere
         return any(binds(node, name) for node in self.nodes_on(self.lines_matching(word(name))))
 

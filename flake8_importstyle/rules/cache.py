@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 import re
-from bisect import bisect_left
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from flake8_importstyle.analysis import (
     MODULES_REMOVAL_WORDS,
@@ -22,8 +22,6 @@ from flake8_importstyle.classify import record_from_ast
 from flake8_importstyle.records import MODULE_CONTEXT
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
 
-Matcher = Callable[[str], bool]
-
 RELOAD_FUNCTIONS = frozenset({"importlib.reload", "imp.reload"})
 SYS = frozenset({"sys"})
 RELOAD_MODULES = frozenset({"importlib", "imp"})
@@ -33,19 +31,72 @@ IMPORT_MODULE_FUNCTIONS = frozenset(
 _COPIES = frozenset({"list", "tuple", "set", "sorted", "frozenset"})
 
 
-@dataclass(frozen=True)
-class Removal:
-    index: int  # statement index in its scope
+class Keys(NamedTuple):
+    """The ``sys.modules`` keys a removal takes out: these names, the names with
+    these prefixes, or all of them (``sys.modules.clear()``)."""
+
+    exact: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
+    everything: bool = False
+
+    def __or__(self, other: object) -> Keys:
+        if not isinstance(other, Keys):
+            return NotImplemented
+        everything = self.everything or other.everything
+        return Keys(self.exact | other.exact, self.prefixes | other.prefixes, everything)
+
+
+EVERYTHING = Keys(everything=True)
+
+
+class Removal(NamedTuple):
+    stmt: int  # the statement's index in its scope
     line: int
-    matches: Matcher
+    keys: Keys
+    order: int  # among the scope's removals
 
 
-@dataclass(frozen=True)
-class ImportEvent:
-    index: int
+class ImportEvent(NamedTuple):
+    stmt: int  # the statement's index in its scope
     module: str
     binds: bool  # an import statement, or an import call whose result is assigned
     node: ast.AST
+
+
+class _Removals:
+    """The removals of one scope, indexed by key, so that finding the last one
+    before an import that takes its module out costs a few lookups, not a pass
+    over every removal (files that remove thousands of keys stay linear)."""
+
+    def __init__(self, removals: list[Removal]) -> None:
+        self.any = bool(removals)
+        self._everything: list[Removal] = []
+        self._exact: dict[str, list[Removal]] = {}
+        self._prefixes: dict[str, list[Removal]] = {}
+        for removal in removals:  # in statement order
+            keys = removal.keys
+            if keys.everything:
+                self._everything.append(removal)
+            for key in keys.exact:
+                self._exact.setdefault(key, []).append(removal)
+            for prefix in keys.prefixes:
+                self._prefixes.setdefault(prefix, []).append(removal)
+
+    def last_before(self, stmt: int, module: str) -> Removal | None:
+        """The last removal in a statement before statement *stmt* that takes *module* out."""
+        candidates = [self._everything, self._exact.get(module, ())]
+        if self._prefixes:
+            candidates += [self._prefixes.get(module[:n], ()) for n in range(len(module) + 1)]
+        best: Removal | None = None
+        for removals in candidates:
+            i = bisect_left(removals, stmt, key=_stmt) - 1
+            if i >= 0 and (best is None or removals[i].order > best.order):
+                best = removals[i]
+        return best
+
+
+def _stmt(removal: Removal) -> int:
+    return removal.stmt
 
 
 def _removal_words(file: FileContext) -> tuple[re.Pattern[str], ...]:
@@ -92,14 +143,16 @@ def _iterates_modules(file: FileContext, node: ast.expr) -> bool:
     return False
 
 
-def _key_predicate(test: ast.expr, key: str) -> Matcher | None:
+def _key_predicate(test: ast.expr, key: str) -> Keys | None:
     """What ``if <test>:`` on loop variable *key* admits, when the test says so plainly."""
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
-        parts = [_key_predicate(v, key) for v in test.values]
-        if any(p is None for p in parts):
-            return None
-        known = [p for p in parts if p is not None]
-        return lambda name: any(p(name) for p in known)
+        admitted = Keys()
+        for alternative in test.values:
+            part = _key_predicate(alternative, key)
+            if part is None:
+                return None
+            admitted |= part
+        return admitted
     if isinstance(test, ast.Call) and not has_unpacking(test) and len(test.args) == 1 and not test.keywords:
         func = test.func
         if (
@@ -112,20 +165,15 @@ def _key_predicate(test: ast.expr, key: str) -> Matcher | None:
             elements = arg.elts if isinstance(arg, ast.Tuple) else [arg]
             prefixes = [literal_str(e) for e in elements]
             if prefixes and all(p is not None for p in prefixes):
-                fixed = tuple(p for p in prefixes if p is not None)
-                return lambda name: name.startswith(fixed)
+                return Keys(prefixes=frozenset(p for p in prefixes if p is not None))
         return None
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
         left, right = test.left, test.comparators[0]
         for a, b in ((left, right), (right, left)):
             value = literal_str(b)
             if isinstance(a, ast.Name) and a.id == key and value is not None:
-                return lambda name: name == value
+                return Keys(exact=frozenset({value}))
     return None
-
-
-def _equals(key: str) -> Matcher:
-    return lambda name: name == key
 
 
 def _removed_key(file: FileContext, stmt: ast.stmt) -> Iterator[tuple[ast.expr, ast.AST]]:
@@ -179,7 +227,7 @@ def _events(
     imports: list[ImportEvent] = []
     where = {id(stmt): i for i, stmt in enumerate(scope.statements)}
     # id(statement in a loop over sys.modules) -> (loop variable, what its `if` guard admits)
-    guarded: dict[int, tuple[str, Matcher]] = {}
+    guarded: dict[int, tuple[str, Keys]] = {}
     for i, stmt in enumerate(scope.statements):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
@@ -210,7 +258,7 @@ def _removals(
     stmt: ast.stmt,
     i: int,
     where: dict[int, int],
-    guarded: dict[int, tuple[str, Matcher]],
+    guarded: dict[int, tuple[str, Keys]],
     removals: list[Removal],
 ) -> None:
     """Add the removals that statement *i* of its scope makes; note the statements
@@ -227,12 +275,13 @@ def _removals(
     for key_node, node in _removed_key(file, stmt):
         literal = literal_str(key_node)
         if literal is not None:
-            removals.append(Removal(i, file.position(node)[0], _equals(literal)))
+            keys = Keys(exact=frozenset({literal}))
+            removals.append(Removal(i, file.position(node)[0], keys, len(removals)))
         elif isinstance(key_node, ast.Name) and guarded.get(id(stmt), ("",))[0] == key_node.id:
-            removals.append(Removal(i, file.position(node)[0], guarded[id(stmt)][1]))
+            removals.append(Removal(i, file.position(node)[0], guarded[id(stmt)][1], len(removals)))
     cleared = _clears(file, stmt)
     if cleared is not None:
-        removals.append(Removal(i, file.position(cleared)[0], lambda name: True))
+        removals.append(Removal(i, file.position(cleared)[0], EVERYTHING, len(removals)))
 
 
 class ReimportAfterRemoval(Rule):
@@ -277,23 +326,21 @@ class ReimportAfterRemoval(Rule):
             if event.binds:
                 module_binders.setdefault(event.module, event)
         for scope in file.scopes:
-            removals, imports = per_scope.get(id(scope), ((), ()))
+            removals, imports = per_scope.get(id(scope), ([], []))
             if not removals:
                 continue
+            removed = _Removals(removals)
+            first_binder: dict[str, ImportEvent] = {}
+            for event in imports:
+                if event.binds:
+                    first_binder.setdefault(event.module, event)
             last_import: dict[str, int] = {}
             for event in imports:
-                removal = next(
-                    (r for r in reversed(removals) if r.index < event.index and r.matches(event.module)), None
-                )
-                if removal is not None and last_import.get(event.module, -1) < removal.index:
-                    earlier = next(
-                        (
-                            e
-                            for e in imports
-                            if e.binds and e.module == event.module and e.index < removal.index
-                        ),
-                        None if scope is module_scope else module_binders.get(event.module),
-                    )
+                removal = removed.last_before(event.stmt, event.module)
+                if removal is not None and last_import.get(event.module, -1) < removal.stmt:
+                    earlier = first_binder.get(event.module)
+                    if earlier is None or earlier.stmt >= removal.stmt:
+                        earlier = None if scope is module_scope else module_binders.get(event.module)
                     if earlier is not None:
                         yield self.at(
                             file,
@@ -302,19 +349,7 @@ class ReimportAfterRemoval(Rule):
                             removed=removal.line,
                             earlier=file.position(earlier.node)[0],
                         )
-                last_import[event.module] = event.index
-
-
-def _binds(stmt: ast.stmt, name: str) -> bool:
-    """Whether *stmt* itself binds *name* (an assignment, a definition, an import)."""
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return stmt.name == name
-    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-        return any((a.asname or a.name.partition(".")[0]) == name for a in stmt.names)
-    return any(
-        isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
-        for node in own_nodes(stmt)
-    )
+                last_import[event.module] = event.stmt
 
 
 class StaleNameAfterReload(Rule):
@@ -343,21 +378,12 @@ class StaleNameAfterReload(Rule):
         ),
     )
 
-    def _from_imports(self, file: FileContext, scope: Scope, module: str) -> Iterator[tuple[int, str, str]]:
-        """(index, bound name, member) of the from-imports of *module* in *scope*."""
-        for i, stmt in enumerate(scope.statements):
-            if isinstance(stmt, ast.ImportFrom):
-                record = record_from_ast(stmt, MODULE_CONTEXT, file.lines)
-                if file.absolute(record) == module:
-                    for n in record.names:
-                        if n.name != "*":
-                            yield i, n.asname or n.name, n.name
-
     def check(self, file: FileContext) -> Iterator[Finding]:
         if not file.may_use(RELOAD_MODULES, RELOAD_WORD) or not file.scopes:
             return
         module_scope = file.scopes[0]
         reload_lines = file.lines_for(RELOAD_FUNCTIONS)
+        facts = _ScopeFacts(file)
         for scope in file.scopes:
             if scope is not module_scope and not _spans(scope.node, reload_lines):
                 continue
@@ -372,35 +398,103 @@ class StaleNameAfterReload(Rule):
                     module = file.bindings.qualify(node.args[0])
                     if module is None:
                         continue
-                    yield from self._stale_uses(file, scope, module_scope, i, module, node)
+                    yield from self._stale_uses(file, facts, scope, module_scope, i, module, node)
 
     def _stale_uses(
-        self, file: FileContext, scope: Scope, module_scope: Scope, at: int, module: str, reload: ast.Call
+        self,
+        file: FileContext,
+        facts: _ScopeFacts,
+        scope: Scope,
+        module_scope: Scope,
+        at: int,
+        module: str,
+        reload: ast.Call,
     ) -> Iterator[Finding]:
-        names = {(bound, member) for j, bound, member in self._from_imports(file, scope, module) if j < at}
+        names = {(bound, member) for j, bound, member in facts.from_imports(scope, module) if j < at}
         if scope is not module_scope:
-            local = {b for s in scope.statements for b in _local_names(s)}
+            local = facts.local_names(scope)
             names |= {
                 (bound, member)
-                for _, bound, member in self._from_imports(file, module_scope, module)
+                for _, bound, member in facts.from_imports(module_scope, module)
                 if bound not in local
             }
+        if not names:
+            return
         line = file.position(reload)[0]
         for bound, member in sorted(names):
-            for stmt in scope.statements[at + 1:]:
-                use = next(
-                    (
-                        n
-                        for n in own_nodes(stmt)
-                        if isinstance(n, ast.Name) and n.id == bound and isinstance(n.ctx, ast.Load)
-                    ),
-                    None,
-                )
-                if use is not None:
-                    yield self.at(file, use, name=bound, module=module, reload_line=line, member=member)
-                    break
-                if _binds(stmt, bound):
-                    break
+            use = facts.next_use(scope, bound, at)
+            if use is not None:
+                yield self.at(file, use, name=bound, module=module, reload_line=line, member=member)
+
+
+class _ScopeFacts:
+    """What IPS302 asks of a scope, each worked out once per scope in one pass over
+    its statements: a file with thousands of reloads stays linear."""
+
+    def __init__(self, file: FileContext) -> None:
+        self.file = file
+        self._from: dict[int, dict[str, list[tuple[int, str, str]]]] = {}
+        self._local: dict[int, set[str]] = {}
+        self._uses: dict[int, dict[str, list[tuple[int, ast.Name | None]]]] = {}
+
+    def from_imports(self, scope: Scope, module: str) -> list[tuple[int, str, str]]:
+        """(statement index, bound name, member) of the from-imports of *module* in *scope*."""
+        found = self._from.get(id(scope))
+        if found is None:
+            found = self._from[id(scope)] = {}
+            for i, stmt in enumerate(scope.statements):
+                if isinstance(stmt, ast.ImportFrom):
+                    record = record_from_ast(stmt, MODULE_CONTEXT, self.file.lines)
+                    absolute = self.file.absolute(record)
+                    if absolute is not None:
+                        found.setdefault(absolute, []).extend(
+                            (i, n.asname or n.name, n.name) for n in record.names if n.name != "*"
+                        )
+        return found.get(module, [])
+
+    def local_names(self, scope: Scope) -> set[str]:
+        """The names a function scope binds locally (so a module-level name is not what it reads)."""
+        found = self._local.get(id(scope))
+        if found is None:
+            found = self._local[id(scope)] = {b for s in scope.statements for b in _local_names(s)}
+        return found
+
+    def next_use(self, scope: Scope, name: str, at: int) -> ast.Name | None:
+        """The first read of *name* in a statement after statement *at*, unless a
+        statement before it binds the name again."""
+        uses = self._uses.get(id(scope))
+        if uses is None:
+            uses = self._uses[id(scope)] = _uses_and_bindings(scope)
+        events = uses.get(name, [])
+        i = bisect_right(events, at, key=_first)
+        return events[i][1] if i < len(events) else None
+
+
+def _first(event: tuple[int, ast.Name | None]) -> int:
+    return event[0]
+
+
+def _uses_and_bindings(scope: Scope) -> dict[str, list[tuple[int, ast.Name | None]]]:
+    """For each name, the statements that read it (with its first read there) or
+    bind it (None), in order."""
+    events: dict[str, list[tuple[int, ast.Name | None]]] = {}
+    for i, stmt in enumerate(scope.statements):
+        first: dict[str, ast.Name | None] = {}
+        for node in own_nodes(stmt):
+            if isinstance(node, ast.Name):
+                if isinstance(node.ctx, ast.Load):
+                    if first.get(node.id) is None:
+                        first[node.id] = node
+                else:
+                    first.setdefault(node.id, None)
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            first.setdefault(stmt.name, None)
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for alias in stmt.names:
+                first.setdefault(alias.asname or alias.name.partition(".")[0], None)
+        for name, use in first.items():
+            events.setdefault(name, []).append((i, use))
+    return events
 
 
 def _local_names(stmt: ast.stmt) -> Iterator[str]:
