@@ -14,7 +14,6 @@ import sys
 import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from flake8_importstyle.records import ImportRecord
@@ -270,12 +269,14 @@ def own_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
             stack.append(child)
 
 
-@dataclass
 class Scope:
     """A module or function body, its statements flattened in source order."""
 
-    node: ast.AST
-    statements: list[ast.stmt]
+    __slots__ = ("node", "statements")
+
+    def __init__(self, node: ast.AST, statements: list[ast.stmt]) -> None:
+        self.node = node
+        self.statements = statements
 
     @property
     def is_module(self) -> bool:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal, cast
+from typing import Literal, NamedTuple, cast
 
 from flake8_importstyle.conventions import DEFAULT_ALIASES
 
@@ -113,14 +112,14 @@ def _folders(raw: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True)
-class Config:
-    """Everything the rules may be told, validated."""
+class Config(NamedTuple):
+    """Everything the rules may be told, validated (a named tuple: flake8 imports
+    the plugin at every start, and a frozen dataclass costs more to create)."""
 
     allow_dotted: tuple[str, ...] = ()
     no_from: tuple[str, ...] = ()
-    aliases: Mapping[str, str] = field(default_factory=lambda: DEFAULT_ALIASES)
-    banned: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    aliases: Mapping[str, str] = DEFAULT_ALIASES
+    banned: Mapping[str, str] = MappingProxyType({})
     relative: Relative = "allow"
     namespace_packages: tuple[str, ...] = ()
     names_ok: tuple[str, ...] = ()
