@@ -549,11 +549,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     corpus = parser.add_mutually_exclusive_group()
     corpus.add_argument("--full", action="store_true", help="the whole stdlib, tests included (slow)")
     corpus.add_argument("--corpus", nargs="+", type=Path, metavar="PATH", help="files or folders to check")
-    parser.add_argument("--rounds", type=positive_int, default=3, help="measured rounds (default: 3)")
+    parser.add_argument("--rounds", type=positive_int, default=7, help="measured rounds (default: 7)")
     parser.add_argument(
         "--file", type=Path, default=DEFAULT_FILE, help="one file to time (default: the stdlib's argparse.py)"
     )
-    parser.add_argument("--file-rounds", type=positive_int, default=10, help="one-file rounds (default: 10)")
+    parser.add_argument("--file-rounds", type=positive_int, default=20, help="one-file rounds (default: 20)")
     parser.add_argument("--envs", type=Path, default=DEFAULT_ENVS, help="where the environments live")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
