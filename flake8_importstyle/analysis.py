@@ -199,17 +199,18 @@ def nodes_on_lines(tree: ast.AST, lines: Collection[int]) -> list[ast.AST]:
                 children = [value]
             else:
                 continue
-            for child in children:
-                if not isinstance(child, ast.AST):
-                    continue
-                end = getattr(child, "end_lineno", None)
-                if end is None or getattr(child, "lineno", None) is None:
-                    stack.append(child)
-                    continue
-                i = bisect_left(wanted, _start(child))
-                if i < len(wanted) and wanted[i] <= end:
-                    stack.append(child)
+            stack.extend(child for child in children if isinstance(child, ast.AST) and spans(child, wanted))
     return found
+
+
+def spans(node: ast.AST, wanted: list[int]) -> bool:
+    """Whether *node*'s source (a definition's decorators included) spans one of
+    the sorted *wanted* lines; a node without a position spans them all."""
+    end = getattr(node, "end_lineno", None)
+    if end is None or getattr(node, "lineno", None) is None:
+        return True
+    i = bisect_left(wanted, _start(node))
+    return i < len(wanted) and wanted[i] <= end
 
 
 def _start(node: Any) -> int:

@@ -16,6 +16,7 @@ from flake8_importstyle.analysis import (
     literal_str,
     own_nodes,
     removal_words,
+    spans,
     string_arg,
 )
 from flake8_importstyle.classify import record_from_ast
@@ -111,18 +112,6 @@ def _removal_words(file: FileContext) -> tuple[re.Pattern[str], ...]:
     if not aliases:
         return MODULES_REMOVAL_WORDS
     return removal_words("modules", *aliases)
-
-
-def _spans(node: ast.AST, lines: list[int]) -> bool:
-    """Whether a statement (or a function's whole body) spans one of the sorted
-    *lines*: a cheap test before its nodes are read."""
-    start = getattr(node, "lineno", 1)
-    end = getattr(node, "end_lineno", None) or start
-    decorators = getattr(node, "decorator_list", None)
-    if decorators:
-        start = min(start, *(d.lineno for d in decorators))
-    i = bisect_left(lines, start)
-    return i < len(lines) and lines[i] <= end
 
 
 def _is_modules(file: FileContext, node: ast.AST) -> bool:
@@ -238,9 +227,9 @@ def _events(
             if module:
                 imports.append(ImportEvent(i, module, True, stmt))
             continue
-        if _spans(stmt, removal_lines):
+        if spans(stmt, removal_lines):
             _removals(file, stmt, i, where, guarded, removals)
-        if _spans(stmt, call_lines):
+        if spans(stmt, call_lines):
             assigned = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
             for node in own_nodes(stmt):
                 if not isinstance(node, ast.Call) or has_unpacking(node):
@@ -319,7 +308,7 @@ class ReimportAfterRemoval(Rule):
         per_scope = {
             id(scope): _events(file, scope, removal_lines, call_lines)
             for scope in file.scopes
-            if scope is module_scope or _spans(scope.node, removal_lines)
+            if scope is module_scope or spans(scope.node, removal_lines)
         }
         module_binders: dict[str, ImportEvent] = {}
         for event in per_scope[id(module_scope)][1]:
@@ -385,10 +374,10 @@ class StaleNameAfterReload(Rule):
         reload_lines = file.lines_for(RELOAD_FUNCTIONS)
         facts = _ScopeFacts(file)
         for scope in file.scopes:
-            if scope is not module_scope and not _spans(scope.node, reload_lines):
+            if scope is not module_scope and not spans(scope.node, reload_lines):
                 continue
             for i, stmt in enumerate(scope.statements):
-                if not _spans(stmt, reload_lines):
+                if not spans(stmt, reload_lines):
                     continue
                 for node in own_nodes(stmt):
                     if not isinstance(node, ast.Call) or len(node.args) != 1 or node.keywords:

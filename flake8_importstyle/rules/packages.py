@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from functools import cached_property, lru_cache
 
 from flake8_importstyle import resolve
+from flake8_importstyle.analysis import spans
 from flake8_importstyle.config import Config
 from flake8_importstyle.records import ImportRecord
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
@@ -388,12 +389,11 @@ def _runtime_attributes(file: FileContext, attrs: set[str], lines: set[int]) -> 
     lazy = any(
         record.is_future and any(n.name == "annotations" for n in record.names) for record in file.records
     )
+    wanted = sorted(lines)
     stack: list[tuple[ast.stmt, bool]] = [(s, False) for s in getattr(file.tree, "body", [])]
     while stack:
         stmt, in_function = stack.pop()
-        start = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
-        end = getattr(stmt, "end_lineno", None) or stmt.lineno
-        if not any(start <= line <= end for line in lines):
+        if not spans(stmt, wanted):
             continue
         if isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
             stack.extend((s, in_function) for s in stmt.orelse)
