@@ -22,7 +22,7 @@ import sys
 import sysconfig
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from flake8_importstyle import rules
@@ -300,6 +300,25 @@ def stdlib_root() -> Path:
 
 def stdlib_top_level() -> list[Path]:
     return sorted(stdlib_root().glob("*.py"))
+
+
+def stdlib_files() -> list[Path]:
+    """Every ``.py`` file of the stdlib, its tests included, site-packages excluded."""
+    return sorted(
+        p for p in stdlib_root().rglob("*.py") if "site-packages" not in p.parts and "dist-packages" not in p.parts
+    )
+
+
+def parsed(paths: Iterable[Path]) -> Iterator[tuple[Path, ast.Module, list[str]]]:
+    """Each file of *paths* that flake8 runs plugins on (it reports E999 on the
+    rest), with its tree and lines."""
+    for path in paths:
+        try:
+            source = path.read_text(encoding="utf-8")
+            tree = ast.parse(source)
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        yield path, tree, source.splitlines(keepends=True)
 
 
 def stdlib_excludes() -> str:

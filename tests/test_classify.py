@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import ast
-import sysconfig
-from pathlib import Path
 
 import libcst as cst
 import pytest
 
 from flake8_importstyle.classify import records_from_ast, records_from_cst
 from flake8_importstyle.records import Context, Kind, Scope
+from tests._hardening import stdlib_top_level
 
 
 def from_ast(source: str):
@@ -163,14 +162,10 @@ def test_front_ends_agree(source: str) -> None:
     assert from_ast(source) == from_cst(source)
 
 
-def _stdlib_top_level() -> list[Path]:
-    return sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))
-
-
 @pytest.mark.slow
 def test_front_ends_agree_on_the_stdlib() -> None:
     checked = 0
-    for path in _stdlib_top_level():
+    for path in stdlib_top_level():
         source = path.read_bytes()
         try:
             text = source.decode("utf-8")

@@ -13,6 +13,7 @@ import pytest
 from flake8_importstyle import resolve
 from flake8_importstyle.plugin import Plugin
 from flake8_importstyle.rules import BY_CODE, DEFAULT_CODES, OFF_BY_DEFAULT, base, check_tree
+from tests._hardening import parsed, stdlib_files
 from tests.conftest import codes, config_from, lint
 
 ALL = sorted(BY_CODE)
@@ -573,23 +574,13 @@ def test_options_not_from_flake8_run_the_default_rules() -> None:
 
 @pytest.mark.slow
 def test_the_whole_stdlib_with_every_code_and_no_internal_error() -> None:
-    import sysconfig
-
-    root = Path(sysconfig.get_paths()["stdlib"])
     plugin_codes = Plugin.codes
     Plugin.codes = frozenset(BY_CODE)
     try:
         counts: dict[str, int] = {}
         files = 0
-        for path in sorted(root.rglob("*.py")):
-            if "site-packages" in path.parts or "dist-packages" in path.parts:
-                continue
-            try:
-                source = path.read_text(encoding="utf-8")
-                tree = ast.parse(source)
-            except (SyntaxError, UnicodeDecodeError, ValueError):
-                continue  # flake8 reports E999 and runs no plugin on these
-            checker = Plugin(tree, source.splitlines(keepends=True), str(path))
+        for path, tree, lines in parsed(stdlib_files()):
+            checker = Plugin(tree, lines, str(path))
             for _, _, text, _ in checker.run():
                 code = text.split()[0]
                 assert code != "IPS001", (path, text)

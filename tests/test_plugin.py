@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import ast
-import sysconfig
-from pathlib import Path
 
 import pytest
 
 from flake8_importstyle import plugin as plugin_module
 from flake8_importstyle.config import Config
 from flake8_importstyle.plugin import Plugin
+from tests._hardening import parsed, stdlib_files
 
 
 def _options(**values: object) -> argparse.Namespace:
@@ -81,24 +80,14 @@ def test_the_lint_path_does_not_import_libcst() -> None:
     assert out.stdout.strip() == "False"
 
 
-def _stdlib_files() -> list[Path]:
-    root = Path(sysconfig.get_paths()["stdlib"])
-    return sorted(p for p in root.rglob("*.py") if "site-packages" not in p.parts and "dist-packages" not in p.parts)
-
-
 @pytest.mark.slow
 def test_the_whole_stdlib_lints_without_an_internal_error() -> None:
     Plugin.parse_options(
         _options(relative="never", banned="os = x\nsix.moves = y", no_from=["json", "os"], allow_dotted=["xml.*"])
     )
     files = findings = 0
-    for path in _stdlib_files():
-        try:
-            source = path.read_text(encoding="utf-8")
-            tree = ast.parse(source)
-        except (SyntaxError, UnicodeDecodeError, ValueError):
-            continue  # flake8 reports E999 and runs no plugin on these
-        checker = Plugin(tree, source.splitlines(keepends=True), str(path))
+    for path, tree, lines in parsed(stdlib_files()):
+        checker = Plugin(tree, lines, str(path))
         results = list(checker.run())
         assert not any(text.startswith("IPS001") for _, _, text, _ in results), (path, results)
         files += 1
