@@ -148,7 +148,8 @@ class Bindings:
     def names_for(self, targets: Collection[str]) -> set[str]:
         """The names the imports bind to one of *targets* exactly (``im`` for
         ``from importlib import import_module as im``)."""
-        return {name for name, found in self._targets.items() if found & set(targets)}
+        wanted = set(targets)
+        return {name for name, found in self._targets.items() if found & wanted}
 
     def qualify(self, node: ast.AST) -> str | None:
         """The dotted name an expression refers to (``_sys.modules`` -> ``sys.modules``)."""

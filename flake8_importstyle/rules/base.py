@@ -73,6 +73,9 @@ class FileContext:
         self.config = config
         self.records = records
         self._rebound_asked = 0
+        # several rules ask for the same lines and nodes (IPS201 and IPS202 the same calls)
+        self._lines: dict[tuple[re.Pattern[str], ...], list[int]] = {}
+        self._nodes: dict[tuple[int, ...], list[ast.AST]] = {}
         #: The text, every line ended by ``\\n`` (:func:`~flake8_importstyle.text.source_text`).
         self.source = source_text(lines) if source is None else source
 
@@ -100,7 +103,10 @@ class FileContext:
 
     def lines_matching(self, *patterns: re.Pattern[str]) -> list[int]:
         """The lines where one of *patterns* matches the file's text."""
-        return match_lines(self.source, patterns)
+        found = self._lines.get(patterns)
+        if found is None:
+            found = self._lines[patterns] = match_lines(self.source, patterns)
+        return found
 
     def lines_for(self, targets: Collection[str]) -> list[int]:
         """The lines where an expression can refer to one of the dotted *targets*:
@@ -111,8 +117,10 @@ class FileContext:
     def nodes_on(self, lines: Collection[int]) -> list[ast.AST]:
         """The syntax nodes on *lines* (:func:`~flake8_importstyle.analysis.nodes_on_lines`),
         in source order."""
-        nodes = nodes_on_lines(self.tree, lines)
-        nodes.sort(key=_position)
+        key = tuple(sorted(set(lines)))
+        nodes = self._nodes.get(key)
+        if nodes is None:
+            nodes = self._nodes[key] = sorted(nodes_on_lines(self.tree, key), key=_position)
         return nodes
 
     @cached_property

@@ -152,8 +152,7 @@ class ReplacedImportFunction(Rule):
         if not aliased and not file.may_use(None, *IMPORT_REPLACEMENT_WORDS):
             return
         qualify = file.bindings.qualify
-        lines = sorted({*file.lines_for(IMPORT_FUNCTIONS), *file.lines_for(SETATTR)})
-        for node in file.nodes_on(lines):
+        for node in file.nodes_on(file.lines_for(IMPORT_FUNCTIONS | SETATTR)):
             if isinstance(node, ast.Assign):
                 targets = node.targets
             elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
