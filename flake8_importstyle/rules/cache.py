@@ -70,7 +70,6 @@ class _Removals:
     over every removal (files that remove thousands of keys stay linear)."""
 
     def __init__(self, removals: list[Removal]) -> None:
-        self.any = bool(removals)
         self._everything: list[Removal] = []
         self._exact: dict[str, list[Removal]] = {}
         self._prefixes: dict[str, list[Removal]] = {}
