@@ -11,6 +11,7 @@ import argparse
 import configparser
 import difflib
 import functools
+import hashlib
 import os
 import stat
 import sys
@@ -20,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from flake8_importstyle import __version__
 from flake8_importstyle.config import OPTION_NAMES, Config, ConfigError
@@ -57,12 +59,30 @@ def _config(options: tuple[tuple[str, str], ...]) -> Config:
     return Config.from_mapping(dict(options))
 
 
+class NotWritten(Exception):
+    """A fixed file left as it is on disk, for a reason that is no I/O error; ``str()`` says why."""
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a worker read, so that the main process can check, just before it replaces the
+    file, that the file still holds it: the size and SHA-256 travel back, not a second copy."""
+
+    size: int
+    sha256: bytes
+
+    @classmethod
+    def of(cls, data: bytes) -> Fingerprint:
+        return cls(len(data), hashlib.sha256(data).digest())
+
+
 @dataclass
 class Outcome:
     path: str
     changed: bool = False
     data: bytes = b""  # the fixed content, written by the main process
-    diff: str = ""
+    read: Fingerprint | None = None  # what the worker fixed; the file must still hold it
+    diff: bytes = b""  # with --diff: a patch, in the file's own bytes
     skipped: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -157,22 +177,30 @@ def discover(paths: Sequence[str], settings: Settings) -> list[Path]:
 # ------------------------------------------------------------------ fixing
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace *path*'s content in one step, keeping its mode; refuse read-only files.
+def write_atomically(path: Path, data: bytes, expected: Fingerprint | None = None) -> None:
+    """Replace *path*'s content in one step, keeping its mode, owner and group.
 
-    A symbolic link stays a link: its target is what gets rewritten.
+    A symbolic link stays a link: its target is what gets rewritten. Refused
+    (nothing written): a read-only file (``PermissionError``); a file with
+    other hard links, which a new inode would split from it, and a file that
+    no longer holds *expected*, what the fixer read: someone saved it
+    meanwhile, and replacing it would lose their edit (:class:`NotWritten`).
     """
     named, path = path, Path(os.path.realpath(path))
     st = path.stat()
     if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise PermissionError(f"{named} is read-only")
+    _refuse_hard_links(st)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        _keep_owner(tmp, st)
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))  # after chown, which may clear set-id bits
+        if expected is not None:
+            _refuse_changed(path, expected)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -180,8 +208,67 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def _refuse_hard_links(st: os.stat_result) -> None:
+    """``os.replace`` gives the name a new inode: the file's other names would keep the old
+    content, silently. Such a file is left for its owner to fix."""
+    if st.st_nlink > 1:
+        raise NotWritten(
+            f"it has {st.st_nlink} hard links, and replacing it would leave the other links"
+            " with the old content"
+        )
+
+
+def _keep_owner(tmp: str, st: os.stat_result) -> None:
+    """Give the new file the old one's owner and group as far as this process may: root sets
+    both; a user may set a group of its own on a file it owns. What it may not set stays the
+    new file's (its mode is still kept): that is no reason to leave the file unfixed."""
+    if not hasattr(os, "chown"):  # Windows
+        return
+    current = os.stat(tmp)
+    if (current.st_uid, current.st_gid) == (st.st_uid, st.st_gid):
+        return
+    for uid in (st.st_uid, -1):  # -1: keep the new file's owner, still try the group
+        try:
+            os.chown(tmp, uid, st.st_gid)
+            return
+        except PermissionError:
+            continue
+
+
+def _refuse_changed(path: Path, expected: Fingerprint) -> None:
+    """The last check before the replace: the file still holds what the fixer read (and still
+    has one link), else an edit saved meanwhile would be lost."""
+    with open(path, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        _refuse_hard_links(st)
+        digest = hashlib.sha256()
+        if st.st_size == expected.size:
+            for chunk in iter(functools.partial(handle.read, 1 << 20), b""):
+                digest.update(chunk)
+        if Fingerprint(st.st_size, digest.digest()) != expected:
+            raise NotWritten("the file changed on disk while it was being fixed")
+
+
+def internal_error(exc: BaseException) -> str:
+    """The error line of a bug: the file is left alone and the run goes on."""
+    message = str(exc).strip().splitlines()
+    detail = f"{type(exc).__name__}: {message[0]}" if message else type(exc).__name__
+    return f"internal error ({detail}); left unchanged, please report it"
+
+
 def fix_path(path: Path, settings: Settings) -> Outcome:
-    """Fix one file (in a worker process: libcst's parser can crash the process)."""
+    """Fix one file (in a worker process: libcst's parser can crash the process).
+
+    Whatever this file raises is its error line: one bug must not stop the
+    other files being fixed, nor show a traceback.
+    """
+    try:
+        return _fix_path(path, settings)
+    except Exception as exc:
+        return Outcome(str(path), error=internal_error(exc))
+
+
+def _fix_path(path: Path, settings: Settings) -> Outcome:
     from flake8_importstyle.fix import FixError, fix_bytes, prefix_selector
 
     outcome = Outcome(str(path))
@@ -206,29 +293,66 @@ def fix_path(path: Path, settings: Settings) -> Outcome:
         return outcome
     outcome.changed = True
     if settings.diff:
-        from flake8_importstyle.fix import decode
-
-        old, _ = decode(data)
-        new, _ = decode(result.data)
-        outcome.diff = unified_diff(old, new, str(path))
+        outcome.diff = unified_diff(data, result.data, str(path))
     else:
-        outcome.data = result.data
+        outcome.data, outcome.read = result.data, Fingerprint.of(data)
     return outcome
 
 
-def _patch_lines(text: str) -> list[str]:
-    """Lines as ``patch`` and ``git apply`` read them: ended by ``\\n`` alone (a form
-    feed or a lone ``\\r`` is part of its line)."""
-    lines = [line + "\n" for line in text.split("\n")]
+# ------------------------------------------------------------------- diffs
+
+
+def _patch_lines(data: bytes) -> list[bytes]:
+    """Lines as ``patch`` and ``git apply`` read them: ended by ``\\n`` alone (a ``\\r``, a
+    form feed or any other byte is part of its line)."""
+    lines = [line + b"\n" for line in data.split(b"\n")]
     lines[-1] = lines[-1][:-1]
     return lines if lines[-1] else lines[:-1]
 
 
-def unified_diff(old: str, new: str, path: str) -> str:
-    """A patch that applies: a last line without a newline gets the usual marker."""
-    lines = difflib.unified_diff(_patch_lines(old), _patch_lines(new), f"a/{path}", f"b/{path}")
-    marker = "\n\\ No newline at end of file\n"
-    return "".join(line if line.endswith("\n") else line + marker for line in lines)
+#: How git's ``quote_c_style`` writes the bytes that make it quote a name (other control
+#: bytes as ``\ooo``).
+_C_ESCAPES = {ord(char): b"\\" + letter.encode() for char, letter in zip('\a\b\t\n\v\f\r"\\', 'abtnvfr"\\')}
+
+
+def _quoted(name: bytes) -> bytes:
+    """*name* C-quoted as git quotes it, or as it is where that is not needed (non-ASCII bytes
+    stay raw: both patch and git apply read them)."""
+    if not any(_control(b) or b in b'"\\' for b in name):
+        return name
+    quoted = (_C_ESCAPES.get(b) or (b"\\%03o" % b if _control(b) else bytes([b])) for b in name)
+    return b'"' + b"".join(quoted) + b'"'
+
+
+def _control(byte: int) -> bool:
+    return byte < 0x20 or byte == 0x7F
+
+
+def diff_header_name(prefix: str, path: str) -> bytes:
+    """The name on a ``---``/``+++`` line, in the path's own bytes. A name with a space ends
+    with a tab, as git and GNU diff write it: patch and git apply then read the whole name
+    (without it they take the space for the start of a date)."""
+    name = os.fsencode(prefix + path)
+    return _quoted(name) + (b"\t" if b" " in name else b"")
+
+
+def unified_diff(old: bytes, new: bytes, path: str) -> bytes:
+    """A patch of the file's own bytes (encoding, BOM and line ends as they are), which
+    ``patch -p1`` and ``git apply`` both apply; a last line without a newline gets the usual
+    marker."""
+    lines = difflib.diff_bytes(
+        difflib.unified_diff,
+        _patch_lines(old),
+        _patch_lines(new),
+        diff_header_name("a/", path),
+        diff_header_name("b/", path),
+        lineterm=b"\n",
+    )
+    marker = b"\n\\ No newline at end of file\n"
+    return b"".join(line if line.endswith(b"\n") else line + marker for line in lines)
+
+
+# ----------------------------------------------------------------- workers
 
 
 def _run_pool(paths: Sequence[Path], settings: Settings, jobs: int) -> tuple[list[Outcome], list[Path]]:
@@ -241,6 +365,8 @@ def _run_pool(paths: Sequence[Path], settings: Settings, jobs: int) -> tuple[lis
                 outcomes[path] = future.result()
             except BrokenProcessPool:
                 continue  # this file's worker (or another one) died; it is run again on its own
+            except Exception as exc:  # the outcome did not come back (it did not pickle, ...)
+                outcomes[path] = Outcome(str(path), error=internal_error(exc))
     return [outcomes[p] for p in paths if p in outcomes], [p for p in paths if p not in outcomes]
 
 
@@ -269,23 +395,66 @@ def cmd_fix(args: argparse.Namespace) -> int:
     notes = sys.stderr if settings.diff else sys.stdout
     for outcome in outcomes:
         if outcome.changed and not settings.diff:
-            try:  # the workers only compute: a worker that dies can never leave a half-written file
-                write_atomically(Path(outcome.path), outcome.data)
-            except OSError as exc:
-                outcome.changed, outcome.error = False, f"cannot write: {exc.strerror or exc}"
+            write(outcome)
         if outcome.error:
-            print(f"{outcome.path}: error: {outcome.error}", file=sys.stderr)
+            say(f"{outcome.path}: error: {outcome.error}", sys.stderr)
             status = 2
             continue
         for line in outcome.skipped:
-            print(line, file=notes)
+            say(line, notes)
         if outcome.changed:
             if settings.diff:
-                sys.stdout.write(outcome.diff)
+                write_bytes(outcome.diff, sys.stdout)
             else:
-                print(f"rewrote {outcome.path}")
+                say(f"rewrote {outcome.path}", sys.stdout)
             status = max(status, 1)
     return status
+
+
+def write(outcome: Outcome) -> None:
+    """Write a fixed file (the workers only compute: a worker that dies can never leave a
+    half-written file); what stops the write becomes the file's error."""
+    try:
+        write_atomically(Path(outcome.path), outcome.data, outcome.read)
+    except NotWritten as exc:
+        outcome.changed, outcome.error = False, f"not written: {exc}"
+    except OSError as exc:
+        outcome.changed, outcome.error = False, f"cannot write: {exc.strerror or exc}"
+    except Exception as exc:  # a bug here must not stop the other files being written
+        outcome.changed, outcome.error = False, internal_error(exc)
+
+
+# ----------------------------------------------------------------- output
+
+
+def tolerate_any_text() -> None:
+    """Paths and reasons may hold what the terminal's encoding cannot show (a file ``é.py``
+    under ``LANG=C`` or ``PYTHONIOENCODING=ascii``): show it escaped rather than crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def say(line: str, stream: TextIO) -> None:
+    """Print one line; where the stream could not be reconfigured (a replaced ``sys.stdout``)
+    and cannot encode it, print it escaped."""
+    try:
+        print(line, file=stream)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        print(line.encode(encoding, "backslashreplace").decode(encoding), file=stream)
+
+
+def write_bytes(data: bytes, stream: TextIO) -> None:
+    """Write a patch as the bytes it is: it holds the files' own encodings, which no text
+    stream's encoding can be trusted to carry."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a stream without bytes (a test's StringIO): the best text there is
+        stream.write(data.decode("utf-8", "backslashreplace"))
+        return
+    stream.flush()  # what was printed before comes first
+    buffer.write(data)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -326,11 +495,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerate_any_text()
     args = parser().parse_args(argv)
     try:
         status: int = args.run(args)
     except UsageError as exc:
-        print(exc, file=sys.stderr)
+        say(str(exc), sys.stderr)
         return 2
     return status
 

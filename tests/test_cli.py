@@ -10,17 +10,23 @@ from __future__ import annotations
 
 import ast
 import os
+import pickle
 import resource
 import shutil
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flake8.main.cli import main as flake8_main
 
 import flake8_importstyle
+from flake8_importstyle import cli
+from flake8_importstyle import fix as fix_module
 from flake8_importstyle.docs import explain
 from flake8_importstyle.plugin import Plugin
 from flake8_importstyle.rules import BY_CODE
@@ -34,6 +40,9 @@ FIXED = "from os import path\nprint(path.sep)\n"
 ENV = {key: value for key, value in os.environ.items() if key not in {"FORCE_COLOR", "PYTHONSTARTUP"}}
 ENV.update(NO_COLOR="1", PYTHON_COLORS="0", COLUMNS="200", PYTHONIOENCODING="utf-8")
 
+#: On top of :data:`ENV`: a terminal that can show nothing but ASCII.
+ASCII_TERMINAL = {"PYTHONIOENCODING": "ascii", "LANG": "C", "LC_ALL": "C"}
+
 #: The folders skipped by default when a folder is searched.
 DEFAULT_SKIPPED = (".git", "__pycache__", ".tox", ".nox", ".venv", "venv", "build", "dist")
 
@@ -46,23 +55,30 @@ def _no_core_dumps() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def run(cwd: Path, *args: str, command: list[str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the fixer in *cwd*; whatever the outcome, never a traceback."""
+def run_bytes(
+    cwd: Path, *args: str, command: list[str] | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run the fixer in *cwd* (*env* on top of :data:`ENV`); whatever the outcome, never a traceback."""
     proc = subprocess.run(
         [*(command or [sys.executable, "-m", "flake8_importstyle"]), *args],
         cwd=cwd,
-        env=ENV,
+        env={**ENV, **(env or {})},
         stdin=subprocess.DEVNULL,
         capture_output=True,
         timeout=300,
         check=False,
         preexec_fn=_no_core_dumps,
     )
-    result = subprocess.CompletedProcess(
+    assert b"Traceback" not in proc.stdout + proc.stderr, (proc.stdout + proc.stderr).decode("utf-8", "replace")
+    return proc
+
+
+def run(cwd: Path, *args: str, command: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the fixer in *cwd*, its output read as UTF-8; whatever the outcome, never a traceback."""
+    proc = run_bytes(cwd, *args, command=command)
+    return subprocess.CompletedProcess(
         proc.args, proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
     )
-    assert "Traceback" not in result.stdout + result.stderr, result.stdout + result.stderr
-    return result
 
 
 def outcome(result: subprocess.CompletedProcess[str]) -> tuple[int, str, str]:
@@ -92,6 +108,14 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     write(root, {".flake8": "[flake8]\n"})
     return root
+
+
+def fix_in_process(monkeypatch: pytest.MonkeyPatch, cwd: Path, *args: str) -> int:
+    """``flake8-importstyle fix ARGS`` in this process, each file fixed here rather than in a
+    worker, so that a test can patch what happens between fixing and writing."""
+    monkeypatch.chdir(cwd)
+    monkeypatch.setattr(cli, "fix_all", lambda paths, settings, jobs: [cli.fix_path(p, settings) for p in paths])
+    return cli.main(["fix", *args])
 
 
 # ------------------------------------------------------------ exit status 0 and 1
@@ -175,6 +199,101 @@ def test_diff_keeps_a_form_feed_inside_its_line(project: Path) -> None:
     )
 
 
+# ------------------------------------------------------------ diffs that apply
+
+#: Fixable files whose patch must apply byte for byte, by name.
+PATCH_CASES: dict[str, tuple[str, bytes]] = {
+    "bom": ("bom.py", b"\xef\xbb\xbfimport os.path\nprint(os.path.sep)\n"),
+    "latin-1": (
+        "legacy.py",
+        b"# -*- coding: latin-1 -*-\n# caf\xe9\nimport os.path\n# \xe0 c\xf4t\xe9\nprint(os.path.sep, 'na\xefve')\n",
+    ),
+    "crlf": ("crlf.py", b"import os.path\r\nprint(os.path.sep)\r\n"),
+    "crlf-without-a-final-newline": ("crlf_end.py", b"# x\r\nimport os.path\r\nprint(os.path.sep)"),
+    "form-feed": ("ff.py", b"import os\n\x0c\nimport os.path\nprint(os.path.sep)\n"),
+    "spaces-in-the-path": ("my dir/a file.py", SOURCE.encode()),
+    "non-ascii-path": ("\u00e9/\u00fc.py", "# \u00e9\nimport os.path\nprint(os.path.sep, '\u00e9')\n".encode()),
+    "quote-and-backslash-in-the-path": ('q"uo\\te.py', SOURCE.encode()),
+    "tab-in-the-path": ("ta\tb.py", SOURCE.encode()),
+}
+
+#: git, with no configuration of this machine's or this user's.
+GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+needs_patch_and_git = pytest.mark.skipif(
+    not (shutil.which("patch") and shutil.which("git")), reason="needs GNU patch and git"
+)
+
+
+def applied(root: Path, patch: bytes, tool: str) -> dict[str, bytes]:
+    """*root*'s files after *tool* (``patch -p1`` or ``git apply``) applied *patch* to a copy of it."""
+    copy = root.parent / f"{root.name}-{tool}"
+    shutil.copytree(root, copy)
+    patch_file = root.parent / f"{tool}.patch"
+    patch_file.write_bytes(patch)
+    if tool == "patch":
+        command = ["patch", "-p1", "--batch", "--no-backup-if-mismatch", "-i", str(patch_file)]
+    else:
+        subprocess.run(["git", "init", "-q", "."], cwd=copy, env=GIT_ENV, check=True)
+        command = ["git", "apply", str(patch_file)]
+    result = subprocess.run(command, cwd=copy, env=GIT_ENV, capture_output=True, check=False)
+    assert result.returncode == 0, (result.stdout + result.stderr).decode("utf-8", "replace")
+    return {name: data for name, data in snapshot(copy).items() if not name.startswith(".git/")}
+
+
+def fixed_in_place(root: Path) -> dict[str, bytes]:
+    """*root*'s files after ``fix`` (without ``--diff``) rewrote a copy of it."""
+    copy = root.parent / f"{root.name}-fixed"
+    shutil.copytree(root, copy)
+    assert run(copy, "fix", ".").returncode == 1
+    return snapshot(copy)
+
+
+@needs_patch_and_git
+@pytest.mark.parametrize(("name", "content"), [pytest.param(*case, id=key) for key, case in PATCH_CASES.items()])
+def test_diff_applies_with_patch_and_git_apply_and_gives_what_fix_writes(project: Path, name: str, content: bytes) -> None:
+    write(project, {name: content})
+    # on a terminal that can show none of the non-ASCII bytes: the patch is bytes, not text
+    result = run_bytes(project, "fix", "--diff", ".", env=ASCII_TERMINAL)
+    assert (result.returncode, result.stderr) == (1, b"")
+    assert result.stdout.startswith(b"--- ")
+    assert (project / name).read_bytes() == content  # --diff writes nothing
+    expected = fixed_in_place(project)
+    assert expected[name] != content
+    assert applied(project, result.stdout, "patch") == expected
+    assert applied(project, result.stdout, "git") == expected
+
+
+@needs_patch_and_git
+def test_the_diff_of_many_files_is_one_patch_that_applies(project: Path) -> None:
+    write(project, dict(PATCH_CASES.values()))
+    result = run_bytes(project, "fix", "--diff", "-j", "2", ".")
+    assert (result.returncode, result.stderr) == (1, b"")
+    assert result.stdout.count(b"\n--- ") == len(PATCH_CASES) - 1
+    expected = fixed_in_place(project)
+    assert applied(project, result.stdout, "patch") == expected
+    assert applied(project, result.stdout, "git") == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("a.py", b"a/a.py"),
+        ("sub/a.py", b"a/sub/a.py"),
+        ("my file.py", b"a/my file.py\t"),  # as git and GNU diff write it: the tab ends the name
+        ("\u00e9.py", "a/\u00e9.py".encode()),  # raw bytes: patch and git apply both read them
+        ('q"x.py', b'"a/q\\"x.py"'),  # C-quoted, as git quotes it
+        ("b\\s.py", b'"a/b\\\\s.py"'),
+        ("t\tb.py", b'"a/t\\tb.py"'),
+        ("n\nl.py", b'"a/n\\nl.py"'),
+        ("e\x1bsc.py", b'"a/e\\033sc.py"'),
+        ('sp "q".py', b'"a/sp \\"q\\".py"\t'),
+    ],
+)
+def test_diff_header_names(path: str, name: bytes) -> None:
+    assert cli.diff_header_name("a/", path) == name
+
+
 # ------------------------------------------------------ exit status 2: usage
 
 
@@ -237,9 +356,9 @@ def test_a_config_file_that_does_not_parse_exits_2(tmp_path: Path) -> None:
 # -------------------------------------------------- exit status 2: a bad file
 
 
-def _syntax_error(data: bytes) -> str:
+def _syntax_error(data: bytes, filename: str = "bad.py") -> str:
     try:
-        ast.parse(data.decode(), "bad.py")
+        ast.parse(data.decode(), filename)
     except SyntaxError as exc:
         return f"does not parse: {type(exc).__name__}: {exc}"
     raise AssertionError("expected a SyntaxError")
@@ -286,6 +405,186 @@ def test_a_bad_file_exits_2_is_left_unchanged_and_the_others_are_still_fixed(
         assert stat.S_IMODE((project / "bad.py").stat().st_mode) == mode
     assert sorted(os.listdir(project)) == sorted([".flake8", "sub", *(["bad.py"] if content else [])])
     assert sorted(os.listdir(project / "sub")) == ["good.py", "z.py"]
+
+
+# ----------------------------------------------------------------- safe writes
+
+NOT_WRITTEN_CHANGED = "not written: the file changed on disk while it was being fixed"
+
+
+@pytest.mark.parametrize(
+    ("edited", "error"),
+    [
+        pytest.param("import os.path\nprint(os.path.SEP)\n", NOT_WRITTEN_CHANGED, id="same-size"),
+        pytest.param("import os.path\nprint(os.path.sep, 'saved meanwhile')\n", NOT_WRITTEN_CHANGED, id="other-size"),
+        pytest.param(None, "cannot write: No such file or directory", id="deleted"),
+    ],
+)
+def test_a_file_changed_on_disk_while_it_was_fixed_is_not_overwritten(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], edited: str | None, error: str
+) -> None:
+    write(project, {"a.py": SOURCE, "b.py": SOURCE})
+    fix_path = cli.fix_path
+
+    def fix_then_edit(path: Path, settings: cli.Settings) -> cli.Outcome:
+        done = fix_path(path, settings)
+        if path.name == "a.py":  # someone saves the file after the fixer read it
+            if edited is None:
+                path.unlink()
+            else:
+                path.write_text(edited)
+        return done
+
+    monkeypatch.setattr(cli, "fix_path", fix_then_edit)
+    status = fix_in_process(monkeypatch, project, ".")
+    assert (status, *capsys.readouterr()) == (2, "rewrote b.py\n", f"a.py: error: {error}\n")
+    assert snapshot(project) == {
+        ".flake8": b"[flake8]\n", "b.py": FIXED.encode(), **({"a.py": edited.encode()} if edited else {})
+    }
+
+
+@pytest.mark.parametrize("read", [b"import os.path\nprint(os.path.SEP)\n", b"x\n"], ids=["same-size", "other-size"])
+def test_write_atomically_refuses_a_file_that_no_longer_holds_what_was_read(tmp_path: Path, read: bytes) -> None:
+    path = tmp_path / "a.py"
+    path.write_text(SOURCE)
+    with pytest.raises(cli.NotWritten, match=f"^{NOT_WRITTEN_CHANGED.removeprefix('not written: ')}$"):
+        cli.write_atomically(path, FIXED.encode(), cli.Fingerprint.of(read))
+    assert path.read_text() == SOURCE
+    assert os.listdir(tmp_path) == ["a.py"]  # no temp file left
+    cli.write_atomically(path, FIXED.encode(), cli.Fingerprint.of(SOURCE.encode()))
+    assert path.read_text() == FIXED
+
+
+def test_a_file_with_hard_links_is_left_unchanged(project: Path) -> None:
+    write(project, {"a.py": SOURCE, "c.py": SOURCE})
+    os.link(project / "a.py", project / "b.py")
+    reason = "not written: it has 2 hard links, and replacing it would leave the other links with the old content"
+    assert outcome(run(project, "fix", ".")) == (
+        2, "rewrote c.py\n", f"a.py: error: {reason}\nb.py: error: {reason}\n"
+    )
+    a, b = (project / "a.py").stat(), (project / "b.py").stat()
+    assert (a.st_ino, a.st_nlink) == (b.st_ino, 2)
+    assert (project / "a.py").read_text() == SOURCE
+    assert sorted(os.listdir(project)) == [".flake8", "a.py", "b.py", "c.py"]
+
+
+needs_root = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root may give a file to another user"
+)
+OTHER_UID, OTHER_GID = 12345, 23456
+
+
+@needs_root
+def test_rewrite_keeps_the_owner_and_group(project: Path) -> None:
+    write(project, {"a.py": SOURCE})
+    os.chown(project / "a.py", OTHER_UID, OTHER_GID)
+    (project / "a.py").chmod(0o2754)  # chown clears the set-group-ID bit: the mode must be set after it
+    assert outcome(run(project, "fix", "a.py")) == (1, "rewrote a.py\n", "")
+    st = (project / "a.py").stat()
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (OTHER_UID, OTHER_GID, 0o2754)
+    assert (project / "a.py").read_text() == FIXED
+
+
+@needs_root
+def test_an_owner_the_process_may_not_set_is_no_reason_to_leave_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.py"
+    path.write_text(SOURCE)
+    os.chown(path, OTHER_UID, OTHER_GID)
+    path.chmod(0o640)
+    calls = []
+
+    def refused(target: str, uid: int, gid: int) -> None:
+        calls.append((uid, gid))
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", refused)
+    cli.write_atomically(path, FIXED.encode(), cli.Fingerprint.of(SOURCE.encode()))
+    assert calls == [(OTHER_UID, OTHER_GID), (-1, OTHER_GID)]  # the owner and group, then the group alone
+    assert path.read_text() == FIXED
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert os.listdir(tmp_path) == ["a.py"]
+
+
+# ------------------------------------------------- output and internal errors
+
+
+def test_output_survives_a_terminal_that_cannot_show_the_names(project: Path) -> None:
+    write(
+        project,
+        {
+            "\u00e9.py": SOURCE,
+            "\u00f1.py": "import caf\u00e9.path\ncaf\u00e9 = None\ncaf\u00e9.path\n",
+            "\u00fc.py": SYNTAX_ERROR,
+        },
+    )
+    result = run_bytes(project, "fix", ".", env=ASCII_TERMINAL)
+    error = _syntax_error(SYNTAX_ERROR, "\u00fc.py")
+    shown = f"\u00fc.py: error: {error}\n".encode("ascii", "backslashreplace")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2,
+        b"rewrote \\xe9.py\n\\xf1.py:1:8: IPS101 not fixed: 'caf\\xe9' is also bound other than by this import\n",
+        shown,
+    )
+    assert (project / "\u00e9.py").read_text() == FIXED
+
+
+def test_a_usage_error_survives_a_terminal_that_cannot_show_it(project: Path) -> None:
+    result = run_bytes(project, "fix", "--config", "\u00e9.cfg", ".", env=ASCII_TERMINAL)
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr == b"flake8-importstyle: cannot read the config file '\\xe9.cfg'\n"
+
+
+def test_an_unexpected_exception_is_that_files_error_and_the_others_are_still_fixed(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {"a.py": SOURCE, "b.py": SOURCE})
+    fix_bytes = fix_module.fix_bytes
+
+    def buggy(data: bytes, filename: str, *args: Any, **kwargs: Any) -> fix_module.FixResult:
+        if Path(filename).name == "a.py":
+            raise TypeError("unsupported operand type(s)\nand a second line")
+        return fix_bytes(data, filename, *args, **kwargs)
+
+    monkeypatch.setattr(fix_module, "fix_bytes", buggy)
+    status = fix_in_process(monkeypatch, project, ".")
+    assert (status, *capsys.readouterr()) == (
+        2,
+        "rewrote b.py\n",
+        "a.py: error: internal error (TypeError: unsupported operand type(s)); left unchanged, please report it\n",
+    )
+    assert (project / "a.py").read_text() == SOURCE
+
+
+class _PoolWhoseResultsFail:
+    """A stand-in for the process pool whose every result fails, as an outcome that does not
+    pickle would."""
+
+    def __init__(self, max_workers: int) -> None:
+        pass
+
+    def __enter__(self) -> _PoolWhoseResultsFail:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_exception(pickle.PicklingError("cannot pickle 'generator' object"))
+        return future
+
+
+def test_an_outcome_that_does_not_come_back_from_its_worker_is_that_files_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "ProcessPoolExecutor", _PoolWhoseResultsFail)
+    settings = cli.Settings(options=(), exclude=(), filename=("*.py",), select=("IPS",), ignore=(), diff=False)
+    [done] = cli.fix_all([tmp_path / "a.py"], settings, 1)
+    assert (done.changed, done.error) == (
+        False, "internal error (PicklingError: cannot pickle 'generator' object); left unchanged, please report it"
+    )
 
 
 # ------------------------------------------------------------ crash isolation
