@@ -1,0 +1,743 @@
+"""The check before the fixer writes: the rewritten file behaves as the original did.
+
+:func:`prove` reads the original and the rewritten text and nothing else: not
+the plan that produced the rewrite, so a planning bug is caught here and
+reported, never written. It builds the :mod:`~flake8_importstyle.names` model
+of both files and proves:
+
+1. **Same statements.** Every statement other than an import is the same in
+   both files, node for node, except where an expression reads an import in
+   another spelling (``os.path.join`` and ``path.join``).
+2. **Same reads.** Every name the rewrite could touch (those some import
+   binds, in either file) is served at each read by bindings of equal value:
+   ``os.path.join`` through ``import os.path`` and ``path.join`` through
+   ``from os import path`` both reach the attribute ``join`` of the module
+   ``os.path``. Where one binding always serves the read, its value decides;
+   where several may, they must be the same bindings in the same places,
+   and a read that may find the name unbound must find it unbound in both.
+   ``__import__("a.b").b`` and ``importlib.import_module("a.b")`` are the same
+   module; ``imp.reload`` is ``importlib.reload``.
+3. **Same imports.** Each run of import statements loads the same modules in
+   the same order; where a handler of the enclosing ``try`` could tell a
+   ``ModuleNotFoundError`` from an ``ImportError`` (or reads the exception),
+   a failed import raises the same exception in both.
+4. **Same namespace for others.** A name the module stops binding (or starts
+   binding) is not read by other code: not in ``__all__``, not answered for
+   by a module ``__getattr__``, not read by the module's doctests, not read
+   from this module by the other files of the run (:class:`Readers`); and a
+   file that reads its namespace by strings (``eval``, ``globals()``...)
+   keeps every name it had.
+5. **Nothing newly unused.** pyflakes reports no import unused or redefined
+   that it did not report before.
+
+What it assumes is written in README.rst ("What the fixer assumes"): that
+``package.name`` is the submodule once imported unless the package's source,
+which :mod:`~flake8_importstyle.resolve` reads, says otherwise; that module
+attributes do not change after import (so a file that edits
+``sys.modules``, reloads or replaces ``__import__`` gets no rewrite that
+depends on it); and that code outside the files of the run does not read the
+names a rewrite removes.
+"""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
+
+from flake8_importstyle.names import (
+    BUILTIN,
+    IMPORT,
+    UNBOUND,
+    ImportFacts,
+    Model,
+    Binding,
+    import_loads,
+)
+
+#: Calls that read a namespace by the names' strings.
+DYNAMIC_CALLS = frozenset({"eval", "exec", "globals", "locals", "vars"})
+#: Two spellings of one function (the removed alias and its replacement).
+SAME_PATHS = {"imp.reload": "importlib.reload"}
+#: Modules whose loading loads the other (``imp`` imports ``importlib``).
+SAME_LOADS = {"imp": "importlib"}
+#: Modules whose functions behave the same whichever object of the module a name
+#: holds: a reload of them does not change what a rewrite to them does.
+IDENTITY_FREE = frozenset({"imp", "importlib"})
+#: Modules that a rewrite may start or stop importing: the standard library's
+#: import machinery, whose import a program cannot tell from its absence
+#: (beyond the key in ``sys.modules``).
+INERT_LOADS = frozenset({"importlib"})
+#: The paths of ``__import__`` and ``import_module``.
+DUNDER_IMPORT = frozenset({"builtins.__import__", "importlib.__import__", "builtin:__import__"})
+IMPORT_MODULE = "importlib.import_module"
+#: pyflakes messages a rewrite must not add.
+IMPORT_MESSAGES = frozenset(
+    {"UnusedImport", "RedefinedWhileUnused", "ImportShadowedByLoopVar", "UndefinedName"}
+)
+
+_MUTATORS = frozenset({"pop", "popitem", "clear", "update", "setdefault", "__delitem__", "__setitem__"})
+
+
+class Readers(NamedTuple):
+    """What the other files of the run read from one module: its names, and where
+    (``tests/test_x.py:12``) for the message; ``star`` where one imports ``*`` from it."""
+
+    names: dict[str, str]
+    star: str | None = None
+
+
+NO_READERS = Readers({})
+
+
+class Refusal(Exception):
+    """The rewrite is not proved; ``str()`` says why."""
+
+
+def prove(
+    old_text: str,
+    new_text: str,
+    *,
+    facts: ImportFacts,
+    readers: Readers = NO_READERS,
+) -> str | None:
+    """None when *new_text* provably behaves as *old_text*; else the reason it is not proved."""
+    try:
+        new_tree = ast.parse(new_text)
+    except (SyntaxError, ValueError) as exc:
+        return f"the rewritten file does not parse ({exc})"
+    old_tree = ast.parse(old_text)
+    try:
+        _Proof(old_tree, new_tree, old_text, new_text, facts, readers).run()
+    except Refusal as exc:
+        return str(exc)
+    except RecursionError:
+        return "the file is too deeply nested to prove the rewrite"
+    return None
+
+
+def imported_names(tree: ast.AST) -> set[str]:
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name != "*":
+                    out.add(alias.asname or alias.name.partition(".")[0])
+    return out
+
+
+def _chain(node: ast.AST) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        return ".".join([node.id, *reversed(parts)])
+    return None
+
+
+def _literal_str(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+#: A value: (kind, position, path or name, attributes read after it). Kind
+#: ``path``: an import's module or attribute path (position: the binding's);
+#: ``now``: a module returned by a call; anything else: that binding itself.
+Value = tuple[str, object, str, tuple[str, ...]]
+
+
+def _normal(path: str) -> str:
+    return SAME_PATHS.get(path, path)
+
+
+class _Proof:
+    def __init__(
+        self,
+        old_tree: ast.Module,
+        new_tree: ast.Module,
+        old_text: str,
+        new_text: str,
+        facts: ImportFacts,
+        readers: Readers,
+    ) -> None:
+        self.old_tree, self.new_tree = old_tree, new_tree
+        self.old_text, self.new_text = old_text, new_text
+        self.facts = facts
+        self.readers = readers
+        # __import__ too: the builtin that IPS201's rewrite replaces
+        tracked = imported_names(old_tree) | imported_names(new_tree) | {"__import__"}
+        self.old = Model(old_tree, tracked, facts)
+        self.new = Model(new_tree, tracked, facts)
+        private = sorted((self.old.mangled | self.new.mangled) & tracked)
+        if private:
+            raise Refusal(f"{private[0]!r} is a private name inside a class, which the compiler mangles")
+        #: module paths that an equivalence (not identity) relied on, and the first line
+        self.assumed: set[str] = set()
+        self.assumed_line: int | None = None
+
+    def run(self) -> None:
+        self.block(self.old_tree.body, self.new_tree.body, ())
+        self.dynamic_imports()
+        self.namespace()
+        self.pyflakes()
+
+    # -- 1 and 3: statements, and runs of imports
+    def block(
+        self, old: Sequence[ast.stmt], new: Sequence[ast.stmt], handlers: tuple[ast.ExceptHandler, ...]
+    ) -> None:
+        old_parts, new_parts = _runs(old), _runs(new)
+        if len(old_parts) != len(new_parts):
+            raise Refusal("the rewritten code is not the original with its imports respelled")
+        for o, n in zip(old_parts, new_parts):
+            if isinstance(o, list) and isinstance(n, list):
+                self.run_of_imports(o, n, handlers)
+            elif isinstance(o, ast.stmt) and isinstance(n, ast.stmt):
+                self.statement(o, n, handlers)
+            else:
+                raise Refusal("the rewritten code is not the original with its imports respelled")
+
+    def statement(self, old: ast.stmt, new: ast.stmt, handlers: tuple[ast.ExceptHandler, ...]) -> None:
+        if type(old) is not type(new):
+            raise Refusal(f"line {old.lineno} is not the original statement")
+        inner = handlers
+        if isinstance(old, (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))):
+            inner = (*handlers, *old.handlers)  # type: ignore[attr-defined]
+        for field in old._fields:
+            o, n = getattr(old, field, None), getattr(new, field, None)
+            if (
+                isinstance(o, list)
+                and o
+                and isinstance(o[0], ast.stmt)
+                or (isinstance(n, list) and n and isinstance(n[0], ast.stmt))
+            ):
+                self.block(o, n, inner if field == "body" else handlers)  # type: ignore[arg-type]
+            else:
+                self.same(o, n, old)
+
+    def same(self, old: object, new: object, where: ast.AST) -> None:
+        """Node for node, except where an expression reads the same thing another way."""
+        if isinstance(old, ast.expr) and isinstance(new, ast.expr):
+            self.expression(old, new)
+            return
+        if isinstance(old, list) and isinstance(new, list):
+            if len(old) != len(new):
+                raise Refusal(f"line {getattr(where, 'lineno', '?')} is not the original code")
+            for o, n in zip(old, new):
+                self.same(o, n, where)
+            return
+        if isinstance(old, ast.AST) and isinstance(new, ast.AST):
+            if type(old) is not type(new):
+                raise Refusal(f"line {getattr(where, 'lineno', '?')} is not the original code")
+            for field in old._fields:
+                o, n = getattr(old, field, None), getattr(new, field, None)
+                if isinstance(o, list) and o and isinstance(o[0], ast.stmt):
+                    self.block(o, n, ())  # type: ignore[arg-type]
+                else:
+                    self.same(o, n, old if hasattr(old, "lineno") else where)
+            return
+        if type(old) is not type(new) or repr(old) != repr(new):
+            raise Refusal(f"line {getattr(where, 'lineno', '?')} is not the original code")
+
+    def expression(self, old: ast.expr, new: ast.expr) -> None:
+        if isinstance(old, (ast.Name, ast.Attribute, ast.Call)) and isinstance(
+            new, (ast.Name, ast.Attribute, ast.Call)
+        ):
+            old_value = self.value(old, self.old)
+            new_value = self.value(new, self.new)
+            if old_value is not None and new_value is not None:
+                if _equal(old_value, new_value):
+                    if _dump(old) != _dump(new):
+                        self.assume(old, _paths(old_value) | _paths(new_value))
+                    return
+                if _dump(old) != _dump(new) or isinstance(old, ast.Name):
+                    raise Refusal(self.differs(old))
+        if type(old) is not type(new):
+            raise Refusal(f"line {old.lineno} is not the original code")
+        if isinstance(old, ast.Constant):
+            self.same(old.value, new.value, old)  # type: ignore[attr-defined]
+            self.strings(old, new)
+            return
+        if isinstance(old, ast.Name):
+            assert isinstance(new, ast.Name)
+            if old.id != new.id or type(old.ctx) is not type(new.ctx):
+                raise Refusal(f"line {old.lineno} is not the original code")
+            if isinstance(old.ctx, ast.Load) and old.id in self.old.tracked:
+                if not _equal(self._name_values(old, self.old), self._name_values(new, self.new)):
+                    raise Refusal(self.differs(old))
+            return
+        for field in old._fields:
+            self.same(getattr(old, field, None), getattr(new, field, None), old)
+
+    def strings(self, old: ast.Constant, new: ast.expr) -> None:
+        """A string annotation reads names later, in the module's namespace: the same ones."""
+        for o, n in zip(self.old.scopes_of(old), self.new.scopes_of(new)):
+            if o.kind == "annotation" and o.expr is not None and n.expr is not None:
+                self.expression(o.expr, n.expr)
+
+    def differs(self, old: ast.expr) -> str:
+        text = ast.unparse(old)
+        if len(text) > 40:
+            text = text[:37] + "..."
+        return f"{text!r} at line {old.lineno} would not read the same object after the rewrite"
+
+    def assume(self, node: ast.AST, paths: set[str]) -> None:
+        """The proof relied on these module paths keeping their identity."""
+        self.assumed |= paths
+        if self.assumed_line is None:
+            self.assumed_line = getattr(node, "lineno", 0)
+
+    # -- values of expressions that read imports
+    def _name_values(self, node: ast.Name, model: Model) -> frozenset[Value]:
+        return frozenset(_binding_value(b) for b in model.meaning(node))
+
+    def value(self, node: ast.expr, model: Model) -> frozenset[Value] | None:
+        """What a name, an attribute chain or an import call evaluates to, when it
+        reads an import (else None: compare it node for node)."""
+        attrs: list[str] = []
+        inner = node
+        while isinstance(inner, ast.Attribute):
+            if not isinstance(inner.ctx, ast.Load):
+                return None
+            attrs.append(inner.attr)
+            inner = inner.value
+        attrs.reverse()
+        if isinstance(inner, ast.Name):
+            if not isinstance(inner.ctx, ast.Load) or inner.id not in model.tracked:
+                return None
+            base = self._name_values(inner, model)
+        elif isinstance(inner, ast.Call):
+            called = self.import_call(inner, model)
+            if called is None:
+                return None
+            base = called
+        else:
+            return None
+        if not base:
+            return None
+        return frozenset(_extend(v, attrs) for v in base)
+
+    def import_call(self, call: ast.Call, model: Model) -> frozenset[Value] | None:
+        """``__import__("a.b")`` is the module ``a`` (``a.b`` with a fromlist);
+        ``importlib.import_module("a.b")`` is ``a.b``."""
+        func = self.value(call.func, model)
+        if not func or len(func) != 1:
+            return None
+        kind, _, path, _ = next(iter(func))
+        if kind not in ("path", "builtin"):
+            return None
+        if kind == "builtin":
+            path = "builtin:" + path
+        name = _literal_str(call.args[0]) if call.args and not isinstance(call.args[0], ast.Starred) else None
+        if name is None or not all(p.isidentifier() for p in name.split(".")):
+            return None
+        if path in DUNDER_IMPORT:
+            if any(k.arg not in ("globals", "locals", "fromlist", "level") for k in call.keywords):
+                return None
+            extra = [*call.args[1:], *(k.value for k in call.keywords)]
+            args = {k.arg: k.value for k in call.keywords}
+            positional = dict(zip(("globals", "locals", "fromlist", "level"), call.args[1:]))
+            args.update(positional)
+            level = args.get("level")
+            if level is not None and not (isinstance(level, ast.Constant) and level.value == 0):
+                return None
+            fromlist = args.get("fromlist")
+            if not all(self._harmless(e) for e in extra):
+                return None
+            if (
+                fromlist is None
+                or (isinstance(fromlist, ast.Constant) and fromlist.value is None)
+                or (isinstance(fromlist, (ast.List, ast.Tuple)) and not fromlist.elts)
+            ):
+                return frozenset({("now", (), name.partition(".")[0], ())})
+            if isinstance(fromlist, (ast.List, ast.Tuple)) and all(
+                (_literal_str(e) or "x").startswith("__") or _literal_str(e) == "" for e in fromlist.elts
+            ):
+                return frozenset({("now", (), self.module_path(name), ())})
+            return None
+        if path == IMPORT_MODULE and len(call.args) == 1 and not call.keywords:
+            return frozenset({("now", (), self.module_path(name), ())})
+        return None
+
+    def module_path(self, name: str) -> str:
+        """``sys.modules[name]`` as a path: the attribute chain ``a.b.c`` where each
+        package binds its submodule under its name, else ``module:a.b.c``."""
+        parts = name.split(".")
+        prefixes = [".".join(parts[: i + 1]) for i in range(1, len(parts))]
+        if all(self.facts.from_binds_submodule(p) for p in prefixes):
+            return name
+        return "module:" + name
+
+    @staticmethod
+    def _harmless(node: ast.expr) -> bool:
+        """An argument of ``__import__`` whose evaluation has no effect: a literal, a
+        list of literals, or ``globals()``/``locals()``."""
+        if isinstance(node, ast.Constant):
+            return True
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return all(isinstance(e, ast.Constant) for e in node.elts)
+        return (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("globals", "locals")
+            and not node.args
+            and not node.keywords
+        )
+
+    def run_of_imports(
+        self, old: list[ast.stmt], new: list[ast.stmt], handlers: tuple[ast.ExceptHandler, ...]
+    ) -> None:
+        old_loads = _loads(old, self.facts)
+        new_loads = _loads(new, self.facts)
+        if old_loads != new_loads:
+            line = old[0].lineno if old else new[0].lineno
+            raise Refusal(f"the imports at line {line} would not load the same modules in the same order")
+        stars = [ast.dump(s) for s in old if _is_star(s)], [ast.dump(s) for s in new if _is_star(s)]
+        future = [ast.dump(s) for s in old if _is_future(s)], [ast.dump(s) for s in new if _is_future(s)]
+        if stars[0] != stars[1] or future[0] != future[1]:
+            raise Refusal(f"the imports at line {old[0].lineno} would not be the same")
+        old_forms, new_forms = _forms(old), _forms(new)
+        if old_forms == new_forms:
+            return  # the same imports, spelled alike (`import json as json` is `import json`)
+        changed = set(old_forms) ^ set(new_forms)
+        self.assume(old[0] if old else new[0], {m.replace(":", ".") for _, m, _ in changed})
+        if _failures(old, self.facts) != _failures(new, self.facts):
+            for handler in handlers:
+                names = set(_handler_names(handler))
+                if handler.name or (
+                    "ModuleNotFoundError" in names
+                    and not names & {"ImportError", "Exception", "BaseException"}
+                ):
+                    raise Refusal(
+                        f"the handler at line {handler.lineno} could tell the exception of a failed import"
+                        " (ModuleNotFoundError or ImportError, and its message) apart"
+                    )
+
+    # -- what the whole file does
+    def dynamic_imports(self) -> None:
+        """Where the file edits sys.modules, reloads, or replaces __import__, a module
+        can be two objects in turn: no equivalence may rest on those modules."""
+        assumed = {p for p in self.assumed if p.partition(".")[0] not in IDENTITY_FREE}
+        if not assumed:
+            return
+        for line, module in self.identity_changes():
+            touched = module == "*" or any(
+                p == module or p.startswith(module + ".") or module.startswith(p + ".") for p in assumed
+            )
+            if touched:
+                what = "every module" if module == "*" else repr(module)
+                raise Refusal(
+                    f"line {line} changes sys.modules, reloads or replaces __import__, so {what} may be"
+                    " another object by the time the rewritten code reads it"
+                )
+
+    def identity_changes(self) -> Iterator[tuple[int, str]]:
+        """(line, module) for each statement that may give a module a new object:
+        ``*`` when it may be any module."""
+        model = self.old
+        for node in ast.walk(self.old_tree):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = (
+                    func.attr
+                    if isinstance(func, ast.Attribute)
+                    else func.id if isinstance(func, ast.Name) else ""
+                )
+                if name == "reload":
+                    arg = node.args[0] if node.args else None
+                    paths = (
+                        _paths(self.value(arg, model) or frozenset()) if isinstance(arg, ast.expr) else set()
+                    )
+                    yield from ((node.lineno, p) for p in (paths or {"*"}))
+                elif name in _MUTATORS and isinstance(func, ast.Attribute) and self.is_modules(func.value):
+                    key = (
+                        _literal_str(node.args[0])
+                        if node.args and name in ("pop", "__delitem__", "__setitem__", "setdefault")
+                        else None
+                    )
+                    yield node.lineno, key or "*"
+                elif name == "setattr" and len(node.args) >= 2 and _literal_str(node.args[1]) == "__import__":
+                    yield node.lineno, "*"
+            elif isinstance(node, (ast.Subscript, ast.Attribute, ast.Name)) and isinstance(
+                node.ctx, (ast.Store, ast.Del)
+            ):
+                if isinstance(node, ast.Subscript) and self.is_modules(node.value):
+                    yield node.lineno, _literal_str(node.slice) or "*"
+                elif isinstance(node, ast.Subscript) and _literal_str(node.slice) == "__import__":
+                    yield node.lineno, "*"
+                elif isinstance(node, ast.Attribute) and node.attr in ("modules", "__import__"):
+                    yield node.lineno, "*"
+                elif isinstance(node, ast.Name) and node.id == "__import__":
+                    yield node.lineno, "*"
+
+    def is_modules(self, node: ast.expr) -> bool:
+        """Whether *node* may be ``sys.modules`` (any ``modules`` whose value is unknown may be)."""
+        if not (isinstance(node, ast.Attribute) and node.attr == "modules") and not (
+            isinstance(node, ast.Name) and node.id == "modules"
+        ):
+            return False
+        value = self.value(node, self.old)
+        return (
+            value is None or "sys.modules" in _paths(value) or any(v[0] not in ("path", "now") for v in value)
+        )
+
+    def namespace(self) -> None:
+        old_names, new_names = self.old.module_names(), self.new.module_names()
+        removed, added = old_names - new_names, new_names - old_names
+        changed_scopes = any(o.locals != n.locals for o, n in zip(self.old.scopes, self.new.scopes)) or len(
+            self.old.scopes
+        ) != len(self.new.scopes)
+        if changed_scopes:
+            call = _dynamic_call(self.old_tree)
+            if call is not None:
+                raise Refusal(
+                    f"line {call[1]} calls {call[0]}(), which can read the names this rewrite changes"
+                    " by their strings"
+                )
+        if not removed and not added:
+            return
+        changed = sorted(removed | added)
+        getattr_line = next(
+            (
+                s.lineno
+                for s in self.old_tree.body
+                if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__getattr__"
+            ),
+            None,
+        )
+        if removed and getattr_line is not None:
+            raise Refusal(
+                f"{sorted(removed)[0]!r} would leave the module's namespace, where its __getattr__"
+                f" (line {getattr_line}) would answer instead"
+            )
+        listed = _dunder_all(self.old_tree)
+        if listed is None and removed:
+            raise Refusal(f"__all__ is computed, so it may list {sorted(removed)[0]!r}")
+        for name in changed:
+            if listed and name in listed:
+                raise Refusal(f"{name!r} is listed in __all__")
+        for name, line in _doctest_reads(self.old_tree, self.old_text):
+            if name in removed:
+                raise Refusal(f"the doctest at line {line} reads {name!r}")
+        for name in removed:
+            where = self.readers.names.get(name)
+            if where is not None:
+                raise Refusal(f"{where} reads {name!r} from this module")
+        public = [n for n in changed if not n.startswith("_")]
+        if self.readers.star is not None and public and not listed:  # no __all__: * is every public name
+            raise Refusal(
+                f"{self.readers.star} imports * from this module, so it would bind {public[0]!r} differently"
+            )
+
+    def pyflakes(self) -> None:
+        before = _pyflakes(self.old_tree)
+        after = _pyflakes(self.new_tree)
+        for key, count in after.items():
+            if count > before.get(key, 0):
+                kind, name = key
+                what = {
+                    "UnusedImport": "imported but unused",
+                    "RedefinedWhileUnused": "redefined while unused",
+                    "ImportShadowedByLoopVar": "shadowed by a loop variable",
+                    "UndefinedName": "undefined",
+                }[kind]
+                raise Refusal(f"the rewrite would leave {name!r} {what} (pyflakes)")
+
+
+def _paths(values: frozenset[Value]) -> set[str]:
+    return {path for kind, _, path, _ in values if kind in ("path", "now")}
+
+
+def _binding_value(binding: Binding) -> Value:
+    if binding.kind == IMPORT:
+        return ("path", binding.pos, _normal(binding.value), ())
+    if binding.kind == BUILTIN:
+        return ("builtin", (), binding.name, ())
+    if binding.kind == UNBOUND:
+        return ("unbound", binding.scope, binding.name, ())
+    return (binding.kind, (binding.scope, binding.pos), binding.name or binding.value, ())
+
+
+def _extend(value: Value, attrs: list[str]) -> Value:
+    kind, pos, path, more = value
+    if not attrs:
+        return value
+    if kind in ("path", "now"):
+        return (kind, pos, _normal(".".join([path, *attrs])), ())
+    if kind == "builtin" and path == "__import__":
+        return value  # pragma: no cover - not an attribute chain anyone writes
+    return (kind, pos, path, (*more, *attrs))
+
+
+def _equal(old: frozenset[Value], new: frozenset[Value]) -> bool:
+    """One binding always serves both reads: their paths decide. Else the same bindings."""
+    if len(old) == 1 and len(new) == 1:
+        (ok, _, op, oa), (nk, _, np_, na) = next(iter(old)), next(iter(new))
+        if ok in ("path", "now") and nk in ("path", "now"):
+            return op == np_ and oa == na
+    return old == new
+
+
+def _dump(node: ast.AST) -> str:
+    return ast.dump(node, annotate_fields=False)
+
+
+def _runs(statements: Sequence[ast.stmt]) -> list[ast.stmt | list[ast.stmt]]:
+    """Statements, with each run of import statements (between the others) as one list;
+    every gap between two other statements holds a (maybe empty) run."""
+    out: list[ast.stmt | list[ast.stmt]] = [[]]
+    for stmt in statements:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            last = out[-1]
+            assert isinstance(last, list)
+            last.append(stmt)
+        else:
+            out += [stmt, []]
+    return out
+
+
+def _loads(statements: list[ast.stmt], facts: ImportFacts) -> list[str]:
+    out: list[str] = []
+    for stmt in statements:
+        assert isinstance(stmt, (ast.Import, ast.ImportFrom))
+        out += [SAME_LOADS.get(m, m) for m in import_loads(stmt, facts)]
+    return [m for m in dict.fromkeys(out) if m not in INERT_LOADS]
+
+
+def _failures(statements: list[ast.stmt], facts: ImportFacts) -> list[tuple[str, str]]:
+    """For each module a run loads, how its absence shows: ``import a.b`` raises
+    ModuleNotFoundError, ``from a import b`` (``a`` found) ImportError."""
+    out: dict[str, str] = {}
+    for stmt in statements:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                for module in import_loads(ast.Import(names=[alias]), facts):
+                    out.setdefault(module, "ModuleNotFoundError")
+        elif isinstance(stmt, ast.ImportFrom):
+            module = "." * (stmt.level or 0) + (stmt.module or "")
+            for loaded in import_loads(stmt, facts):
+                out.setdefault(loaded, "ModuleNotFoundError" if len(loaded) <= len(module) else "ImportError")
+    return sorted(out.items())
+
+
+def _forms(statements: list[ast.stmt]) -> list[tuple[str, str, str]]:
+    """Each alias of a run as (statement kind, what it imports, the name it binds)."""
+    out = []
+    for stmt in statements:
+        if isinstance(stmt, ast.Import):
+            out += [("import", a.name, a.asname or a.name.partition(".")[0]) for a in stmt.names]
+        elif isinstance(stmt, ast.ImportFrom):
+            module = "." * (stmt.level or 0) + (stmt.module or "")
+            out += [("from", f"{module}:{a.name}", a.asname or a.name) for a in stmt.names]
+    return out
+
+
+def _is_star(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names)
+
+
+def _is_future(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" and not stmt.level
+
+
+def _handler_names(handler: ast.ExceptHandler) -> Iterator[str]:
+    if handler.type is None:
+        yield "BaseException"
+        return
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    for t in types:
+        if isinstance(t, ast.Name):
+            yield t.id
+        elif isinstance(t, ast.Attribute):
+            yield t.attr
+        else:
+            yield "BaseException"  # computed: it may be anything
+
+
+def _dynamic_call(tree: ast.Module) -> tuple[str, int] | None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DYNAMIC_CALLS:
+            return node.func.id, node.lineno
+        if isinstance(node, ast.Attribute) and node.attr in ("__dict__", "f_globals", "f_locals"):
+            return node.attr, node.lineno
+    return None
+
+
+def _dunder_all(tree: ast.Module) -> set[str] | None:
+    """The names ``__all__`` lists (empty: there is none); None when it is computed."""
+    names: set[str] = set()
+    for stmt in ast.walk(tree):
+        targets: list[ast.expr] = []
+        value: ast.expr | None = None
+        if isinstance(stmt, ast.Assign):
+            targets, value = stmt.targets, stmt.value
+        elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
+            targets, value = [stmt.target], stmt.value
+        elif (
+            isinstance(stmt, ast.Call)
+            and isinstance(stmt.func, ast.Attribute)
+            and _chain(stmt.func.value) == "__all__"
+        ):
+            for arg in stmt.args:
+                if not isinstance(arg, (ast.Constant, ast.List, ast.Tuple)):
+                    return None
+                names |= {
+                    n.value for n in ast.walk(arg) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                }
+            continue
+        if not any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            continue
+        if not isinstance(value, (ast.List, ast.Tuple, ast.Set)) or not all(
+            isinstance(e, ast.Constant) for e in value.elts
+        ):
+            return None
+        names |= {e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    return names
+
+
+def _doctest_reads(tree: ast.Module, text: str) -> Iterator[tuple[str, int]]:
+    """The names the doctests in the module's docstrings read, with the docstring's line."""
+    if ">>>" not in text:
+        return
+    parser = doctest.DocTestParser()
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        doc = ast.get_docstring(node, clean=False)
+        if not doc or ">>>" not in doc:
+            continue
+        line = node.body[0].lineno if node.body else 1
+        try:
+            examples = parser.get_examples(doc)
+        except ValueError:
+            examples = []
+            yield from ((name, line) for name in re.findall(r"[A-Za-z_]\w*", doc))
+        for example in examples:
+            try:
+                parsed = ast.parse(example.source)
+            except (SyntaxError, ValueError):
+                yield from ((name, line) for name in re.findall(r"[A-Za-z_]\w*", example.source))
+                continue
+            for sub in ast.walk(parsed):
+                if isinstance(sub, ast.Name):
+                    yield sub.id, line
+
+
+def _pyflakes(tree: ast.Module) -> Counter[tuple[str, str]]:
+    from pyflakes import checker
+
+    found: Counter[tuple[str, str]] = Counter()
+    try:
+        result = checker.Checker(tree, filename="fixed.py")
+    except RecursionError:
+        return found
+    for message in result.messages:
+        kind = type(message).__name__
+        if kind in IMPORT_MESSAGES:
+            # 'numpy as np' and 'numpy' are one unused import, renamed
+            found[(kind, str(message.message_args[0]).partition(" as ")[0])] += 1
+    return found

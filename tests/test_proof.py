@@ -1,0 +1,220 @@
+"""The check before writing proves the rewrite from the two texts alone: these are
+rewrites a planner could get wrong, each with the reason the proof gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from flake8_importstyle.names import ASSUME_SUBMODULES, ImportFacts
+from flake8_importstyle.proof import Readers, prove
+
+
+def proved(
+    old: str, new: str, facts: ImportFacts = ASSUME_SUBMODULES, readers: Readers = Readers({})
+) -> str | None:
+    return prove(old, new, facts=facts, readers=readers)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param(
+            "import os.path\nprint(os.path.join('a'))\n",
+            "from os import path\nprint(path.join('a'))\n",
+            id="IPS101",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.getcwd(), os.path.sep)\n",
+            "import os\nfrom os import path\nprint(os.getcwd(), path.sep)\n",
+            id="IPS101-keeps-the-root",
+        ),
+        pytest.param(
+            "import os.path\ndef f():\n    class C:\n        x = os.path.sep\n    return lambda: os.path.sep\n",
+            "from os import path\ndef f():\n    class C:\n        x = path.sep\n    return lambda: path.sep\n",
+            id="IPS101-every-scope",
+        ),
+        pytest.param("import a.b as b\nprint(b)\n", "from a import b\nprint(b)\n", id="IPS102"),
+        pytest.param("import json as json\nprint(json)\n", "import json\nprint(json)\n", id="IPS104"),
+        pytest.param("import numpy\nnumpy.zeros\n", "import numpy as np\nnp.zeros\n", id="IPS106"),
+        pytest.param(
+            "x = __import__('json')\n", "import importlib\nx = importlib.import_module('json')\n", id="IPS201"
+        ),
+        pytest.param(
+            "x = __import__('a.b').b\n",
+            "import importlib\nx = importlib.import_module('a.b')\n",
+            id="IPS201-chain",
+        ),
+        pytest.param(
+            "import imp\nimport json\nimp.reload(json)\n",
+            "import importlib\nimport json\nimportlib.reload(json)\n",
+            id="IPS205",
+        ),
+        pytest.param(
+            "try:\n    import a.b\nexcept ImportError:\n    pass\nelse:\n    print(a.b.x)\n",
+            "try:\n    from a import b\nexcept ImportError:\n    pass\nelse:\n    print(b.x)\n",
+            id="guarded-ImportError",
+        ),
+        pytest.param(
+            "import xml.dom.minidom\nfrom xml import dom\ndom.minidom.parse\n",
+            "from xml.dom import minidom\nfrom xml import dom\ndom.minidom.parse\n",
+            id="unused-stays-unused",
+        ),
+    ],
+)
+def test_a_faithful_rewrite_is_proved(old: str, new: str) -> None:
+    assert proved(old, new) is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        pytest.param(
+            "import os.path\nprint(os.path.sep, os.getcwd())\n",
+            "from os import path\nprint(path.sep, os.getcwd())\n",
+            "'os' at line 2 would not read the same object after the rewrite",
+            id="forgot-the-root",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\n",
+            "from os import path\nprint(path.sep, 1)\n",
+            "line 2 is not the original code",
+            id="an-argument-added",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\n",
+            "from os import path\nprint(path.sep)\nx = 1\n",
+            "the rewritten code is not the original with its imports respelled",
+            id="a-statement-added",
+        ),
+        pytest.param(
+            "import os.path\npath = '/tmp'\nprint(os.path.join(path))\n",
+            "from os import path\npath = '/tmp'\nprint(path.join(path))\n",
+            "'os.path.join' at line 3 would not read the same object after the rewrite",
+            id="a-name-taken",
+        ),
+        pytest.param(
+            "import os\ndef f():\n    return os.path.sep\nimport os.path\n",
+            "import os\ndef f():\n    return path.sep\nfrom os import path\n",
+            "'os.path.sep' at line 3 would not read the same object after the rewrite",
+            id="a-later-import",
+        ),
+        pytest.param(
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import os.path\nimport os\nprint(os.path.sep)\n",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from os import path\nimport os\nprint(path.sep)\n",
+            "'os.path.sep' at line 5 would not read the same object after the rewrite",
+            id="type-checking",
+        ),
+        pytest.param(
+            "import os.path\ndef f(path):\n    return os.path.join(path)\n",
+            "from os import path\ndef f(path):\n    return path.join(path)\n",
+            "'os.path.join' at line 3 would not read the same object after the rewrite",
+            id="a-parameter",
+        ),
+        pytest.param(
+            "import json\nimport os\n",
+            "import os\nimport json\n",
+            "the imports at line 1 would not load the same modules in the same order",
+            id="reordered",
+        ),
+        pytest.param(
+            "import os.path\nos.path.sep\n",
+            "import json\nfrom os import path\npath.sep\n",
+            "the imports at line 1 would not load the same modules in the same order",
+            id="another-module",
+        ),
+        pytest.param(
+            "import numpy\ndef f(x: 'numpy.ndarray'): pass\nnumpy.zeros\n",
+            "import numpy as np\ndef f(x: 'numpy.ndarray'): pass\nnp.zeros\n",
+            "'numpy' at line 1 would not read the same object after the rewrite",
+            id="string-annotation",
+        ),
+        pytest.param(
+            "import os.path\n__all__ = ['os']\nos.path.sep\n",
+            "from os import path\n__all__ = ['os']\npath.sep\n",
+            "'os' is listed in __all__",
+            id="all",
+        ),
+        pytest.param(
+            "import os.path\ndef __getattr__(name): return 1\nos.path.sep\n",
+            "from os import path\ndef __getattr__(name): return 1\npath.sep\n",
+            "'os' would leave the module's namespace, where its __getattr__ (line 2) would answer instead",
+            id="module-getattr",
+        ),
+        pytest.param(
+            '"""\n>>> os.getcwd() is not None\nTrue\n"""\nimport os.path\nos.path.sep\n',
+            '"""\n>>> os.getcwd() is not None\nTrue\n"""\nfrom os import path\npath.sep\n',
+            "the doctest at line 1 reads 'os'",
+            id="doctest",
+        ),
+        pytest.param(
+            "import os.path\nos.path.sep\neval('os')\n",
+            "from os import path\npath.sep\neval('os')\n",
+            "line 3 calls eval(), which can read the names this rewrite changes by their strings",
+            id="eval",
+        ),
+        pytest.param(
+            "try:\n    import a.b\nexcept ModuleNotFoundError:\n    pass\nelse:\n    print(a.b.x)\n",
+            "try:\n    from a import b\nexcept ModuleNotFoundError:\n    pass\nelse:\n    print(b.x)\n",
+            "the handler at line 3 could tell the exception of a failed import (ModuleNotFoundError or ImportError,"
+            " and its message) apart",
+            id="guarded-ModuleNotFoundError",
+        ),
+        pytest.param(
+            "try:\n    import a.b\nexcept ImportError as e:\n    print(e)\nelse:\n    print(a.b.x)\n",
+            "try:\n    from a import b\nexcept ImportError as e:\n    print(e)\nelse:\n    print(b.x)\n",
+            "the handler at line 3 could tell the exception of a failed import (ModuleNotFoundError or ImportError,"
+            " and its message) apart",
+            id="handler-reads-the-exception",
+        ),
+        pytest.param(
+            "import sys\nimport a.b\ndel sys.modules['a.b']\nimport a.b\nprint(a.b.x)\n",
+            "import sys\nfrom a import b\ndel sys.modules['a.b']\nfrom a import b\nprint(b.x)\n",
+            "line 3 changes sys.modules, reloads or replaces __import__, so 'a.b' may be another object by the"
+            " time the rewritten code reads it",
+            id="sys-modules",
+        ),
+        pytest.param(
+            "import os\nimport os.path\nprint(os.path.sep)\n",
+            "import os\nfrom os import path\nprint(path.sep)\n",
+            "the rewrite would leave 'os' imported but unused (pyflakes)",
+            id="newly-unused",
+        ),
+        pytest.param(
+            "import os as __os\nclass C:\n    def m(self):\n        return __os.sep\n",
+            "import os as _os\nclass C:\n    def m(self):\n        return _os.sep\n",
+            "'__os' is a private name inside a class, which the compiler mangles",
+            id="mangled",
+        ),
+    ],
+)
+def test_a_wrong_rewrite_is_caught(old: str, new: str, reason: str) -> None:
+    assert proved(old, new) == reason
+
+
+class _Rebinds(ImportFacts):
+    """The resolver's answer for a package whose ``__init__`` rebinds its submodule's name."""
+
+    def from_binds_submodule(self, dotted: str) -> bool:
+        return dotted != "pkg.sub"
+
+
+def test_a_package_that_rebinds_its_submodule_breaks_the_equivalence() -> None:
+    old, new = "import pkg.sub\npkg.sub.run()\n", "from pkg import sub\nsub.run()\n"
+    assert proved(old, new) is None
+    # `from pkg import sub` then binds what the package binds, and never loads the submodule
+    assert (
+        proved(old, new, facts=_Rebinds())
+        == "the imports at line 1 would not load the same modules in the same order"
+    )
+
+
+def test_what_other_files_read_from_the_module_stays() -> None:
+    old, new = "import os.path\nos.path.sep\n", "from os import path\npath.sep\n"
+    assert (
+        proved(old, new, readers=Readers({"os": "tests/test_m.py:3"}))
+        == "tests/test_m.py:3 reads 'os' from this module"
+    )
+    assert proved(old, new, readers=Readers({}, star="app.py:1")) == (
+        "app.py:1 imports * from this module, so it would bind 'os' differently"
+    )
+    assert proved(old, new, readers=Readers({"sep": "tests/test_m.py:3"})) is None
