@@ -1,6 +1,6 @@
 """The fixer: libcst rewrites of what the rules flag, with their usages, that provably keep behaviour.
 
-:func:`fix_source` takes a file's bytes and returns the fixed bytes plus, for
+:func:`fix_bytes` takes a file's bytes and returns the fixed bytes plus, for
 each finding it left alone, the reason. It
 
 1. lints the file on the fast path (``ast``) and stops there when nothing
@@ -8,24 +8,25 @@ each finding it left alone, the reason. It
 2. parses the *bytes* with libcst and leaves the file alone unless libcst
    reproduces them exactly (so encoding, BOM, newlines and every byte outside
    the rewritten nodes survive);
-3. applies one code's rewrites at a time, each planned in two independent
-   forms: libcst edits, and the change they must make to the ``ast``;
-4. checks every step: the result parses, its ``ast`` without import
-   statements equals the original's with the planned renames, and its import
-   bindings are the original's with the planned changes. A step that fails
-   the check is dropped and reported, never written.
+3. plans one code's rewrites at a time from the :mod:`~flake8_importstyle.names`
+   model of the file: which reads each import serves, and whether each of
+   them is served by that import alone;
+4. proves every step with :func:`~flake8_importstyle.proof.prove`, which reads
+   only the old and the new text: a step that is not proved is dropped and
+   its reason reported, never written. When a step of several findings is
+   not proved, each finding is tried alone, so one doubtful finding does not
+   hold back the others.
 
-Renames are made only where they are provably complete: no star import, no
-``eval``/``exec``/``globals()``/``locals()``/``vars()``, the old name bound
-only by imports of the same module, the new name bound and used nowhere in
-the file, and neither listed in ``__all__``.
+Steps repeat until nothing changes: a statement with several flagged names
+is split one name at a time.
 """
 
 from __future__ import annotations
 
 import ast
-import builtins
+import difflib
 import io
+import keyword
 import re
 import tokenize
 from collections import Counter
@@ -34,9 +35,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from flake8_importstyle.analysis import Bindings, bound_names, literal_str, quiet_parse, string_arg
+from flake8_importstyle.analysis import literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
-from flake8_importstyle.records import ImportRecord, Scope
+from flake8_importstyle.names import BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model
+from flake8_importstyle.proof import NO_READERS, Readers, prove
+from flake8_importstyle.records import ImportRecord, Name, Scope
 from flake8_importstyle.rules import Finding, check_tree
 from flake8_importstyle.text import char_col, source_lines
 
@@ -45,13 +48,6 @@ if TYPE_CHECKING:
 
 #: The codes the fixer rewrites, in the order it applies them.
 FIXABLE = ("IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205")
-
-_CODE_SEP = re.compile(r"[,\s]")
-_DYNAMIC_NAMESPACE = frozenset({"eval", "exec", "globals", "locals", "vars"})
-_BUILTIN_NAMES = frozenset(dir(builtins))
-
-#: Rounds of all codes until nothing changes (a statement with n flagged aliases takes n rounds).
-MAX_ROUNDS = 50
 
 
 class FixError(Exception):
@@ -62,7 +58,7 @@ class FixError(Exception):
 class FixResult:
     data: bytes
     changed: bool
-    #: findings left alone: (line, col 1-based, code, reason)
+    #: findings left alone: (line, col 1-based, code, reason), at their place in the original file
     skipped: list[tuple[int, int, str, str]] = field(default_factory=list)
 
 
@@ -88,18 +84,25 @@ def parse_ast(text: str, filename: str = "<unknown>") -> ast.Module:
         raise FixError(f"does not parse: {type(exc).__name__}: {exc}") from None
 
 
-def noqa_allows(line: str, code: str) -> bool:
-    """Whether ``# noqa`` on *line* leaves *code* to be fixed."""
-    from flake8.defaults import NOQA_INLINE_REGEXP  # flake8's own `# noqa` syntax
+class ResolverFacts(ImportFacts):
+    """What the resolver, which reads modules on disk without running them, says of
+    ``from package import name``: it binds the submodule unless the package's source
+    binds the name to something that is not a module. What it cannot tell, it
+    assumes (README.rst, "What the fixer assumes")."""
 
-    match = NOQA_INLINE_REGEXP.search(line)
-    if match is None:
-        return True
-    codes = match.group("codes")
-    if not codes:
-        return False
-    listed = {c.upper() for c in _CODE_SEP.split(codes) if c}
-    return not any(code.startswith(c) for c in listed)
+    def __init__(self, filename: str) -> None:
+        from flake8_importstyle.resolve import search_roots
+
+        self.roots = search_roots(filename)
+        self._answers: dict[str, bool] = {}
+
+    def from_binds_submodule(self, dotted: str) -> bool:
+        answer = self._answers.get(dotted)
+        if answer is None:
+            from flake8_importstyle.resolve import is_module
+
+            answer = self._answers[dotted] = is_module(dotted, self.roots) is not False
+        return answer
 
 
 # --------------------------------------------------------- the plan of a step
@@ -107,328 +110,91 @@ def noqa_allows(line: str, code: str) -> bool:
 
 @dataclass
 class Plan:
-    """What one step changes, in libcst terms and in ``ast`` terms."""
+    """What one step changes: libcst nodes (by identity) and their replacements."""
 
-    #: libcst node (by identity) -> its replacement (a node, several statements, or removal)
     replace: dict[Any, Any] = field(default_factory=dict)
-    #: dotted chain (Load context) -> the chain that replaces it, in the whole file
-    renames: dict[str, str] = field(default_factory=dict)
-    #: (line, col) of a call -> (the expression that replaces it, the attribute
-    #: names after the call that the replacement absorbs: ``("b",)`` for ``__import__("a.b").b``)
-    calls: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = field(default_factory=dict)
-    #: import bindings (scope, name, target) added and removed
-    added: list[tuple[str, str, str]] = field(default_factory=list)
-    removed: list[tuple[str, str, str]] = field(default_factory=list)
     #: `import importlib` must be added at module level
     add_importlib: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.replace or self.calls)
+        return bool(self.replace) or self.add_importlib
 
 
 class Refused(Exception):
     """One finding cannot be fixed safely; ``str()`` is the reason."""
 
 
-# ---------------------------------------------------------- ast-side checks
-
-
-def _scope_key(stack: Sequence[str]) -> str:
-    return ".".join(stack)
-
-
-def import_bindings(tree: ast.AST) -> Counter[tuple[str, str, str]]:
-    """(scope, bound name, what it refers to) for every import statement of *tree*."""
-    out: Counter[tuple[str, str, str]] = Counter()
-
-    def visit(node: ast.AST, stack: list[str]) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                visit(child, [*stack, child.name])
-            elif isinstance(child, ast.Import):
-                for a in child.names:
-                    bound = a.asname or a.name.partition(".")[0]
-                    out[(_scope_key(stack), bound, a.name if a.asname else bound)] += 1
-            elif isinstance(child, ast.ImportFrom):
-                module = "." * (child.level or 0) + (child.module or "")
-                for a in child.names:
-                    out[(_scope_key(stack), a.asname or a.name, f"{module}:{a.name}")] += 1
-            else:
-                visit(child, stack)
-
-    visit(tree, [])
-    return out
-
-
-def _normalise_target(target: str) -> str:
-    """``os:path`` (from os import path) and ``os.path`` (import os.path as p) name one thing."""
-    return target.replace(":", ".") if not target.startswith(".") else target
-
-
-def _chain(node: ast.AST) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return ".".join([node.id, *reversed(parts)])
-    return None
-
-
-class _Expect(ast.NodeTransformer):
-    """Apply a plan's renames and call rewrites to an ``ast``, and drop imports."""
-
-    def __init__(self, plan: Plan, lines: Sequence[str]) -> None:
-        self.renames = plan.renames
-        self.calls = plan.calls
-        self.lines = lines
-
-    def _call_rewrite(self, node: ast.expr) -> ast.expr | None:
-        """The planned replacement of ``call`` or ``call.attr...`` at this node, if any."""
-        attrs: list[str] = []
-        inner = node
-        while isinstance(inner, ast.Attribute):
-            attrs.append(inner.attr)
-            inner = inner.value
-        if not isinstance(inner, ast.Call):
-            return None
-        key = (inner.lineno, char_col(self.lines, inner.lineno, inner.col_offset))
-        planned = self.calls.get(key)
-        if planned is None or planned[1] != tuple(reversed(attrs)):
-            return None
-        return quiet_parse(planned[0], mode="eval").body  # type: ignore[attr-defined,no-any-return]
-
-    def _rename(self, node: ast.expr) -> ast.expr | None:
-        chain = _chain(node)
-        if chain is None or not isinstance(getattr(node, "ctx", None), ast.Load):
-            return None
-        new = self.renames.get(chain)
-        if new is None:
-            return None
-        return quiet_parse(new, mode="eval").body  # type: ignore[attr-defined,no-any-return]
-
-    def visit_Name(self, node: ast.Name) -> ast.AST:
-        return self._rename(node) or node
-
-    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
-        replaced = self._rename(node) or self._call_rewrite(node)
-        if replaced is not None:
-            return replaced
-        self.generic_visit(node)
-        return node
-
-    def visit_Call(self, node: ast.Call) -> ast.AST:
-        replaced = self._call_rewrite(node)
-        if replaced is not None:
-            return replaced
-        self.generic_visit(node)
-        return node
-
-    def visit_Import(self, node: ast.Import) -> None:
-        return None
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        return None
-
-
-class _DropImports(ast.NodeTransformer):
-    def visit_Import(self, node: ast.Import) -> None:
-        return None
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        return None
-
-
-def verify(old_text: str, new_text: str, plan: Plan) -> str | None:
-    """None when *new_text* is *old_text* with exactly the plan applied; else what differs."""
-    try:
-        new_tree = quiet_parse(new_text)
-    except (SyntaxError, ValueError) as exc:
-        return f"the rewritten file does not parse ({exc})"
-    old_tree = quiet_parse(old_text)
-    expected_bindings = Counter(
-        {(s, n, _normalise_target(t)): c for (s, n, t), c in import_bindings(old_tree).items()}
-    )
-    for item in plan.removed:
-        expected_bindings[(item[0], item[1], _normalise_target(item[2]))] -= 1
-    for item in plan.added:
-        expected_bindings[(item[0], item[1], _normalise_target(item[2]))] += 1
-    got_bindings = Counter(
-        {(s, n, _normalise_target(t)): c for (s, n, t), c in import_bindings(new_tree).items()}
-    )
-    if +expected_bindings != +got_bindings:
-        return "the rewritten imports do not bind what the original ones did"
-    still_read = {n.id for n in ast.walk(new_tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    imported_before = {name for _, name, _ in import_bindings(old_tree)}
-    imported_now = {name for _, name, _ in got_bindings}
-    lost = sorted((still_read & imported_before) - imported_now)
-    if lost:
-        return f"{lost[0]!r} is still read but no longer imported"
-    expected = _Expect(plan, source_lines(old_text)).visit(old_tree)
-    got = _DropImports().visit(new_tree)
-    if ast.dump(expected) != ast.dump(got):
-        return "the rewritten code is not the original with the planned renames"
-    return None
-
-
-# -------------------------------------------------------------- the fixer
-
-
-@dataclass
-class _File:
-    """Facts about the current text that every step's safety checks read."""
-
-    text: str
-    tree: ast.Module
-    records: list[ImportRecord]
-    bound: set[str]  # names bound other than by imports, anywhere
-    loads: set[str]  # names read anywhere
-    import_bound: dict[str, list[tuple[ImportRecord, str]]]  # name -> [(record, target)]
-    star: bool
-    dynamic: bool
-    dunder_all: set[str]
-    bindings: Bindings
-    string_names: set[str]  # names read by strings that are expressions ("np.ndarray" annotations)
-
-    @classmethod
-    def of(cls, text: str, tree: ast.Module, records: list[ImportRecord]) -> _File:
-        loads: set[str] = set()
-        dynamic = False
-        dunder_all: set[str] = set()
-        string_names: set[str] = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                loads.add(node.id)
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                dynamic = dynamic or node.func.id in _DYNAMIC_NAMESPACE
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 500:
-                string_names |= _names_in_expression(node.value)
-        for stmt in tree.body:
-            targets: list[ast.expr] = []
-            if isinstance(stmt, ast.Assign):
-                targets = stmt.targets
-            elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
-                targets = [stmt.target]
-            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
-                dunder_all |= {
-                    n.value
-                    for n in ast.walk(stmt)
-                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
-                }
-        bound = bound_names(tree)
-        import_bound: dict[str, list[tuple[ImportRecord, str]]] = {}
-        for record in records:
-            for name in record.names:
-                if name.name == "*":
-                    continue
-                if record.is_from:
-                    target = f"{record.from_text}.{name.name}"
-                else:
-                    target = name.name if name.asname else name.bound
-                import_bound.setdefault(name.asname or name.bound, []).append((record, target))
-        return cls(
-            text=text,
-            tree=tree,
-            records=records,
-            bound=bound,
-            loads=loads,
-            import_bound=import_bound,
-            star=any(r.is_star for r in records),
-            dynamic=dynamic,
-            dunder_all=dunder_all,
-            bindings=Bindings.of(records, bound.__contains__),
-            string_names=string_names,
-        )
-
-    def name_free(self, name: str) -> bool:
-        """Nothing in the file binds or reads *name*."""
-        return name not in self.bound and name not in self.loads and name not in self.import_bound
-
-    def has_importlib(self) -> bool:
-        """Whether a module-level ``import importlib`` binds the name for the whole module."""
-        return any(
-            _module_level(record) and target == "importlib"
-            for record, target in self.import_bound.get("importlib", [])
-        )
-
-    def check_importlib(self) -> None:
-        """Raise :class:`Refused` unless ``importlib`` can be used (and imported) as the module."""
-        others = [t for _, t in self.import_bound.get("importlib", []) if t != "importlib"]
-        if "importlib" in self.bound or others:
-            raise Refused("'importlib' is bound to something else in this file")
-
-    def check_renamable(self, old: str, module: str) -> None:
-        """Raise :class:`Refused` unless every use of *old* can be renamed with certainty."""
-        if self.star:
-            raise Refused("the file has a star import, so its names cannot all be known")
-        if self.dynamic:
-            raise Refused(
-                "the file calls eval/exec/globals/locals/vars, which can read names by their string"
-            )
-        if old in self.bound:
-            raise Refused(f"{old!r} is also bound other than by this import")
-        if old in _BUILTIN_NAMES:
-            raise Refused(f"{old!r} is also a builtin, which its uses reach when the import does not run")
-        others = [t for _, t in self.import_bound.get(old, []) if t != module]
-        if others:
-            raise Refused(f"{old!r} is also imported as {others[0]!r}")
-        if old in self.dunder_all:
-            raise Refused(f"{old!r} is listed in __all__")
-        if old in self.string_names:
-            raise Refused(f"{old!r} is read by a string annotation, which a rename would not update")
-
-
-def _names_in_expression(text: str) -> set[str]:
-    """The names a string reads if it is a Python expression (a string annotation), else none."""
-    if not text or not text.strip() or "\n" in text.strip():
-        return set()
-    try:
-        tree = quiet_parse(text.strip(), mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set()
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-
-
 def _module_level(record: ImportRecord) -> bool:
     return record.context.scope is Scope.MODULE
 
 
-class Fixer:
-    """Fix one file's text; see the module docstring."""
+def _identifier_problem(name: str, encoding: str) -> str | None:
+    """Why *name* cannot be written as a new name in this file, if it cannot."""
+    if not name.isidentifier() or keyword.iskeyword(name):
+        return f"{name!r} is not a name Python accepts"
+    try:
+        name.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return f"{name!r} cannot be written in this file's encoding ({encoding})"
+    return None
 
-    def __init__(self, filename: str, config: Config, selected: Callable[[str], bool]) -> None:
+
+class Fixer:
+    """Fix one file; see the module docstring."""
+
+    def __init__(
+        self,
+        filename: str,
+        config: Config,
+        selected: Callable[[str], bool],
+        readers: Readers = NO_READERS,
+    ) -> None:
         self.filename = filename
         self.config = config
         self.selected = selected
+        self.readers = readers
+        self._facts: ResolverFacts | None = None
+        #: the file as read, which reasons and positions refer to
+        self.original_text = ""
+
+    @property
+    def facts(self) -> ResolverFacts:
+        if self._facts is None:
+            self._facts = ResolverFacts(self.filename)
+        return self._facts
 
     # -- linting
     def _findings(self, text: str, tree: ast.Module) -> list[Finding]:
-        lines = source_lines(text)
-        out = []
-        for f in check_tree(tree, lines, self.filename, self.config):
-            if f.code not in FIXABLE or not self.selected(f.code):
-                continue
-            if 0 < f.line <= len(lines) and not noqa_allows(lines[f.line - 1], f.code):
-                continue
-            out.append(f)
-        return out
+        """The fixable findings that flake8 would report: selected, and not excused by
+        a ``# noqa`` where flake8 would honour it."""
+        from flake8_importstyle.noqa import Noqa
+
+        noqa = Noqa(text)
+        return [
+            f
+            for f in check_tree(tree, source_lines(text), self.filename, self.config)
+            if f.code in FIXABLE and self.selected(f.code) and noqa.allows(f.line, f.code)
+        ]
 
     def fix(self, data: bytes) -> FixResult:
-        text, _encoding = decode(data)
+        text, _ = decode(data)
         tree = parse_ast(text, self.filename)
-        if not self._findings(text, tree):
+        original = self._findings(text, tree)
+        if not original:
             return FixResult(data, changed=False)
         import libcst as cst
 
         try:
             module = cst.parse_module(data)
         except Exception as exc:  # ParserSyntaxError, RecursionError, TypeError, ...
-            return self._left(data, text, tree, f"libcst cannot parse this file ({type(exc).__name__})")
+            return self._left(data, original, f"libcst cannot parse this file ({type(exc).__name__})")
         if module.bytes != data:
-            return self._left(data, text, tree, "libcst does not reproduce this file byte for byte")
+            return self._left(data, original, "libcst does not reproduce this file byte for byte")
+        self.original_text = text
         reasons: dict[tuple[str, str, int], str] = {}
         current = module
-        for _ in range(MAX_ROUNDS):
+        # every step that changes the file fixes a finding: this many rounds always suffice
+        for _ in range(len(original) + 1):
             changed = False
             for code in FIXABLE:
                 if not self.selected(code):
@@ -440,55 +206,120 @@ class Fixer:
                 break
         new = current.bytes
         final_text, _ = decode(new)
+        left = self._findings(final_text, parse_ast(final_text))
         skipped = [
-            (f.line, f.col + 1, f.code, reasons.get(key, "no safe rewrite is known"))
-            for key, f in _keyed(self._findings(final_text, parse_ast(final_text)))
+            (line, col + 1, f.code, reasons.get(key, "no safe rewrite is known"))
+            for (key, f), (line, col) in zip(_keyed(left), self._original_places(left, original, final_text))
         ]
         return FixResult(new, changed=new != data, skipped=skipped)
 
-    def _left(self, data: bytes, text: str, tree: ast.Module, reason: str) -> FixResult:
-        skipped = [(f.line, f.col + 1, f.code, reason) for f in self._findings(text, tree)]
-        return FixResult(data, False, skipped)
+    def _left(self, data: bytes, findings: list[Finding], reason: str) -> FixResult:
+        return FixResult(data, False, [(f.line, f.col + 1, f.code, reason) for f in findings])
 
+    def _original_places(
+        self, left: list[Finding], original: list[Finding], text: str
+    ) -> list[tuple[int, int]]:
+        """Where each finding left in the fixed text stands in the original file."""
+        mapping = LineMap(text, self.original_text)
+        unused = list(original)
+        out = []
+        for f in left:
+            low, high = mapping.span(f.line)
+            match = next(
+                (o for o in unused if o.code == f.code and o.message == f.message and low <= o.line <= high),
+                None,
+            )
+            if match is not None:
+                unused.remove(match)
+                out.append((match.line, match.col))
+            else:  # pragma: no cover - every finding left was in the original
+                out.append((low, f.col))
+        return out
+
+    # -- one step: every safe rewrite of one code
     def _step(
         self, module: cst.Module, code: str, reasons: dict[tuple[str, str, int], str]
     ) -> cst.Module | None:
         """Apply every safe fix of *code*; the new module, or None when nothing changed."""
-        import libcst as cst
-        from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
-
         text, _ = decode(module.bytes)
-        tree: Any = quiet_parse(text)
-        findings = [f for f in self._findings(text, tree) if f.code == code]
+        tree = quiet_parse(text)
+        assert isinstance(tree, ast.Module)
+        findings = [(k, f) for k, f in _keyed(self._findings(text, tree)) if f.code == code]
         if not findings:
             return None
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        positions = wrapper.resolve(PositionProvider)
-        parents = wrapper.resolve(ParentNodeProvider)
-        by_start: dict[tuple[int, int], list[cst.CSTNode]] = {}
-        for node, pos in positions.items():
-            by_start.setdefault((pos.start.line, pos.start.column), []).append(node)
-        facts = _File.of(text, tree, _records(tree, text))
-        ctx = _StepContext(module, facts, by_start, parents, text)
+        ctx = _StepContext(module, tree, text, self)
+        plan, planned = self._plan(ctx, findings, reasons)
+        if not planned:
+            return None
+        result = self._try(ctx, plan)
+        if isinstance(result, str) and len(planned) > 1:
+            # one doubtful finding must not hold back the others: each alone, then together
+            alone = []
+            for key, finding in planned:
+                single, _ = self._plan(ctx, [(key, finding)], reasons)
+                outcome = self._try(ctx, single)
+                if isinstance(outcome, str):
+                    reasons[key] = f"left unchanged: {outcome}"
+                else:
+                    alone.append((key, finding))
+            if not alone:
+                return None
+            plan, _ = self._plan(ctx, alone[:1] if len(alone) == 1 else alone, reasons)
+            result = self._try(ctx, plan)
+            if isinstance(result, str):
+                plan, _ = self._plan(ctx, alone[:1], reasons)
+                result = self._try(ctx, plan)
+        if isinstance(result, str):
+            for key, _finding in planned:
+                reasons.setdefault(key, f"left unchanged: {result}")
+            return None
+        return result
+
+    def _plan(
+        self,
+        ctx: _StepContext,
+        findings: list[tuple[tuple[str, str, int], Finding]],
+        reasons: dict[tuple[str, str, int], str],
+    ) -> tuple[Plan, list[tuple[tuple[str, str, int], Finding]]]:
         plan = Plan()
-        handler = _HANDLERS[code]
-        for key, finding in _keyed(findings):
+        planned = []
+        for key, finding in findings:
+            attempt = Plan(dict(plan.replace), plan.add_importlib)
             try:
-                handler(ctx, finding, plan)
+                _HANDLERS[finding.code](ctx, finding, attempt)
             except Refused as exc:
-                reasons[key] = str(exc)
+                reasons[key] = ctx.on_disk(str(exc))
+                continue
+            except Exception as exc:  # noqa: BLE001 - one finding's bug must not stop the file
+                reasons[key] = (
+                    f"left unchanged: internal error ({type(exc).__name__}: {exc}); please report it"
+                )
+                continue
+            plan = attempt
+            planned.append((key, finding))
+        return plan, planned
+
+    def _try(self, ctx: _StepContext, plan: Plan) -> cst.Module | str:
+        """The module with *plan* applied, if the proof accepts it; else why not."""
         if not plan:
-            return None
-        new_module = _apply(wrapper.module, plan)
-        if plan.add_importlib:
-            new_module = _fix_imports(new_module, plan)
-        new_text, _ = decode(new_module.bytes)
-        problem = verify(text, new_text, plan)
+            return "nothing to change"
+        try:
+            new_module = _apply(ctx.module, plan)
+            if plan.add_importlib:
+                new_module = _add_importlib(new_module)
+            data = new_module.bytes
+        except UnicodeEncodeError:
+            return f"the rewrite cannot be written in this file's encoding ({ctx.module.encoding})"
+        except Exception as exc:  # noqa: BLE001 - a libcst error is this finding's, not the run's
+            return f"the rewrite could not be made ({type(exc).__name__}: {exc})"
+        if data == ctx.module.bytes:
+            return "the rewrite changes nothing"
+        new_text, _ = decode(data)
+        problem = prove(ctx.text, new_text, facts=self.facts, readers=self.readers)
         if problem is not None:
-            for key, _finding in _keyed(findings):
-                reasons.setdefault(key, f"left unchanged: {problem}")
-            return None
-        return new_module if new_module.bytes != module.bytes else None
+            return ctx.on_disk(problem)
+        result: cst.Module = new_module
+        return result
 
 
 def _keyed(findings: Iterable[Finding]) -> list[tuple[tuple[str, str, int], Finding]]:
@@ -502,20 +333,100 @@ def _keyed(findings: Iterable[Finding]) -> list[tuple[tuple[str, str, int], Find
     return out
 
 
-def _records(tree: ast.Module, text: str) -> list[ImportRecord]:
-    from flake8_importstyle.classify import records_from_ast
+class LineMap:
+    """Lines of one text mapped to another (what a step rewrote maps to its whole block)."""
 
-    return records_from_ast(tree, source_lines(text))
+    def __init__(self, text: str, original: str) -> None:
+        self.identity = text == original
+        if self.identity:
+            return
+        a, b = source_lines(text), source_lines(original)
+        self.blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+    def span(self, line: int) -> tuple[int, int]:
+        """The original lines that line *line* (1-based) of the text stands for."""
+        if self.identity:
+            return line, line
+        index = line - 1
+        for tag, i1, i2, j1, j2 in self.blocks:
+            if i1 <= index < i2 or (i1 == i2 == index):
+                if tag == "equal":
+                    return j1 + (index - i1) + 1, j1 + (index - i1) + 1
+                return j1 + 1, max(j1 + 1, j2)
+        return line, line
+
+    def line(self, line: int) -> int:
+        return self.span(line)[0]
+
+
+_LINE_REF = re.compile(r"\bline (\d+)")
 
 
 @dataclass
 class _StepContext:
     module: Any
-    facts: _File
-    by_start: dict[tuple[int, int], list[Any]]
-    parents: Any
+    tree: ast.Module
     text: str
+    fixer: Fixer
 
+    @cached_property
+    def lines(self) -> list[str]:
+        return source_lines(self.text)
+
+    @cached_property
+    def model(self) -> Model:
+        return Model(self.tree, None, self.fixer.facts)
+
+    @cached_property
+    def _metadata(self) -> tuple[dict[tuple[int, int], list[Any]], Any]:
+        from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+
+        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        positions = wrapper.resolve(PositionProvider)
+        parents = wrapper.resolve(ParentNodeProvider)
+        by_start: dict[tuple[int, int], list[Any]] = {}
+        for node, pos in positions.items():
+            by_start.setdefault((pos.start.line, pos.start.column), []).append(node)
+        return by_start, parents
+
+    @property
+    def by_start(self) -> dict[tuple[int, int], list[Any]]:
+        return self._metadata[0]
+
+    @property
+    def parents(self) -> Any:
+        return self._metadata[1]
+
+    @cached_property
+    def records(self) -> list[ImportRecord]:
+        from flake8_importstyle.classify import records_from_ast
+
+        return records_from_ast(self.tree, self.lines)
+
+    @cached_property
+    def _records_at(self) -> dict[tuple[int, int], tuple[ImportRecord, Name]]:
+        return {(n.line, n.col): (record, n) for record in self.records for n in record.names}
+
+    @cached_property
+    def _aliases_at(self) -> dict[tuple[int, int], ast.alias]:
+        out = {}
+        for stmt in self.model.import_statements:
+            for alias in stmt.names:
+                out[(alias.lineno, char_col(self.lines, alias.lineno, alias.col_offset))] = alias
+        return out
+
+    @cached_property
+    def encoding(self) -> str:
+        return str(self.module.encoding)
+
+    def on_disk(self, reason: str) -> str:
+        """*reason* with its line numbers turned into lines of the file on disk."""
+        if self.text == self.fixer.original_text:
+            return reason
+        mapping = LineMap(self.text, self.fixer.original_text)
+        return _LINE_REF.sub(lambda m: f"line {mapping.line(int(m.group(1)))}", reason)
+
+    # -- finding the flagged code
     def node_at(self, finding: Finding, kind: type[Any]) -> Any:
         for node in self.by_start.get((finding.line, finding.col), []):
             if isinstance(node, kind):
@@ -531,6 +442,19 @@ class _StepContext:
                 return node
         raise Refused("the flagged call could not be located")
 
+    def record_of(self, finding: Finding) -> tuple[ImportRecord, Name]:
+        try:
+            return self._records_at[(finding.line, finding.col)]
+        except KeyError:
+            raise Refused("the flagged import could not be located") from None
+
+    def binding_of(self, finding: Finding) -> Binding:
+        alias = self._aliases_at.get((finding.line, finding.col))
+        binding = self.model.alias_binding.get(id(alias)) if alias is not None else None
+        if binding is None:
+            raise Refused("the flagged import could not be located")
+        return binding
+
     def statement_of(self, alias: Any) -> tuple[Any, Any]:
         """The Import/ImportFrom small statement of an alias, and its line statement."""
         import libcst as cst
@@ -541,58 +465,96 @@ class _StepContext:
             raise Refused("the import is not on a line of its own")
         return small, line
 
-    @cached_property
-    def _records_at(self) -> dict[tuple[int, int], tuple[ImportRecord, Any]]:
-        return {(n.line, n.col): (record, n) for record in self.facts.records for n in record.names}
-
-    def record_of(self, finding: Finding) -> tuple[ImportRecord, Any]:
-        try:
-            return self._records_at[(finding.line, finding.col)]
-        except KeyError:
-            raise Refused("the flagged import could not be located") from None
-
-    @cached_property
-    def _names(self) -> dict[str, list[Any]]:
-        """Every libcst Name node of the module by its text, from one walk: each
-        finding's lookup is then a dict access, not a walk of the module."""
+    def cst_name(self, read: ast.Name) -> Any:
+        """The libcst Name node of an ``ast`` read."""
         import libcst as cst
 
-        names: dict[str, list[Any]] = {}
-        for node in _walk_cst(self.module):
-            if isinstance(node, cst.Name):
-                names.setdefault(node.value, []).append(node)
-        return names
+        col = char_col(self.lines, read.lineno, read.col_offset)
+        for node in self.by_start.get((read.lineno, col), []):
+            if isinstance(node, cst.Name) and node.value == read.id:
+                return node
+        raise Refused(f"the use of {read.id!r} at line {read.lineno} could not be located")
 
-    def dotted_chain_uses(self, chain: str) -> tuple[list[Any], bool]:
-        """libcst nodes of every Load of *chain* (``a.b.c``), and whether the
-        chain's root name is read for anything else."""
+    # -- the model's answers, as the planner needs them
+    def uses(self, binding: Binding) -> list[ast.Name]:
+        """The reads *binding* serves (some maybe together with other bindings)."""
+        return self.model.reads_served_by(binding)
+
+    def exclusive(self, read: ast.Name, binding: Binding) -> None:
+        """Refused unless *binding* alone serves *read*, wherever and whenever it runs."""
+        model = self.model
+        string = model.in_string.get(id(read))
+        if string is not None:
+            raise Refused(
+                f"{binding.name!r} is read by the string annotation at line {string.lineno},"
+                " which a rewrite would not update"
+            )
+        others = sorted(model.meaning(read) - {binding}, key=lambda b: (b.kind, model.line_of(b)))
+        if others:
+            raise Refused(self._why_shared(read, binding, others[0]))
+
+    def _why_shared(self, read: ast.Name, binding: Binding, other: Binding) -> str:
+        name, line = binding.name, read.lineno
+        where = self.model.line_of(other)
+        if other.kind in (UNBOUND, "builtin"):
+            first = self.model.line_of(binding)
+            return f"{name!r} at line {line} may be read when the import at line {first} has not run"
+        if other.kind == STAR:
+            return f"{name!r} at line {line} may come from the star import at line {where}"
+        if other.kind == IMPORT:
+            return f"{name!r} at line {line} may come from the import at line {where}"
+        if other.kind == OTHER:
+            return f"{name!r} at line {line} may be the one bound at line {where}"
+        return f"{name!r} at line {line} may be bound elsewhere"  # pragma: no cover
+
+    def free(self, name: str) -> bool:
+        """Nothing in the file binds or reads *name*, and it is no builtin."""
+        model = self.model
+        return (
+            name not in model.bound_anywhere()
+            and name not in model.read_anywhere()
+            and name not in BUILTIN_NAMES
+        )
+
+    def chain_of(self, read: ast.Name, dotted: str) -> tuple[Any, bool]:
+        """The libcst node of the longest prefix of the attribute chain *dotted* that
+        starts at *read*, and whether it is the whole of *dotted*."""
         import libcst as cst
 
-        root = chain.partition(".")[0]
-        hits: list[Any] = []
-        other = False
-        for node in self._names.get(root, ()):
-            parent = self.parents.get(node)
-            if isinstance(parent, (cst.Import, cst.ImportFrom, cst.ImportAlias)):
-                continue
-            if isinstance(parent, cst.Attribute) and parent.attr is node:
-                continue  # x.root: an attribute, not the name
-            top: Any = node
-            while True:
-                up = self.parents.get(top)
-                if not (isinstance(up, cst.Attribute) and up.value is top):
-                    break
-                if _cst_chain(up) == chain:
-                    top = up
-                    break
-                if not chain.startswith((_cst_chain(up) or "") + "."):
-                    break
-                top = up
-            if _cst_chain(top) == chain:
-                hits.append(top)
-            else:
-                other = True
-        return hits, other
+        node = self.cst_name(read)
+        top: Any = node
+        while True:
+            up = self.parents.get(top)
+            if not (isinstance(up, cst.Attribute) and up.value is top):
+                break
+            chain = _cst_chain(up)
+            if chain is None or not (dotted == chain or dotted.startswith(chain + ".")):
+                break
+            top = up
+        return top, _cst_chain(top) == dotted
+
+    def stored(self, node: Any) -> bool:
+        return _stored(self.parents, node)
+
+
+def _stored(parents: Any, node: Any) -> bool:
+    """Whether the expression *node* is assigned to or deleted (not read)."""
+    import libcst as cst
+
+    parent = parents.get(node)
+    if isinstance(parent, (cst.AssignTarget, cst.Del)):
+        return True
+    if isinstance(parent, (cst.AugAssign, cst.AnnAssign)) and parent.target is node:
+        return True
+    if isinstance(parent, (cst.For, cst.CompFor)) and parent.target is node:
+        return True
+    if isinstance(parent, cst.AsName) and parent.name is node:
+        return True
+    return (
+        isinstance(parent, (cst.Element, cst.StarredElement))
+        and isinstance(parents.get(parent), (cst.Tuple, cst.List))
+        and _stored(parents, parents[parent])
+    )
 
 
 def _walk_cst(node: Any) -> Iterator[Any]:
@@ -652,7 +614,7 @@ def _split(ctx: _StepContext, alias: Any, new_lines: list[str], plan: Plan) -> N
     if len(line.body) != 1:
         raise Refused("the import shares its line with other statements")
     index = next(i for i, n in enumerate(names) if n is alias)
-    before, after = list(names[:index]), list(names[index + 1:])
+    before, after = list(names[:index]), list(names)[index + 1:]
     parts: list[Any] = []
     if before:
         before[-1] = before[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
@@ -673,6 +635,8 @@ def _drop_alias(ctx: _StepContext, alias: Any, plan: Plan) -> None:
     import libcst as cst
 
     small, line = ctx.statement_of(alias)
+    if small in plan.replace or line in plan.replace:
+        raise Refused("another rewrite already changes this statement")
     if len(small.names) > 1:
         if len(line.body) != 1:
             raise Refused("the import shares its line with other statements")
@@ -686,6 +650,7 @@ def _drop_alias(ctx: _StepContext, alias: Any, plan: Plan) -> None:
 
 
 def _fix_useless_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS104: ``import a as a`` -> ``import a``: the same binding, spelled once."""
     import libcst as cst
 
     alias = ctx.node_at(finding, cst.ImportAlias)
@@ -693,14 +658,77 @@ def _fix_useless_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
 
 
 def _dotted_to_from(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
-    """IPS102/IPS103: ``import a.b as c`` -> ``from a import b as c``."""
+    """IPS102/IPS103: ``import a.b as c`` -> ``from a import b as c``: the same binding."""
     import libcst as cst
 
     alias = ctx.node_at(finding, cst.ImportAlias)
-    record, name = ctx.record_of(finding)
+    _record, name = ctx.record_of(finding)
     parent, _, leaf = name.name.rpartition(".")
+    if not ctx.fixer.facts.from_binds_submodule(name.name):
+        raise Refused(f"{parent!r} binds {leaf!r} to something other than its submodule {name.name!r}")
     asname = "" if name.asname == leaf else f" as {name.asname}"
     _split(ctx, alias, [f"from {parent} import {leaf}{asname}\n"], plan)
+
+
+def _rename_chains(ctx: _StepContext, binding: Binding, dotted: str, new_name: str, plan: Plan) -> bool:
+    """Rename every read of the chain *dotted* that *binding* serves to *new_name*;
+    whether *binding*'s name is also read for anything else."""
+    import libcst as cst
+
+    other = False
+    renamed = 0
+    for read in ctx.uses(binding):
+        string = ctx.model.in_string.get(id(read))
+        if string is not None:
+            if dotted in str(string.value):
+                ctx.exclusive(read, binding)  # raises: a string is not rewritten
+            other = True
+            continue
+        top, whole = ctx.chain_of(read, dotted)
+        if not whole:
+            other = True
+            continue
+        ctx.exclusive(read, binding)
+        if ctx.stored(top):
+            raise Refused(f"{dotted!r} is assigned to or deleted at line {read.lineno}")
+        plan.replace[top] = cst.Name(new_name)
+        renamed += 1
+    if not renamed:
+        _why_nothing_to_rename(ctx, binding, dotted)
+    return other
+
+
+def _why_nothing_to_rename(ctx: _StepContext, binding: Binding, dotted: str) -> None:
+    """Refused: say why no read of *dotted* is this import's to rename."""
+    served = {id(read) for read in ctx.uses(binding)}
+    for read in ctx.model.reads_of(binding.name):
+        if id(read) in served or id(read) in ctx.model.in_string:
+            continue
+        _top, whole = ctx.chain_of(read, dotted)
+        meaning = sorted(ctx.model.meaning(read), key=lambda b: (b.kind, ctx.model.line_of(b)))
+        if whole and meaning:
+            other, line = meaning[0], read.lineno
+            where = ctx.model.line_of(other)
+            if other.kind in (UNBOUND, "builtin"):
+                raise Refused(
+                    f"{dotted!r} at line {line} is read before the import at line"
+                    f" {ctx.model.line_of(binding)} runs"
+                )
+            what = "the import" if other.kind in (IMPORT, STAR) else "the name bound"
+            raise Refused(f"{dotted!r} at line {line} reads {what} at line {where}, not this import")
+    raise Refused(
+        f"nothing reads {dotted!r}: the import is there for its side effect, and a"
+        " rewrite would leave a name that looks unused"
+    )
+
+
+def _new_name_for(ctx: _StepContext, dotted: str, preferred: str) -> str:
+    """*preferred* if it is free in the file, else ``a_b`` for ``a.b``."""
+    fallback = dotted.replace(".", "_")
+    for name in (preferred, fallback):
+        if _identifier_problem(name, ctx.encoding) is None and ctx.free(name):
+            return name
+    raise Refused(f"{preferred!r} and {fallback!r} are both taken in this file")
 
 
 def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
@@ -711,45 +739,25 @@ def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     record, name = ctx.record_of(finding)
     if not _module_level(record):
         raise Refused("only module-level imports are rewritten with their usages")
-    root = name.bound
-    facts = ctx.facts
-    facts.check_renamable(root, root)
+    binding = ctx.binding_of(finding)
     parent, _, leaf = name.name.rpartition(".")
-    new_name = leaf
-    if not facts.name_free(new_name):
-        new_name = name.name.replace(".", "_")
-        if not facts.name_free(new_name):
-            raise Refused(f"{leaf!r} and {new_name!r} are both taken in this file")
-    uses, other = ctx.dotted_chain_uses(name.name)
-    if any(_stored(ctx, node) for node in uses):
-        raise Refused(f"{name.name!r} is assigned to or deleted")
-    other_imports = [
-        r for r, t in facts.import_bound.get(root, []) if r is not record and _module_level(r)
-    ]
+    if not ctx.fixer.facts.from_binds_submodule(name.name):
+        raise Refused(f"{parent!r} binds {leaf!r} to something other than its submodule {name.name!r}")
+    new_name = _new_name_for(ctx, name.name, leaf)
+    other = _rename_chains(ctx, binding, name.name, new_name, plan)
     statements = []
-    scope = ""
-    if other and not other_imports:
-        statements.append(f"import {root}\n")
-        plan.added.append((scope, root, root))
+    if other and not _served_elsewhere(ctx, binding):
+        statements.append(f"import {name.bound}\n")
     as_part = "" if new_name == leaf else f" as {new_name}"
     statements.append(f"from {parent} import {leaf}{as_part}\n")
-    plan.removed.append((scope, root, root))
-    plan.added.append((scope, new_name, f"{parent}:{leaf}"))
     _split(ctx, alias, statements, plan)
-    for node in uses:
-        plan.replace[node] = cst.Name(new_name)
-    plan.renames[name.name] = new_name
 
 
-def _stored(ctx: _StepContext, node: Any) -> bool:
-    import libcst as cst
-
-    parent = ctx.parents.get(node)
-    if isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del)):
-        return True
-    return isinstance(parent, (cst.Element, cst.StarredElement)) and isinstance(
-        ctx.parents.get(parent), (cst.Tuple, cst.List)
-    ) and _stored(ctx, ctx.parents[parent])
+def _served_elsewhere(ctx: _StepContext, binding: Binding) -> bool:
+    """Whether another alias in the same run binds the name to the same thing
+    (``import os`` beside ``import os.path``), so the name stays bound."""
+    count = sum(1 for b in ctx.model.alias_binding.values() if b == binding)
+    return count > 1
 
 
 def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
@@ -762,51 +770,35 @@ def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None
     if module is None:  # pragma: no cover - IPS106 flags absolute names only
         raise Refused("a relative import")
     new_name = _alias_for(finding)
+    problem = _identifier_problem(new_name, ctx.encoding)
+    if problem is not None:
+        raise Refused(problem)
     if not _module_level(record):
         raise Refused("only module-level imports are rewritten with their usages")
-    facts = ctx.facts
-    if not facts.name_free(new_name):
+    if not ctx.free(new_name):
         raise Refused(f"{new_name!r} is already bound or used in this file")
-    scope = ""
+    binding = ctx.binding_of(finding)
     if not record.is_from and name.asname is None and "." in name.name:
-        # import matplotlib.pyplot: uses are chains
-        root = name.bound
-        facts.check_renamable(root, root)
-        uses, other = ctx.dotted_chain_uses(name.name)
-        if any(_stored(ctx, node) for node in uses):
-            raise Refused(f"{name.name!r} is assigned to or deleted")
+        # import matplotlib.pyplot: its uses are chains
+        other = _rename_chains(ctx, binding, name.name, new_name, plan)
         statements = []
-        other_imports = [
-            r for r, t in facts.import_bound.get(root, []) if r is not record and _module_level(r)
-        ]
-        if other and not other_imports:
-            statements.append(f"import {root}\n")
-            plan.added.append((scope, root, root))
+        if other and not _served_elsewhere(ctx, binding):
+            statements.append(f"import {name.bound}\n")
         statements.append(f"import {module} as {new_name}\n")
-        plan.removed.append((scope, root, root))
-        plan.added.append((scope, new_name, module))
         _split(ctx, alias, statements, plan)
-        for node in uses:
-            plan.replace[node] = cst.Name(new_name)
-        plan.renames[name.name] = new_name
         return
-    old = name.asname or name.name
-    target = f"{record.module}:{name.name}" if record.is_from else (name.name if name.asname else name.bound)
-    facts.check_renamable(old, target.replace(":", "."))
-    uses = [
-        node
-        for node in _walk_cst(ctx.module)
-        if isinstance(node, cst.Name) and node.value == old and _is_reference(ctx, node)
-    ]
-    plan.removed.append((scope, old, target))
-    plan.added.append((scope, new_name, module))
+    if record.is_from and not ctx.fixer.facts.from_binds_submodule(module):
+        raise Refused(
+            f"{record.module!r} binds {name.name!r} to something other than its submodule {module!r}"
+        )
+    for read in ctx.uses(binding):
+        ctx.exclusive(read, binding)
+        node = ctx.cst_name(read)
+        plan.replace[node] = node.with_changes(value=new_name)
     if record.is_from:
         _split(ctx, alias, [f"import {module} as {new_name}\n"], plan)
     else:
         plan.replace[alias] = alias.with_changes(asname=cst.AsName(name=cst.Name(new_name)))
-    for node in uses:
-        plan.replace[node] = node.with_changes(value=new_name)
-    plan.renames[old] = new_name
 
 
 def _alias_for(finding: Finding) -> str:
@@ -816,28 +808,12 @@ def _alias_for(finding: Finding) -> str:
     return match.group(1)
 
 
-def _is_reference(ctx: _StepContext, node: Any) -> bool:
-    """A Name node that reads a variable (not an attribute, keyword, or import part)."""
-    import libcst as cst
-
-    parent = ctx.parents.get(node)
-    if isinstance(parent, cst.Attribute) and parent.attr is node:
-        return False
-    if isinstance(parent, (cst.Arg,)) and parent.keyword is node:
-        return False
-    if isinstance(parent, (cst.ImportAlias, cst.AsName, cst.Import, cst.ImportFrom)):
-        return False
-    if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param)):
-        return getattr(parent, "name", None) is not node
-    return True
-
-
 def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     """IPS201: ``__import__("m")`` -> ``importlib.import_module("m")``."""
     import libcst as cst
 
     call = ctx.call_at(finding)
-    node = _ast_call_at(ctx.facts.tree, finding, ctx.text)
+    node = _ast_call_at(ctx.tree, finding, ctx.lines)
     if node is None:
         raise Refused("the flagged call could not be located")
     known = {"name", "globals", "locals", "fromlist", "level"}
@@ -845,12 +821,18 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         raise Refused("the call has unknown keyword arguments")
     if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
         raise Refused("the call unpacks its arguments")
-    name = literal_str(string_arg(node, 0, "name"))
+    name_node = string_arg(node, 0, "name")
+    name = literal_str(name_node)
     if name is None or not name or name.startswith("."):
         raise Refused("the module name is not a plain string literal")
+    if not all(part.isidentifier() for part in name.split(".")):
+        raise Refused(f"{name!r} is not a dotted module name")
     level = string_arg(node, 4, "level")
     if level is not None and not (isinstance(level, ast.Constant) and level.value == 0):
         raise Refused("a relative import (level is not 0)")
+    for extra in (string_arg(node, 1, "globals"), string_arg(node, 2, "locals")):
+        if extra is not None and not _no_effect(extra):
+            raise Refused("an argument of the call may do something when it is evaluated")
     fromlist = string_arg(node, 3, "fromlist")
     has_fromlist = False
     if fromlist is not None and not (isinstance(fromlist, ast.Constant) and fromlist.value is None):
@@ -865,14 +847,11 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
                 f"__import__ also imports {name}.{submodules[0]} if it is a submodule; import_module does not"
             )
         has_fromlist = bool(items)
-    facts = ctx.facts
-    facts.check_importlib()
+    _check_importlib(ctx)
     replace_node: Any = call
-    absorbed: tuple[str, ...] = ()
     if "." in name and not has_fromlist:
         # __import__("a.b").b.x -> importlib.import_module("a.b").x; any other use needs `a`
-        absorbed = tuple(name.split(".")[1:])
-        for part in absorbed:
+        for part in name.split(".")[1:]:
             parent = ctx.parents.get(replace_node)
             if not (
                 isinstance(parent, cst.Attribute)
@@ -882,24 +861,62 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
                 top = name.split(".")[0]
                 raise Refused(f"the result is the top-level package {top!r}; import_module returns {name!r}")
             replace_node = parent
-    quote = _quote_of(call)
-    plan.replace[replace_node] = cst.parse_expression(f"importlib.import_module({quote}{name}{quote})")
-    plan.calls[(finding.line, finding.col)] = (f"importlib.import_module({name!r})", absorbed)
-    if not facts.has_importlib():
+    literal = _cst_argument(call)
+    plan.replace[replace_node] = cst.Call(
+        func=cst.Attribute(value=cst.Name("importlib"), attr=cst.Name("import_module")),
+        args=[cst.Arg(value=literal)],
+    )
+    if not _has_importlib(ctx):
         plan.add_importlib = True
 
 
-def _quote_of(call: Any) -> str:
-    import libcst as cst
+def _no_effect(node: ast.expr) -> bool:
+    """``globals()``, ``locals()``, ``None`` or another literal: dropping it changes nothing."""
+    if isinstance(node, ast.Constant):
+        return True
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("globals", "locals")
+        and not node.args
+        and not node.keywords
+    )
 
-    arg = call.args[0].value if call.args else None
-    if isinstance(arg, cst.SimpleString):
-        return arg.quote
-    return '"'
+
+def _cst_argument(call: Any) -> Any:
+    """The call's module-name argument, as written (its quotes and escapes kept)."""
+    for arg in call.args:
+        if arg.keyword is None or arg.keyword.value == "name":
+            return arg.value.deep_clone()
+    raise Refused("the module name could not be located")  # pragma: no cover
 
 
-def _ast_call_at(tree: ast.Module, finding: Finding, text: str) -> ast.Call | None:
-    lines = source_lines(text)
+def _check_importlib(ctx: _StepContext) -> None:
+    """Refused unless ``importlib`` is free, or bound by nothing but ``import importlib``."""
+    model = ctx.model
+    bindings = [b for scope in model.scopes for _, b, _ in scope.sites.get("importlib", ())]
+    bindings += [b for scope in model.scopes for b in scope.extra.get("importlib", ())]
+    for b in bindings:
+        if not (b.kind == IMPORT and b.value == "importlib"):
+            raise Refused(f"'importlib' is bound to something else at line {model.line_of(b)}")
+    if "importlib" in model.bound_anywhere() and not bindings:
+        raise Refused("'importlib' is bound to something else in this file")
+
+
+def _has_importlib(ctx: _StepContext) -> bool:
+    """Whether ``import importlib`` in the imports at the top of the module (after
+    its docstring) binds the name before anything else runs."""
+    model = ctx.model
+    body = model.tree.body
+    first = 1 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else 0
+    for stmt in model.import_statements:
+        if model.run_key[id(stmt)] == (0, -1, "body", first) and isinstance(stmt, ast.Import):
+            if any(a.name == "importlib" and a.asname is None for a in stmt.names):
+                return True
+    return False
+
+
+def _ast_call_at(tree: ast.Module, finding: Finding, lines: Sequence[str]) -> ast.Call | None:
     for node in ast.walk(tree):
         # several calls can start at one place (`f(x).g()`): the flagged one calls a plain name
         if isinstance(node, ast.Call) and node.lineno == finding.line and _chain(node.func) is not None:
@@ -908,8 +925,18 @@ def _ast_call_at(tree: ast.Module, finding: Finding, text: str) -> ast.Call | No
     return None
 
 
+def _chain(node: ast.AST) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        return ".".join([node.id, *reversed(parts)])
+    return None
+
+
 def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
-    """IPS205: ``imp.reload(m)`` -> ``importlib.reload(m)``; ``import imp`` goes when unused."""
+    """IPS205: ``imp.reload(m)`` -> ``importlib.reload(m)``; ``import imp`` goes."""
     import libcst as cst
 
     record, name = ctx.record_of(finding)
@@ -917,24 +944,26 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         raise Refused("only 'import imp' with imp.reload() calls is rewritten")
     if not _module_level(record):
         raise Refused("only module-level imports are rewritten with their usages")
-    facts = ctx.facts
-    if facts.star or facts.dynamic or "imp" in facts.bound:
-        raise Refused("'imp' may be used in ways the fixer cannot see")
-    facts.check_importlib()
-    uses, other = ctx.dotted_chain_uses("imp.reload")
-    if other:
-        raise Refused("the file uses imp for more than imp.reload()")
-    if not uses:
+    binding = ctx.binding_of(finding)
+    _check_importlib(ctx)
+    reads = ctx.uses(binding)
+    if not reads:
         raise Refused("no imp.reload() call to rewrite")
-    for node in uses:
-        plan.replace[node] = cst.parse_expression("importlib.reload")
-    plan.renames["imp.reload"] = "importlib.reload"
-    plan.removed.append(("", "imp", "imp"))
+    for read in reads:
+        ctx.exclusive(read, binding)
+        top, whole = ctx.chain_of(read, "imp.reload")
+        if not whole:
+            raise Refused(f"the file uses imp for more than imp.reload() (line {read.lineno})")
+        if ctx.stored(top):
+            raise Refused(f"'imp.reload' is assigned to or deleted at line {read.lineno}")
+        plan.replace[top] = cst.parse_expression("importlib.reload")
     alias = ctx.node_at(finding, cst.ImportAlias)
-    if facts.has_importlib() or plan.add_importlib:
+    if _has_importlib(ctx):
         _drop_alias(ctx, alias, plan)
+    elif "importlib" in ctx.model.bound_anywhere() or plan.add_importlib:
+        _drop_alias(ctx, alias, plan)
+        plan.add_importlib = True
     else:  # `import imp` becomes `import importlib`, in place
-        plan.added.append(("", "importlib", "importlib"))
         _split(ctx, alias, ["import importlib\n"], plan)
 
 
@@ -962,7 +991,7 @@ def _apply(module: Any, plan: Plan) -> Any:
     return module.visit(Replace())
 
 
-def _fix_imports(module: Any, plan: Plan) -> Any:
+def _add_importlib(module: Any) -> Any:
     """Add ``import importlib`` after the imports at the top of the module."""
     import libcst as cst
 
@@ -970,12 +999,13 @@ def _fix_imports(module: Any, plan: Plan) -> Any:
     at = 0
     if body and _is_docstring(body[0]):
         at = 1
-    while at < len(body) and isinstance(body[at], cst.SimpleStatementLine) and all(
-        isinstance(s, (cst.Import, cst.ImportFrom)) for s in body[at].body
+    while (
+        at < len(body)
+        and isinstance(body[at], cst.SimpleStatementLine)
+        and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in body[at].body)
     ):
         at += 1
     body.insert(at, cst.parse_statement("import importlib\n"))
-    plan.added.append(("", "importlib", "importlib"))
     return module.with_changes(body=body)
 
 
@@ -991,10 +1021,14 @@ def _is_docstring(statement: Any) -> bool:
 
 
 def fix_bytes(
-    data: bytes, filename: str, config: Config, selected: Callable[[str], bool] = lambda code: True
+    data: bytes,
+    filename: str,
+    config: Config,
+    selected: Callable[[str], bool] = lambda code: True,
+    readers: Readers = NO_READERS,
 ) -> FixResult:
     """Fix one file's bytes (see the module docstring)."""
-    return Fixer(filename, config, selected).fix(data)
+    return Fixer(filename, config, selected, readers).fix(data)
 
 
 def prefix_selector(select: Sequence[str], ignore: Sequence[str]) -> Callable[[str], bool]:
@@ -1008,4 +1042,4 @@ def prefix_selector(select: Sequence[str], ignore: Sequence[str]) -> Callable[[s
     return selected
 
 
-__all__ = ["FIXABLE", "FixError", "FixResult", "Fixer", "fix_bytes", "prefix_selector", "verify"]
+__all__ = ["FIXABLE", "FixError", "FixResult", "Fixer", "fix_bytes", "prefix_selector"]
