@@ -494,8 +494,13 @@ class _Collector:
                 self.target(stmt.target, scope)
             else:
                 self.expr(stmt.target, scope)
-            if scope.kind in ("module", "class"):  # a local variable's annotation is never evaluated
+            if scope.kind in ("module", "class"):
                 self.annotation(stmt.annotation, scope)
+            else:  # a local variable's annotation is never evaluated; type checkers read it there
+                lazy = self.new_scope("annotation", stmt.annotation, scope)
+                lazy.expr = stmt.annotation
+                self.expr(stmt.annotation, lazy)
+                self.strings_in(stmt.annotation, lazy)
             return
         protects = isinstance(stmt, (*_TRY, ast.With, ast.AsyncWith))
         for field, value in ast.iter_fields(stmt):
@@ -978,6 +983,9 @@ class _Flow:
             self.expressions([stmt.target], scope, state)
         if scope.kind in ("module", "class"):
             self.annotations([stmt.annotation], scope, state)
+        else:
+            for child in self._children(stmt.annotation, "annotation"):
+                self.create(child, state)
         if isinstance(stmt.target, ast.Name) and stmt.value is not None:
             self.other(scope, state, stmt.target, stmt.target.id)
         return state

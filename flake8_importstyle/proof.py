@@ -45,7 +45,7 @@ import ast
 import doctest
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import NamedTuple
 
 from flake8_importstyle.names import (
@@ -173,6 +173,7 @@ class _Proof:
         tracked = imported_names(old_tree) | imported_names(new_tree) | {"__import__"}
         self.old = Model(old_tree, tracked, facts)
         self.new = Model(new_tree, tracked, facts)
+        self.old_eval, self.new_eval = Evaluator(self.old, facts), Evaluator(self.new, facts)
         private = sorted((self.old.mangled | self.new.mangled) & tracked)
         if private:
             raise Refusal(f"{private[0]!r} is a private name inside a class, which the compiler mangles")
@@ -247,8 +248,8 @@ class _Proof:
         if isinstance(old, (ast.Name, ast.Attribute, ast.Call)) and isinstance(
             new, (ast.Name, ast.Attribute, ast.Call)
         ):
-            old_value = self.value(old, self.old)
-            new_value = self.value(new, self.new)
+            old_value = self.old_eval.value(old)
+            new_value = self.new_eval.value(new)
             if old_value is not None and new_value is not None:
                 if _equal(old_value, new_value):
                     if _dump(old) != _dump(new):
@@ -267,7 +268,7 @@ class _Proof:
             if old.id != new.id or type(old.ctx) is not type(new.ctx):
                 raise Refusal(f"line {old.lineno} is not the original code")
             if isinstance(old.ctx, ast.Load) and old.id in self.old.tracked:
-                if not _equal(self._name_values(old, self.old), self._name_values(new, self.new)):
+                if not _equal(self.old_eval.name_values(old), self.new_eval.name_values(new)):
                     raise Refusal(self.differs(old))
             return
         for field in old._fields:
@@ -276,7 +277,7 @@ class _Proof:
     def strings(self, old: ast.Constant, new: ast.expr) -> None:
         """A string annotation reads names later, in the module's namespace: the same ones."""
         for o, n in zip(self.old.scopes_of(old), self.new.scopes_of(new)):
-            if o.kind == "annotation" and o.expr is not None and n.expr is not None:
+            if o.kind == "annotation" and o.expr is not None and o.expr is not old and n.expr is not None:
                 self.expression(o.expr, n.expr)
 
     def differs(self, old: ast.expr) -> str:
@@ -291,11 +292,95 @@ class _Proof:
         if self.assumed_line is None:
             self.assumed_line = getattr(node, "lineno", 0)
 
-    # -- values of expressions that read imports
-    def _name_values(self, node: ast.Name, model: Model) -> frozenset[Value]:
-        return frozenset(_binding_value(b) for b in model.meaning(node))
+    def run_of_imports(
+        self, old: list[ast.stmt], new: list[ast.stmt], handlers: tuple[ast.ExceptHandler, ...]
+    ) -> None:
+        old_loads = _loads(old, self.facts)
+        new_loads = _loads(new, self.facts)
+        if old_loads != new_loads:
+            line = old[0].lineno if old else new[0].lineno
+            raise Refusal(f"the imports at line {line} would not load the same modules in the same order")
+        stars = [ast.dump(s) for s in old if _is_star(s)], [ast.dump(s) for s in new if _is_star(s)]
+        future = [ast.dump(s) for s in old if _is_future(s)], [ast.dump(s) for s in new if _is_future(s)]
+        if stars[0] != stars[1] or future[0] != future[1]:
+            raise Refusal(f"the imports at line {old[0].lineno} would not be the same")
+        old_forms, new_forms = _forms(old), _forms(new)
+        if old_forms == new_forms:
+            return  # the same imports, spelled alike (`import json as json` is `import json`)
+        changed = set(old_forms) ^ set(new_forms)
+        self.assume(old[0] if old else new[0], {m.replace(":", ".") for _, m, _ in changed})
+        if _failures(old, self.facts) != _failures(new, self.facts):
+            for handler in handlers:
+                names = set(_handler_names(handler))
+                if handler.name or (
+                    "ModuleNotFoundError" in names
+                    and not names & {"ImportError", "Exception", "BaseException"}
+                ):
+                    raise Refusal(
+                        f"the handler at line {handler.lineno} could tell the exception of a failed import"
+                        " (ModuleNotFoundError or ImportError, and its message) apart"
+                    )
 
-    def value(self, node: ast.expr, model: Model) -> frozenset[Value] | None:
+    # -- what the whole file does
+    def dynamic_imports(self) -> None:
+        """Where the file edits sys.modules, reloads, or replaces __import__, a module
+        can be two objects in turn: no equivalence may rest on those modules."""
+        assumed = {p for p in self.assumed if p.partition(".")[0] not in IDENTITY_FREE}
+        if not assumed:
+            return
+        for line, module in self.old_eval.identity_changes(self.old_tree):
+            touched = module == "*" or any(
+                p == module or p.startswith(module + ".") or module.startswith(p + ".") for p in assumed
+            )
+            if touched:
+                what = "every module" if module == "*" else repr(module)
+                raise Refusal(
+                    f"line {line} changes sys.modules, reloads or replaces __import__, so {what} may be"
+                    " another object by the time the rewritten code reads it"
+                )
+
+    def namespace(self) -> None:
+        old_names, new_names = self.old.module_names(), self.new.module_names()
+        changed_scopes = any(o.locals != n.locals for o, n in zip(self.old.scopes, self.new.scopes)) or len(
+            self.old.scopes
+        ) != len(self.new.scopes)
+        problem = namespace_problem(
+            self.old_tree,
+            self.old_text,
+            old_names - new_names,
+            new_names - old_names,
+            self.readers,
+            changed_scopes,
+        )
+        if problem is not None:
+            raise Refusal(problem)
+
+    def pyflakes(self) -> None:
+        before = _pyflakes(self.old_tree)
+        after = _pyflakes(self.new_tree)
+        for key, count in after.items():
+            if count > before.get(key, 0):
+                kind, name = key
+                what = {
+                    "UnusedImport": "imported but unused",
+                    "RedefinedWhileUnused": "redefined while unused",
+                    "ImportShadowedByLoopVar": "shadowed by a loop variable",
+                    "UndefinedName": "undefined",
+                }[kind]
+                raise Refusal(f"the rewrite would leave {name!r} {what} (pyflakes)")
+
+
+class Evaluator:
+    """What expressions that read imports evaluate to, in one file's model."""
+
+    def __init__(self, model: Model, facts: ImportFacts) -> None:
+        self.model = model
+        self.facts = facts
+
+    def name_values(self, node: ast.Name) -> frozenset[Value]:
+        return frozenset(_binding_value(b) for b in self.model.meaning(node))
+
+    def value(self, node: ast.expr) -> frozenset[Value] | None:
         """What a name, an attribute chain or an import call evaluates to, when it
         reads an import (else None: compare it node for node)."""
         attrs: list[str] = []
@@ -307,11 +392,11 @@ class _Proof:
             inner = inner.value
         attrs.reverse()
         if isinstance(inner, ast.Name):
-            if not isinstance(inner.ctx, ast.Load) or inner.id not in model.tracked:
+            if not isinstance(inner.ctx, ast.Load) or inner.id not in self.model.tracked:
                 return None
-            base = self._name_values(inner, model)
+            base = self.name_values(inner)
         elif isinstance(inner, ast.Call):
-            called = self.import_call(inner, model)
+            called = self.import_call(inner)
             if called is None:
                 return None
             base = called
@@ -321,10 +406,10 @@ class _Proof:
             return None
         return frozenset(_extend(v, attrs) for v in base)
 
-    def import_call(self, call: ast.Call, model: Model) -> frozenset[Value] | None:
+    def import_call(self, call: ast.Call) -> frozenset[Value] | None:
         """``__import__("a.b")`` is the module ``a`` (``a.b`` with a fromlist);
         ``importlib.import_module("a.b")`` is ``a.b``."""
-        func = self.value(call.func, model)
+        func = self.value(call.func)
         if not func or len(func) != 1:
             return None
         kind, _, path, _ = next(iter(func))
@@ -388,58 +473,10 @@ class _Proof:
             and not node.keywords
         )
 
-    def run_of_imports(
-        self, old: list[ast.stmt], new: list[ast.stmt], handlers: tuple[ast.ExceptHandler, ...]
-    ) -> None:
-        old_loads = _loads(old, self.facts)
-        new_loads = _loads(new, self.facts)
-        if old_loads != new_loads:
-            line = old[0].lineno if old else new[0].lineno
-            raise Refusal(f"the imports at line {line} would not load the same modules in the same order")
-        stars = [ast.dump(s) for s in old if _is_star(s)], [ast.dump(s) for s in new if _is_star(s)]
-        future = [ast.dump(s) for s in old if _is_future(s)], [ast.dump(s) for s in new if _is_future(s)]
-        if stars[0] != stars[1] or future[0] != future[1]:
-            raise Refusal(f"the imports at line {old[0].lineno} would not be the same")
-        old_forms, new_forms = _forms(old), _forms(new)
-        if old_forms == new_forms:
-            return  # the same imports, spelled alike (`import json as json` is `import json`)
-        changed = set(old_forms) ^ set(new_forms)
-        self.assume(old[0] if old else new[0], {m.replace(":", ".") for _, m, _ in changed})
-        if _failures(old, self.facts) != _failures(new, self.facts):
-            for handler in handlers:
-                names = set(_handler_names(handler))
-                if handler.name or (
-                    "ModuleNotFoundError" in names
-                    and not names & {"ImportError", "Exception", "BaseException"}
-                ):
-                    raise Refusal(
-                        f"the handler at line {handler.lineno} could tell the exception of a failed import"
-                        " (ModuleNotFoundError or ImportError, and its message) apart"
-                    )
-
-    # -- what the whole file does
-    def dynamic_imports(self) -> None:
-        """Where the file edits sys.modules, reloads, or replaces __import__, a module
-        can be two objects in turn: no equivalence may rest on those modules."""
-        assumed = {p for p in self.assumed if p.partition(".")[0] not in IDENTITY_FREE}
-        if not assumed:
-            return
-        for line, module in self.identity_changes():
-            touched = module == "*" or any(
-                p == module or p.startswith(module + ".") or module.startswith(p + ".") for p in assumed
-            )
-            if touched:
-                what = "every module" if module == "*" else repr(module)
-                raise Refusal(
-                    f"line {line} changes sys.modules, reloads or replaces __import__, so {what} may be"
-                    " another object by the time the rewritten code reads it"
-                )
-
-    def identity_changes(self) -> Iterator[tuple[int, str]]:
+    def identity_changes(self, tree: ast.Module) -> Iterator[tuple[int, str]]:
         """(line, module) for each statement that may give a module a new object:
         ``*`` when it may be any module."""
-        model = self.old
-        for node in ast.walk(self.old_tree):
+        for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 func = node.func
                 name = (
@@ -449,9 +486,7 @@ class _Proof:
                 )
                 if name == "reload":
                     arg = node.args[0] if node.args else None
-                    paths = (
-                        _paths(self.value(arg, model) or frozenset()) if isinstance(arg, ast.expr) else set()
-                    )
+                    paths = _paths(self.value(arg) or frozenset()) if isinstance(arg, ast.expr) else set()
                     yield from ((node.lineno, p) for p in (paths or {"*"}))
                 elif name in _MUTATORS and isinstance(func, ast.Attribute) and self.is_modules(func.value):
                     key = (
@@ -480,72 +515,10 @@ class _Proof:
             isinstance(node, ast.Name) and node.id == "modules"
         ):
             return False
-        value = self.value(node, self.old)
+        value = self.value(node)
         return (
             value is None or "sys.modules" in _paths(value) or any(v[0] not in ("path", "now") for v in value)
         )
-
-    def namespace(self) -> None:
-        old_names, new_names = self.old.module_names(), self.new.module_names()
-        removed, added = old_names - new_names, new_names - old_names
-        changed_scopes = any(o.locals != n.locals for o, n in zip(self.old.scopes, self.new.scopes)) or len(
-            self.old.scopes
-        ) != len(self.new.scopes)
-        if changed_scopes:
-            call = _dynamic_call(self.old_tree)
-            if call is not None:
-                raise Refusal(
-                    f"line {call[1]} calls {call[0]}(), which can read the names this rewrite changes"
-                    " by their strings"
-                )
-        if not removed and not added:
-            return
-        changed = sorted(removed | added)
-        getattr_line = next(
-            (
-                s.lineno
-                for s in self.old_tree.body
-                if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__getattr__"
-            ),
-            None,
-        )
-        if removed and getattr_line is not None:
-            raise Refusal(
-                f"{sorted(removed)[0]!r} would leave the module's namespace, where its __getattr__"
-                f" (line {getattr_line}) would answer instead"
-            )
-        listed = _dunder_all(self.old_tree)
-        if listed is None and removed:
-            raise Refusal(f"__all__ is computed, so it may list {sorted(removed)[0]!r}")
-        for name in changed:
-            if listed and name in listed:
-                raise Refusal(f"{name!r} is listed in __all__")
-        for name, line in _doctest_reads(self.old_tree, self.old_text):
-            if name in removed:
-                raise Refusal(f"the doctest at line {line} reads {name!r}")
-        for name in removed:
-            where = self.readers.names.get(name)
-            if where is not None:
-                raise Refusal(f"{where} reads {name!r} from this module")
-        public = [n for n in changed if not n.startswith("_")]
-        if self.readers.star is not None and public and not listed:  # no __all__: * is every public name
-            raise Refusal(
-                f"{self.readers.star} imports * from this module, so it would bind {public[0]!r} differently"
-            )
-
-    def pyflakes(self) -> None:
-        before = _pyflakes(self.old_tree)
-        after = _pyflakes(self.new_tree)
-        for key, count in after.items():
-            if count > before.get(key, 0):
-                kind, name = key
-                what = {
-                    "UnusedImport": "imported but unused",
-                    "RedefinedWhileUnused": "redefined while unused",
-                    "ImportShadowedByLoopVar": "shadowed by a loop variable",
-                    "UndefinedName": "undefined",
-                }[kind]
-                raise Refusal(f"the rewrite would leave {name!r} {what} (pyflakes)")
 
 
 def _paths(values: frozenset[Value]) -> set[str]:
@@ -658,16 +631,74 @@ def _handler_names(handler: ast.ExceptHandler) -> Iterator[str]:
             yield "BaseException"  # computed: it may be anything
 
 
-def _dynamic_call(tree: ast.Module) -> tuple[str, int] | None:
+def dynamic_access(tree: ast.Module) -> str | None:
+    """Where the file reads a namespace by the names' strings (``eval``, ``globals()``,
+    ``vars()``, ``obj.__dict__``, a frame's ``f_globals``), said as a reason."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DYNAMIC_CALLS:
-            return node.func.id, node.lineno
+            return f"line {node.lineno} calls {node.func.id}()"
         if isinstance(node, ast.Attribute) and node.attr in ("__dict__", "f_globals", "f_locals"):
-            return node.attr, node.lineno
+            return f"line {node.lineno} reads {node.attr}"
     return None
 
 
-def _dunder_all(tree: ast.Module) -> set[str] | None:
+def module_getattr(tree: ast.Module) -> int | None:
+    """The line of a module ``__getattr__``, which answers for names the module lacks."""
+    return next(
+        (
+            s.lineno
+            for s in tree.body
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__getattr__"
+        ),
+        None,
+    )
+
+
+def namespace_problem(
+    tree: ast.Module,
+    text: str,
+    removed: Collection[str],
+    added: Collection[str],
+    readers: Readers,
+    names_change: bool = True,
+) -> str | None:
+    """Why a rewrite that takes *removed* out of the module's namespace and puts *added*
+    in could change what other code reads; None when nothing can tell. *names_change*:
+    the rewrite changes the names of some scope (which ``eval`` and ``globals()`` see)."""
+    if names_change or removed or added:
+        dynamic = dynamic_access(tree)
+        if dynamic is not None:
+            return f"{dynamic}, which can read the names this rewrite changes by their strings"
+    if not removed and not added:
+        return None
+    changed = sorted({*removed, *added})
+    first_removed = sorted(removed)[0] if removed else None
+    getattr_line = module_getattr(tree)
+    if first_removed and getattr_line is not None:
+        return (
+            f"{first_removed!r} would leave the module's namespace, where its __getattr__"
+            f" (line {getattr_line}) would answer instead"
+        )
+    listed = dunder_all(tree)
+    if listed is None and first_removed:
+        return f"__all__ is computed, so it may list {first_removed!r}"
+    for name in changed:
+        if listed and name in listed:
+            return f"{name!r} is listed in __all__"
+    for name, line in doctest_reads(tree, text):
+        if name in removed:
+            return f"the doctest at line {line} reads {name!r}"
+    for name in sorted(removed):
+        where = readers.names.get(name)
+        if where is not None:
+            return f"{where} reads {name!r} from this module"
+    public = [n for n in changed if not n.startswith("_")]
+    if readers.star is not None and public and not listed:  # no __all__: * is every public name
+        return f"{readers.star} imports * from this module, so it would bind {public[0]!r} differently"
+    return None
+
+
+def dunder_all(tree: ast.Module) -> set[str] | None:
     """The names ``__all__`` lists (empty: there is none); None when it is computed."""
     names: set[str] = set()
     for stmt in ast.walk(tree):
@@ -699,7 +730,7 @@ def _dunder_all(tree: ast.Module) -> set[str] | None:
     return names
 
 
-def _doctest_reads(tree: ast.Module, text: str) -> Iterator[tuple[str, int]]:
+def doctest_reads(tree: ast.Module, text: str) -> Iterator[tuple[str, int]]:
     """The names the doctests in the module's docstrings read, with the docstring's line."""
     if ">>>" not in text:
         return
