@@ -25,6 +25,7 @@ from typing import TextIO
 
 from flake8_importstyle import __version__
 from flake8_importstyle.config import OPTION_NAMES, Config, ConfigError
+from flake8_importstyle.proof import NO_READERS, Readers
 
 #: What flake8 skips by default, and the usual virtual-environment and build folders.
 DEFAULT_EXCLUDE = (
@@ -48,6 +49,10 @@ class Settings:
     select: tuple[str, ...]
     ignore: tuple[str, ...]
     diff: bool
+    #: where the files live that may read what a rewritten file's namespace holds
+    context: tuple[str, ...] = ()
+    #: the folder paths in messages are relative to
+    root: str = "."
 
     @property
     def config(self) -> Config:
@@ -85,6 +90,8 @@ class Outcome:
     diff: bytes = b""  # with --diff: a patch, in the file's own bytes
     skipped: list[str] = field(default_factory=list)
     error: str | None = None
+    #: module-level names the rewrite adds or removes (other files may read them)
+    namespace: frozenset[str] = frozenset()
 
 
 # ----------------------------------------------------------------- config
@@ -155,6 +162,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         select=tuple(c.upper() for c in _split(args.select)) or ("IPS",),
         ignore=tuple(c.upper() for c in _split(args.ignore)),
         diff=args.diff,
+        context=(str(base), *(args.context or ())),
+        root=str(base),
     )
 
 
@@ -256,19 +265,19 @@ def internal_error(exc: BaseException) -> str:
     return f"internal error ({detail}); left unchanged, please report it"
 
 
-def fix_path(path: Path, settings: Settings) -> Outcome:
+def fix_path(path: Path, settings: Settings, readers: Readers = NO_READERS) -> Outcome:
     """Fix one file (in a worker process: libcst's parser can crash the process).
 
     Whatever this file raises is its error line: one bug must not stop the
     other files being fixed, nor show a traceback.
     """
     try:
-        return _fix_path(path, settings)
+        return _fix_path(path, settings, readers)
     except Exception as exc:
         return Outcome(str(path), error=internal_error(exc))
 
 
-def _fix_path(path: Path, settings: Settings) -> Outcome:
+def _fix_path(path: Path, settings: Settings, readers: Readers) -> Outcome:
     from flake8_importstyle.fix import FixError, fix_bytes, prefix_selector
 
     outcome = Outcome(str(path))
@@ -279,7 +288,7 @@ def _fix_path(path: Path, settings: Settings) -> Outcome:
         return outcome
     selected = prefix_selector(settings.select, settings.ignore)
     try:
-        result = fix_bytes(data, str(path), settings.config, selected)
+        result = fix_bytes(data, str(path), settings.config, selected, readers)
     except FixError as exc:
         outcome.error = str(exc)
         return outcome
@@ -292,6 +301,7 @@ def _fix_path(path: Path, settings: Settings) -> Outcome:
     if not result.changed:
         return outcome
     outcome.changed = True
+    outcome.namespace = result.namespace
     if settings.diff:
         outcome.diff = unified_diff(data, result.data, str(path))
     else:
@@ -370,6 +380,33 @@ def _run_pool(paths: Sequence[Path], settings: Settings, jobs: int) -> tuple[lis
     return [outcomes[p] for p in paths if p in outcomes], [p for p in paths if p not in outcomes]
 
 
+def fix_with_readers(outcomes: list[Outcome], paths: Sequence[Path], settings: Settings) -> list[Outcome]:
+    """Fix again, knowing what other files read from it, each file whose rewrite adds
+    or removes a module-level name that some file of the project reads.
+
+    The workers fix each file as if nothing else read its namespace; only the
+    few files whose namespace changed are looked up, and only the project's
+    files whose text holds the module's name and one of those names are read.
+    """
+    from flake8_importstyle.project import ProjectIndex, context_files
+    from flake8_importstyle.resolve import module_name
+
+    changed = [o for o in outcomes if o.changed and o.namespace and not o.error]
+    if not changed:
+        return outcomes
+    files = set(paths) | set(context_files(settings.context, settings.exclude, settings.filename))
+    index = ProjectIndex(files, Path(settings.root))
+    out = []
+    for outcome in outcomes:
+        module = module_name(outcome.path) if outcome in changed else None
+        if module is not None:
+            readers = index.readers(module, outcome.namespace, Path(outcome.path))
+            if readers.names or readers.star:
+                outcome = fix_path(Path(outcome.path), settings, readers)
+        out.append(outcome)
+    return out
+
+
 def fix_all(paths: Sequence[Path], settings: Settings, jobs: int) -> list[Outcome]:
     """Fix every file in worker processes; a file that kills its worker is reported, not fatal."""
     done, left = _run_pool(paths, settings, jobs)
@@ -390,6 +427,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     paths = discover(args.paths, settings)
     jobs = max(1, args.jobs if args.jobs else (os.cpu_count() or 1))
     outcomes = fix_all(paths, settings, min(jobs, max(1, len(paths))))
+    outcomes = fix_with_readers(outcomes, paths, settings)
     status = 0
     # with --diff, stdout is a patch: the findings left alone go to stderr
     notes = sys.stderr if settings.diff else sys.stdout
@@ -487,6 +525,13 @@ def parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: CPUs)"
     )
     fix.add_argument("--config", metavar="FILE", help="read [flake8] from FILE instead of searching for it")
+    fix.add_argument(
+        "--context",
+        action="append",
+        metavar="PATH",
+        help="also read PATH (files or folders, not rewritten) for what it imports from the files"
+        " being fixed (default: the project's folder, where the config file is)",
+    )
     fix.set_defaults(run=cmd_fix)
     explain = sub.add_parser("explain", help="print a code's documentation")
     explain.add_argument("code", metavar="CODE")
