@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import heapq
 import io
 import keyword
 import re
@@ -33,18 +34,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flake8_importstyle.analysis import literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
 from flake8_importstyle.names import BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model
-from flake8_importstyle.proof import NO_READERS, Readers, prove
+from flake8_importstyle.proof import IDENTITY_FREE, NO_READERS, Evaluator, Readers, namespace_problem, prove
 from flake8_importstyle.records import ImportRecord, Name, Scope
 from flake8_importstyle.rules import Finding, check_tree
 from flake8_importstyle.text import char_col, source_lines
-
-if TYPE_CHECKING:
-    import libcst as cst
 
 #: The codes the fixer rewrites, in the order it applies them.
 FIXABLE = ("IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205")
@@ -60,6 +58,8 @@ class FixResult:
     changed: bool
     #: findings left alone: (line, col 1-based, code, reason), at their place in the original file
     skipped: list[tuple[int, int, str, str]] = field(default_factory=list)
+    #: the module-level names the fix adds or removes, which other files might read
+    namespace: frozenset[str] = frozenset()
 
 
 # ------------------------------------------------------------------- reading
@@ -192,7 +192,7 @@ class Fixer:
             return self._left(data, original, "libcst does not reproduce this file byte for byte")
         self.original_text = text
         reasons: dict[tuple[str, str, int], str] = {}
-        current = module
+        current = _Version(module, text, tree, original)
         # every step that changes the file fixes a finding: this many rounds always suffice
         for _ in range(len(original) + 1):
             changed = False
@@ -204,14 +204,18 @@ class Fixer:
                     current, changed = step, True
             if not changed:
                 break
-        new = current.bytes
-        final_text, _ = decode(new)
-        left = self._findings(final_text, parse_ast(final_text))
+        new = current.module.bytes if current.module is not module else data
+        final_text = current.text
+        left = self.findings_of(current)
         skipped = [
             (line, col + 1, f.code, reasons.get(key, "no safe rewrite is known"))
             for (key, f), (line, col) in zip(_keyed(left), self._original_places(left, original, final_text))
         ]
-        return FixResult(new, changed=new != data, skipped=skipped)
+        namespace: frozenset[str] = frozenset()
+        if new != data:
+            before = Model(tree, ()).module_names()
+            namespace = frozenset(before ^ Model(current.tree, ()).module_names())
+        return FixResult(new, changed=new != data, skipped=skipped, namespace=namespace)
 
     def _left(self, data: bytes, findings: list[Finding], reason: str) -> FixResult:
         return FixResult(data, False, [(f.line, f.col + 1, f.code, reason) for f in findings])
@@ -236,18 +240,20 @@ class Fixer:
                 out.append((low, f.col))
         return out
 
+    def findings_of(self, version: _Version) -> list[Finding]:
+        if version.findings is None:
+            version.findings = self._findings(version.text, version.tree)
+        return version.findings
+
     # -- one step: every safe rewrite of one code
     def _step(
-        self, module: cst.Module, code: str, reasons: dict[tuple[str, str, int], str]
-    ) -> cst.Module | None:
-        """Apply every safe fix of *code*; the new module, or None when nothing changed."""
-        text, _ = decode(module.bytes)
-        tree = quiet_parse(text)
-        assert isinstance(tree, ast.Module)
-        findings = [(k, f) for k, f in _keyed(self._findings(text, tree)) if f.code == code]
+        self, version: _Version, code: str, reasons: dict[tuple[str, str, int], str]
+    ) -> _Version | None:
+        """Apply every safe fix of *code*; the new version, or None when nothing changed."""
+        findings = [(k, f) for k, f in _keyed(self.findings_of(version)) if f.code == code]
         if not findings:
             return None
-        ctx = _StepContext(module, tree, text, self)
+        ctx = _StepContext(version.module, version.tree, version.text, self)
         plan, planned = self._plan(ctx, findings, reasons)
         if not planned:
             return None
@@ -259,7 +265,7 @@ class Fixer:
                 single, _ = self._plan(ctx, [(key, finding)], reasons)
                 outcome = self._try(ctx, single)
                 if isinstance(outcome, str):
-                    reasons[key] = f"left unchanged: {outcome}"
+                    reasons[key] = outcome
                 else:
                     alone.append((key, finding))
             if not alone:
@@ -271,7 +277,7 @@ class Fixer:
                 result = self._try(ctx, plan)
         if isinstance(result, str):
             for key, _finding in planned:
-                reasons.setdefault(key, f"left unchanged: {result}")
+                reasons.setdefault(key, result)
             return None
         return result
 
@@ -292,19 +298,19 @@ class Fixer:
                 continue
             except Exception as exc:  # noqa: BLE001 - one finding's bug must not stop the file
                 reasons[key] = (
-                    f"left unchanged: internal error ({type(exc).__name__}: {exc}); please report it"
+                    f"internal error ({type(exc).__name__}: {exc}); please report it"
                 )
                 continue
             plan = attempt
             planned.append((key, finding))
         return plan, planned
 
-    def _try(self, ctx: _StepContext, plan: Plan) -> cst.Module | str:
-        """The module with *plan* applied, if the proof accepts it; else why not."""
+    def _try(self, ctx: _StepContext, plan: Plan) -> _Version | str:
+        """The file with *plan* applied, if the proof accepts it; else why not."""
         if not plan:
             return "nothing to change"
         try:
-            new_module = _apply(ctx.module, plan)
+            new_module = _apply(ctx.module, plan, ctx.parents)
             if plan.add_importlib:
                 new_module = _add_importlib(new_module)
             data = new_module.bytes
@@ -318,8 +324,18 @@ class Fixer:
         problem = prove(ctx.text, new_text, facts=self.facts, readers=self.readers)
         if problem is not None:
             return ctx.on_disk(problem)
-        result: cst.Module = new_module
-        return result
+        return _Version(new_module, new_text, parse_ast(new_text))
+
+
+@dataclass
+class _Version:
+    """One state of the file as the steps rewrite it: the libcst module, its text and
+    ``ast``, and its findings once they are asked for."""
+
+    module: Any
+    text: str
+    tree: ast.Module
+    findings: list[Finding] | None = None
 
 
 def _keyed(findings: Iterable[Finding]) -> list[tuple[tuple[str, str, int], Finding]]:
@@ -516,53 +532,66 @@ class _StepContext:
             and name not in BUILTIN_NAMES
         )
 
-    def chain_of(self, read: ast.Name, dotted: str) -> tuple[Any, bool]:
-        """The libcst node of the longest prefix of the attribute chain *dotted* that
-        starts at *read*, and whether it is the whole of *dotted*."""
-        import libcst as cst
+    @cached_property
+    def ast_parents(self) -> dict[int, ast.AST]:
+        out: dict[int, ast.AST] = {}
+        for node in ast.walk(self.tree):
+            for child in ast.iter_child_nodes(node):
+                out[id(child)] = node
+        return out
 
-        node = self.cst_name(read)
-        top: Any = node
-        while True:
-            up = self.parents.get(top)
-            if not (isinstance(up, cst.Attribute) and up.value is top):
+    def ast_chain(self, read: ast.Name, dotted: str) -> tuple[ast.expr, bool]:
+        """The outermost node of the longest prefix of the chain *dotted* that starts at
+        *read*, and whether it is the whole of *dotted*."""
+        parts = dotted.split(".")
+        node: ast.expr = read
+        depth = 1
+        while depth < len(parts):
+            up = self.ast_parents.get(id(node))
+            if not (isinstance(up, ast.Attribute) and up.value is node and up.attr == parts[depth]):
                 break
-            chain = _cst_chain(up)
-            if chain is None or not (dotted == chain or dotted.startswith(chain + ".")):
-                break
-            top = up
-        return top, _cst_chain(top) == dotted
+            node, depth = up, depth + 1
+        return node, depth == len(parts)
 
-    def stored(self, node: Any) -> bool:
-        return _stored(self.parents, node)
+    def cst_chain(self, top: ast.expr, dotted: str) -> Any:
+        """The libcst node of the chain *dotted* whose ``ast`` node is *top*."""
+        col = char_col(self.lines, top.lineno, top.col_offset)
+        for node in self.by_start.get((top.lineno, col), []):
+            if _cst_chain(node) == dotted:
+                return node
+        raise Refused(f"the use of {dotted!r} at line {top.lineno} could not be located")
 
+    # -- what the proof would refuse, found before the rewrite is made
+    @cached_property
+    def identity_changes(self) -> list[tuple[int, str]]:
+        return list(Evaluator(self.model, self.fixer.facts).identity_changes(self.tree))
 
-def _stored(parents: Any, node: Any) -> bool:
-    """Whether the expression *node* is assigned to or deleted (not read)."""
-    import libcst as cst
+    def still_bound(self, binding: Binding) -> bool:
+        """Whether the module's namespace holds *binding*'s name without it."""
+        module = self.model.module
+        others = [b for _, b, _ in module.sites.get(binding.name, ()) if b != binding]
+        return bool(others or module.extra.get(binding.name)) or _served_elsewhere(self, binding)
 
-    parent = parents.get(node)
-    if isinstance(parent, (cst.AssignTarget, cst.Del)):
-        return True
-    if isinstance(parent, (cst.AugAssign, cst.AnnAssign)) and parent.target is node:
-        return True
-    if isinstance(parent, (cst.For, cst.CompFor)) and parent.target is node:
-        return True
-    if isinstance(parent, cst.AsName) and parent.name is node:
-        return True
-    return (
-        isinstance(parent, (cst.Element, cst.StarredElement))
-        and isinstance(parents.get(parent), (cst.Tuple, cst.List))
-        and _stored(parents, parents[parent])
-    )
-
-
-def _walk_cst(node: Any) -> Iterator[Any]:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(n.children))
+    def check_effects(self, removed: set[str], added: set[str], modules: set[str]) -> None:
+        """Refused where other code could tell: a name taken out of the module's namespace
+        or put in it that something reads (:func:`~flake8_importstyle.proof.namespace_problem`),
+        or a module whose object the file changes (sys.modules, reload, __import__)."""
+        added = {name for name in added if name not in self.model.module.locals}
+        problem = namespace_problem(
+            self.tree, self.text, removed, added, self.fixer.readers, bool(removed or added)
+        )
+        if problem is not None:
+            raise Refused(problem)
+        modules = {m for m in modules if m.partition(".")[0] not in IDENTITY_FREE}
+        for line, changed in self.identity_changes if modules else ():
+            if changed == "*" or any(
+                m == changed or m.startswith(changed + ".") or changed.startswith(m + ".") for m in modules
+            ):
+                what = "every module" if changed == "*" else repr(changed)
+                raise Refused(
+                    f"line {line} changes sys.modules, reloads or replaces __import__, so {what} may be"
+                    " another object by the time the rewritten code reads it"
+                )
 
 
 def _cst_chain(node: Any) -> str | None:
@@ -614,7 +643,7 @@ def _split(ctx: _StepContext, alias: Any, new_lines: list[str], plan: Plan) -> N
     if len(line.body) != 1:
         raise Refused("the import shares its line with other statements")
     index = next(i for i, n in enumerate(names) if n is alias)
-    before, after = list(names[:index]), list(names)[index + 1:]
+    before, after = list(names[:index]), list(names)[index + 1:]  # fmt: skip
     parts: list[Any] = []
     if before:
         before[-1] = before[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
@@ -666,17 +695,16 @@ def _dotted_to_from(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     parent, _, leaf = name.name.rpartition(".")
     if not ctx.fixer.facts.from_binds_submodule(name.name):
         raise Refused(f"{parent!r} binds {leaf!r} to something other than its submodule {name.name!r}")
+    ctx.check_effects(set(), set(), {name.name})
     asname = "" if name.asname == leaf else f" as {name.asname}"
     _split(ctx, alias, [f"from {parent} import {leaf}{asname}\n"], plan)
 
 
-def _rename_chains(ctx: _StepContext, binding: Binding, dotted: str, new_name: str, plan: Plan) -> bool:
-    """Rename every read of the chain *dotted* that *binding* serves to *new_name*;
-    whether *binding*'s name is also read for anything else."""
-    import libcst as cst
-
+def _chains(ctx: _StepContext, binding: Binding, dotted: str) -> tuple[list[ast.expr], bool]:
+    """The reads of the chain *dotted* that *binding* alone serves (their outermost
+    ``ast`` node), and whether *binding*'s name is also read for anything else."""
     other = False
-    renamed = 0
+    tops: list[ast.expr] = []
     for read in ctx.uses(binding):
         string = ctx.model.in_string.get(id(read))
         if string is not None:
@@ -684,18 +712,25 @@ def _rename_chains(ctx: _StepContext, binding: Binding, dotted: str, new_name: s
                 ctx.exclusive(read, binding)  # raises: a string is not rewritten
             other = True
             continue
-        top, whole = ctx.chain_of(read, dotted)
+        top, whole = ctx.ast_chain(read, dotted)
         if not whole:
             other = True
             continue
         ctx.exclusive(read, binding)
-        if ctx.stored(top):
+        if not isinstance(getattr(top, "ctx", None), ast.Load):
             raise Refused(f"{dotted!r} is assigned to or deleted at line {read.lineno}")
-        plan.replace[top] = cst.Name(new_name)
-        renamed += 1
-    if not renamed:
+        tops.append(top)
+    if not tops:
         _why_nothing_to_rename(ctx, binding, dotted)
-    return other
+    return tops, other
+
+
+def _rename(ctx: _StepContext, tops: list[ast.expr], dotted: str, new: str, plan: Plan) -> None:
+    """Replace each chain *dotted* at *tops* by the expression *new*."""
+    import libcst as cst
+
+    for top in tops:
+        plan.replace[ctx.cst_chain(top, dotted)] = cst.parse_expression(new) if "." in new else cst.Name(new)
 
 
 def _why_nothing_to_rename(ctx: _StepContext, binding: Binding, dotted: str) -> None:
@@ -704,7 +739,7 @@ def _why_nothing_to_rename(ctx: _StepContext, binding: Binding, dotted: str) -> 
     for read in ctx.model.reads_of(binding.name):
         if id(read) in served or id(read) in ctx.model.in_string:
             continue
-        _top, whole = ctx.chain_of(read, dotted)
+        _top, whole = ctx.ast_chain(read, dotted)
         meaning = sorted(ctx.model.meaning(read), key=lambda b: (b.kind, ctx.model.line_of(b)))
         if whole and meaning:
             other, line = meaning[0], read.lineno
@@ -735,7 +770,6 @@ def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     """IPS101: ``import a.b`` -> ``from a import b`` and every ``a.b`` -> ``b``."""
     import libcst as cst
 
-    alias = ctx.node_at(finding, cst.ImportAlias)
     record, name = ctx.record_of(finding)
     if not _module_level(record):
         raise Refused("only module-level imports are rewritten with their usages")
@@ -744,7 +778,11 @@ def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     if not ctx.fixer.facts.from_binds_submodule(name.name):
         raise Refused(f"{parent!r} binds {leaf!r} to something other than its submodule {name.name!r}")
     new_name = _new_name_for(ctx, name.name, leaf)
-    other = _rename_chains(ctx, binding, name.name, new_name, plan)
+    tops, other = _chains(ctx, binding, name.name)
+    removed = set() if other or ctx.still_bound(binding) else {name.bound}
+    ctx.check_effects(removed, {new_name}, {name.name})
+    alias = ctx.node_at(finding, cst.ImportAlias)
+    _rename(ctx, tops, name.name, new_name, plan)
     statements = []
     if other and not _served_elsewhere(ctx, binding):
         statements.append(f"import {name.bound}\n")
@@ -764,7 +802,6 @@ def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None
     """IPS106: bind the module to its conventional name and rename every use."""
     import libcst as cst
 
-    alias = ctx.node_at(finding, cst.ImportAlias)
     record, name = ctx.record_of(finding)
     module = record.full_name(name)
     if module is None:  # pragma: no cover - IPS106 flags absolute names only
@@ -780,7 +817,11 @@ def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None
     binding = ctx.binding_of(finding)
     if not record.is_from and name.asname is None and "." in name.name:
         # import matplotlib.pyplot: its uses are chains
-        other = _rename_chains(ctx, binding, name.name, new_name, plan)
+        tops, other = _chains(ctx, binding, name.name)
+        removed = set() if other or ctx.still_bound(binding) else {name.bound}
+        ctx.check_effects(removed, {new_name}, {module})
+        alias = ctx.node_at(finding, cst.ImportAlias)
+        _rename(ctx, tops, name.name, new_name, plan)
         statements = []
         if other and not _served_elsewhere(ctx, binding):
             statements.append(f"import {name.bound}\n")
@@ -791,8 +832,12 @@ def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None
         raise Refused(
             f"{record.module!r} binds {name.name!r} to something other than its submodule {module!r}"
         )
-    for read in ctx.uses(binding):
+    reads = ctx.uses(binding)
+    for read in reads:
         ctx.exclusive(read, binding)
+    ctx.check_effects(set() if ctx.still_bound(binding) else {binding.name}, {new_name}, {module})
+    alias = ctx.node_at(finding, cst.ImportAlias)
+    for read in reads:
         node = ctx.cst_name(read)
         plan.replace[node] = node.with_changes(value=new_name)
     if record.is_from:
@@ -812,7 +857,6 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     """IPS201: ``__import__("m")`` -> ``importlib.import_module("m")``."""
     import libcst as cst
 
-    call = ctx.call_at(finding)
     node = _ast_call_at(ctx.tree, finding, ctx.lines)
     if node is None:
         raise Refused("the flagged call could not be located")
@@ -848,6 +892,8 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
             )
         has_fromlist = bool(items)
     _check_importlib(ctx)
+    ctx.check_effects(set(), set() if _has_importlib(ctx) else {"importlib"}, {name})
+    call = ctx.call_at(finding)
     replace_node: Any = call
     if "." in name and not has_fromlist:
         # __import__("a.b").b.x -> importlib.import_module("a.b").x; any other use needs `a`
@@ -950,13 +996,11 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     if not reads:
         raise Refused("no imp.reload() call to rewrite")
     for read in reads:
-        ctx.exclusive(read, binding)
-        top, whole = ctx.chain_of(read, "imp.reload")
-        if not whole:
+        if ctx.model.in_string.get(id(read)) is None and not ctx.ast_chain(read, "imp.reload")[1]:
             raise Refused(f"the file uses imp for more than imp.reload() (line {read.lineno})")
-        if ctx.stored(top):
-            raise Refused(f"'imp.reload' is assigned to or deleted at line {read.lineno}")
-        plan.replace[top] = cst.parse_expression("importlib.reload")
+    tops, _other = _chains(ctx, binding, "imp.reload")
+    ctx.check_effects(set() if ctx.still_bound(binding) else {"imp"}, {"importlib"}, set())
+    _rename(ctx, tops, "imp.reload", "importlib.reload", plan)
     alias = ctx.node_at(finding, cst.ImportAlias)
     if _has_importlib(ctx):
         _drop_alias(ctx, alias, plan)
@@ -978,17 +1022,73 @@ _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
 }
 
 
-def _apply(module: Any, plan: Plan) -> Any:
+def _apply(module: Any, plan: Plan, parents: Any) -> Any:
+    """The module with *plan*'s replacements: only the nodes on the way from each
+    replaced node up to the module are rebuilt, not the whole tree."""
+    rebuilt: dict[Any, Any] = {}
+    depth: dict[Any, int] = {}
+
+    def depth_of(node: Any) -> int:
+        found = depth.get(node)
+        if found is None:
+            parent = parents.get(node)
+            found = depth[node] = 0 if parent is None else depth_of(parent) + 1
+        return found
+
+    replacement = dict(plan.replace)
+    seen = set(replacement)
+    # deepest first, so that each parent is rebuilt once all its replaced children are in
+    todo = [(-depth_of(node), i, node) for i, node in enumerate(replacement)]
+    heapq.heapify(todo)
+    count = len(todo)
+    while todo:
+        _, _, node = heapq.heappop(todo)
+        parent = parents.get(node)
+        if parent is None:  # the module itself
+            continue
+        new = replacement.get(node, rebuilt.get(node, node))
+        if any(p in replacement for p in _ancestors(parents, parent)):
+            continue  # an enclosing node is replaced whole
+        rebuilt[parent] = _replace_child(rebuilt.get(parent, parent), node, new)
+        if parent not in seen:
+            seen.add(parent)
+            count += 1
+            heapq.heappush(todo, (-depth_of(parent), count, parent))
+    return rebuilt.get(module, module)
+
+
+def _ancestors(parents: Any, node: Any) -> Iterator[Any]:
+    while node is not None:
+        yield node
+        node = parents.get(node)
+
+
+def _replace_child(parent: Any, old: Any, new: Any) -> Any:
+    """*parent* with its child *old* (by identity) replaced by *new*: a node, a
+    ``FlattenSentinel`` of several, or ``RemovalSentinel`` (in a sequence)."""
+    import dataclasses
+
     import libcst as cst
 
-    replacements = plan.replace
-
-    class Replace(cst.CSTTransformer):
-        def on_leave(self, original_node: Any, updated_node: Any) -> Any:
-            new = replacements.get(original_node)
-            return updated_node if new is None else new
-
-    return module.visit(Replace())
+    for item in dataclasses.fields(parent):
+        value = getattr(parent, item.name)
+        if value is old:
+            if isinstance(new, (cst.FlattenSentinel, cst.RemovalSentinel)):
+                raise Refused("the rewrite does not fit where the code stands")
+            return parent.with_changes(**{item.name: new})
+        if isinstance(value, (tuple, list)) and any(v is old for v in value):
+            items: list[Any] = []
+            for v in value:
+                if v is not old:
+                    items.append(v)
+                elif isinstance(new, cst.FlattenSentinel):
+                    items.extend(new.nodes)
+                elif not isinstance(new, cst.RemovalSentinel):
+                    items.append(new)
+            return parent.with_changes(
+                **{item.name: type(value)(items) if isinstance(value, tuple) else items}
+            )
+    raise AssertionError("a node's parent does not hold it")  # pragma: no cover - libcst's own parents
 
 
 def _add_importlib(module: Any) -> Any:
