@@ -577,9 +577,7 @@ class _StepContext:
         or put in it that something reads (:func:`~flake8_importstyle.proof.namespace_problem`),
         or a module whose object the file changes (sys.modules, reload, __import__)."""
         added = {name for name in added if name not in self.model.module.locals}
-        problem = namespace_problem(
-            self.tree, self.text, removed, added, self.fixer.readers, bool(removed or added)
-        )
+        problem = namespace_problem(self.tree, self.text, removed, added, self.fixer.readers)
         if problem is not None:
             raise Refused(problem)
         modules = {m for m in modules if m.partition(".")[0] not in IDENTITY_FREE}

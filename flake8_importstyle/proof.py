@@ -58,8 +58,10 @@ from flake8_importstyle.names import (
     import_loads,
 )
 
-#: Calls that read a namespace by the names' strings.
-DYNAMIC_CALLS = frozenset({"eval", "exec", "globals", "locals", "vars"})
+#: Calls that read a namespace by the names' strings (``vars()`` and ``dir()`` without an argument).
+DYNAMIC_CALLS = frozenset({"eval", "exec", "globals", "locals", "vars", "dir"})
+#: Of those, the ones that read no namespace of this file when given an object.
+_OF_AN_OBJECT = frozenset({"vars", "dir"})
 #: Two spellings of one function (the removed alias and its replacement).
 SAME_PATHS = {"imp.reload": "importlib.reload"}
 #: Modules whose loading loads the other (``imp`` imports ``importlib``).
@@ -341,16 +343,11 @@ class _Proof:
 
     def namespace(self) -> None:
         old_names, new_names = self.old.module_names(), self.new.module_names()
-        changed_scopes = any(o.locals != n.locals for o, n in zip(self.old.scopes, self.new.scopes)) or len(
-            self.old.scopes
-        ) != len(self.new.scopes)
+        if len(self.old.scopes) != len(self.new.scopes):
+            raise Refusal("the rewritten code is not the original with its imports respelled")
+        changed = {name for o, n in zip(self.old.scopes, self.new.scopes) for name in o.locals ^ n.locals}
         problem = namespace_problem(
-            self.old_tree,
-            self.old_text,
-            old_names - new_names,
-            new_names - old_names,
-            self.readers,
-            changed_scopes,
+            self.old_tree, self.old_text, old_names - new_names, new_names - old_names, self.readers, changed
         )
         if problem is not None:
             raise Refusal(problem)
@@ -631,14 +628,58 @@ def _handler_names(handler: ast.ExceptHandler) -> Iterator[str]:
             yield "BaseException"  # computed: it may be anything
 
 
-def dynamic_access(tree: ast.Module) -> str | None:
-    """Where the file reads a namespace by the names' strings (``eval``, ``globals()``,
-    ``vars()``, ``obj.__dict__``, a frame's ``f_globals``), said as a reason."""
+def dynamic_access(tree: ast.Module, changed: Collection[str]) -> str | None:
+    """Where the file may read one of the *changed* names by its string, as a reason:
+    ``eval``/``exec``, ``globals()``/``locals()``/``vars()``/``dir()``,
+    ``sys.modules[__name__].__dict__``, a frame's ``f_globals``. An access whose
+    keys are literals (``globals()["x"]``, ``globals().get("x")``) reads only those."""
+    parents: dict[int, ast.AST] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DYNAMIC_CALLS:
-            return f"line {node.lineno} calls {node.func.id}()"
-        if isinstance(node, ast.Attribute) and node.attr in ("__dict__", "f_globals", "f_locals"):
-            return f"line {node.lineno} reads {node.attr}"
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+        what = _namespace_read(node)
+        if what is None:
+            continue
+        keys = _literal_keys(node, parents)
+        if keys is not None and not keys & set(changed):
+            continue
+        return f"line {node.lineno} {what}"  # type: ignore[attr-defined]
+    return None
+
+
+def _namespace_read(node: ast.AST) -> str | None:
+    """How *node* reads a namespace by strings, if it does."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DYNAMIC_CALLS:
+        plain = bool(node.args) and isinstance(node.args[0], (ast.Name, ast.Attribute))
+        if node.func.id in _OF_AN_OBJECT and plain:
+            return None  # vars(obj), dir(obj): the object's names
+        return f"calls {node.func.id}()"
+    if isinstance(node, ast.Attribute) and node.attr in ("f_globals", "f_locals"):
+        return f"reads {node.attr}"
+    if isinstance(node, ast.Attribute) and node.attr == "__dict__":
+        if not isinstance(node.value, (ast.Name, ast.Attribute)):  # sys.modules[__name__].__dict__
+            return "reads __dict__"  # (self.__dict__ is an instance's, os.__dict__ another module's)
+    return None
+
+
+def _literal_keys(node: ast.AST, parents: dict[int, ast.AST]) -> set[str] | None:
+    """The keys a namespace read looks up when they are all literals: ``globals()["x"]``,
+    ``globals().get("x")``, ``"x" in globals()``; None when it may read any."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("eval", "exec"):
+        return None
+    parent = parents.get(id(node))
+    if isinstance(parent, ast.Subscript) and parent.value is node:
+        key = _literal_str(parent.slice)
+        return {key} if key is not None else None
+    if isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in ("get", "pop"):
+        call = parents.get(id(parent))
+        if isinstance(call, ast.Call) and call.func is parent and call.args:
+            key = _literal_str(call.args[0])
+            return {key} if key is not None else None
+    if isinstance(parent, ast.Compare) and node in parent.comparators and len(parent.ops) == 1:
+        if isinstance(parent.ops[0], (ast.In, ast.NotIn)):
+            key = _literal_str(parent.left)
+            return {key} if key is not None else None
     return None
 
 
@@ -660,13 +701,14 @@ def namespace_problem(
     removed: Collection[str],
     added: Collection[str],
     readers: Readers,
-    names_change: bool = True,
+    changed: Collection[str] = (),
 ) -> str | None:
     """Why a rewrite that takes *removed* out of the module's namespace and puts *added*
-    in could change what other code reads; None when nothing can tell. *names_change*:
-    the rewrite changes the names of some scope (which ``eval`` and ``globals()`` see)."""
-    if names_change or removed or added:
-        dynamic = dynamic_access(tree)
+    in could change what other code reads; None when nothing can tell. *changed*: the
+    names the rewrite binds or unbinds in any scope (which ``eval`` and ``globals()`` see)."""
+    names = {*changed, *removed, *added}
+    if names:
+        dynamic = dynamic_access(tree, names)
         if dynamic is not None:
             return f"{dynamic}, which can read the names this rewrite changes by their strings"
     if not removed and not added:
