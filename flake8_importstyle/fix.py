@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from flake8_importstyle import resolve
 from flake8_importstyle.analysis import literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
 from flake8_importstyle.names import BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model
@@ -91,18 +92,27 @@ class ResolverFacts(ImportFacts):
     assumes (README.rst, "What the fixer assumes")."""
 
     def __init__(self, filename: str) -> None:
-        from flake8_importstyle.resolve import search_roots
-
-        self.roots = search_roots(filename)
+        self.roots = resolve.search_roots(filename)
         self._answers: dict[str, bool] = {}
 
     def from_binds_submodule(self, dotted: str) -> bool:
+        """Not when the package's source binds the name to something else, nor when it
+        has a module ``__getattr__``: ``from package import name`` asks it first, before
+        it imports the submodule."""
         answer = self._answers.get(dotted)
         if answer is None:
-            from flake8_importstyle.resolve import is_module
-
-            answer = self._answers[dotted] = is_module(dotted, self.roots) is not False
+            parent = resolve.find(dotted.rpartition(".")[0], self.roots)
+            names = resolve.namespace(parent) if isinstance(parent, resolve.Module) else None
+            opened = names is not None and names.open
+            answer = self._answers[dotted] = resolve.is_module(dotted, self.roots) is not False and not opened
         return answer
+
+    def missing(self, dotted: str) -> bool:
+        parent = resolve.find(dotted.rpartition(".")[0], self.roots)
+        if not isinstance(parent, resolve.Module):
+            return False
+        leaf = dotted.rpartition(".")[2]
+        return resolve.child(parent, leaf) is None and resolve.binds(parent, leaf, self.roots) is False
 
 
 # --------------------------------------------------------- the plan of a step
@@ -684,6 +694,19 @@ def _fix_useless_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     plan.replace[alias] = alias.with_changes(asname=None)
 
 
+def _check_forms(ctx: _StepContext, dotted: str) -> None:
+    """Refused unless ``import a.b`` and ``from a import b`` bind the same and fail alike."""
+    parent, _, leaf = dotted.rpartition(".")
+    facts = ctx.fixer.facts
+    if not facts.from_binds_submodule(dotted):
+        raise Refused(f"{parent!r} binds {leaf!r} to something other than its submodule {dotted!r}")
+    if facts.missing(dotted):
+        raise Refused(
+            f"{dotted!r} does not exist: 'from {parent} import {leaf}' would raise ImportError"
+            " instead of ModuleNotFoundError"
+        )
+
+
 def _dotted_to_from(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     """IPS102/IPS103: ``import a.b as c`` -> ``from a import b as c``: the same binding."""
     import libcst as cst
@@ -691,8 +714,7 @@ def _dotted_to_from(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     alias = ctx.node_at(finding, cst.ImportAlias)
     _record, name = ctx.record_of(finding)
     parent, _, leaf = name.name.rpartition(".")
-    if not ctx.fixer.facts.from_binds_submodule(name.name):
-        raise Refused(f"{parent!r} binds {leaf!r} to something other than its submodule {name.name!r}")
+    _check_forms(ctx, name.name)
     ctx.check_effects(set(), set(), {name.name})
     asname = "" if name.asname == leaf else f" as {name.asname}"
     _split(ctx, alias, [f"from {parent} import {leaf}{asname}\n"], plan)
@@ -773,8 +795,7 @@ def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         raise Refused("only module-level imports are rewritten with their usages")
     binding = ctx.binding_of(finding)
     parent, _, leaf = name.name.rpartition(".")
-    if not ctx.fixer.facts.from_binds_submodule(name.name):
-        raise Refused(f"{parent!r} binds {leaf!r} to something other than its submodule {name.name!r}")
+    _check_forms(ctx, name.name)
     new_name = _new_name_for(ctx, name.name, leaf)
     tops, other = _chains(ctx, binding, name.name)
     removed = set() if other or ctx.still_bound(binding) else {name.bound}
@@ -826,10 +847,8 @@ def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None
         statements.append(f"import {module} as {new_name}\n")
         _split(ctx, alias, statements, plan)
         return
-    if record.is_from and not ctx.fixer.facts.from_binds_submodule(module):
-        raise Refused(
-            f"{record.module!r} binds {name.name!r} to something other than its submodule {module!r}"
-        )
+    if record.is_from:
+        _check_forms(ctx, module)
     reads = ctx.uses(binding)
     for read in reads:
         ctx.exclusive(read, binding)

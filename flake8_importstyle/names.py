@@ -117,11 +117,18 @@ class ImportFacts:
     :meth:`from_binds_submodule`: whether ``from package import name`` binds
     the submodule ``package.name`` (and loads it when needed), as
     ``import package.name`` would, rather than something else the package
-    binds under that name. The default assumes it does.
+    binds under that name. :meth:`missing`: whether ``package.name`` is
+    known not to exist (the package is found, and neither holds nor binds
+    it), so that ``import package.name`` raises ModuleNotFoundError where
+    ``from package import name`` raises ImportError. The defaults assume
+    the submodule is there.
     """
 
     def from_binds_submodule(self, dotted: str) -> bool:
         return True
+
+    def missing(self, dotted: str) -> bool:
+        return False
 
 
 ASSUME_SUBMODULES = ImportFacts()

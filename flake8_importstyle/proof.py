@@ -311,7 +311,14 @@ class _Proof:
             return  # the same imports, spelled alike (`import json as json` is `import json`)
         changed = set(old_forms) ^ set(new_forms)
         self.assume(old[0] if old else new[0], {m.replace(":", ".") for _, m, _ in changed})
-        if _failures(old, self.facts) != _failures(new, self.facts):
+        old_failures, new_failures = _failures(old, self.facts), _failures(new, self.facts)
+        if old_failures != new_failures:
+            for module in sorted(set(old_failures) ^ set(new_failures)):
+                if self.facts.missing(module[0]):
+                    raise Refusal(
+                        f"{module[0]!r} does not exist: the import at line {old[0].lineno} would raise"
+                        " ImportError instead of ModuleNotFoundError"
+                    )
             for handler in handlers:
                 names = set(_handler_names(handler))
                 if handler.name or (
