@@ -40,7 +40,14 @@ from flake8_importstyle import resolve
 from flake8_importstyle.analysis import literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
 from flake8_importstyle.names import BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model
-from flake8_importstyle.proof import IDENTITY_FREE, NO_READERS, Evaluator, Readers, namespace_problem, prove
+from flake8_importstyle.proof import (
+    NO_READERS,
+    Evaluator,
+    Readers,
+    identity_problem,
+    namespace_problem,
+    prove,
+)
 from flake8_importstyle.records import ImportRecord, Name, Scope
 from flake8_importstyle.rules import Finding, check_tree
 from flake8_importstyle.text import char_col, source_lines
@@ -573,7 +580,7 @@ class _StepContext:
 
     # -- what the proof would refuse, found before the rewrite is made
     @cached_property
-    def identity_changes(self) -> list[tuple[int, str]]:
+    def identity_changes(self) -> list[tuple[int, str, str]]:
         return list(Evaluator(self.model, self.fixer.facts).identity_changes(self.tree))
 
     def still_bound(self, binding: Binding) -> bool:
@@ -590,16 +597,9 @@ class _StepContext:
         problem = namespace_problem(self.tree, self.text, removed, added, self.fixer.readers)
         if problem is not None:
             raise Refused(problem)
-        modules = {m for m in modules if m.partition(".")[0] not in IDENTITY_FREE}
-        for line, changed in self.identity_changes if modules else ():
-            if changed == "*" or any(
-                m == changed or m.startswith(changed + ".") or changed.startswith(m + ".") for m in modules
-            ):
-                what = "every module" if changed == "*" else repr(changed)
-                raise Refused(
-                    f"line {line} changes sys.modules, reloads or replaces __import__, so {what} may be"
-                    " another object by the time the rewritten code reads it"
-                )
+        problem = identity_problem(self.identity_changes, modules) if modules else None
+        if problem is not None:
+            raise Refused(problem)
 
 
 def _cst_chain(node: Any) -> str | None:
@@ -799,7 +799,7 @@ def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     new_name = _new_name_for(ctx, name.name, leaf)
     tops, other = _chains(ctx, binding, name.name)
     removed = set() if other or ctx.still_bound(binding) else {name.bound}
-    ctx.check_effects(removed, {new_name}, {name.name})
+    ctx.check_effects(removed, {new_name}, {name.bound, name.name})
     alias = ctx.node_at(finding, cst.ImportAlias)
     _rename(ctx, tops, name.name, new_name, plan)
     statements = []
@@ -838,7 +838,7 @@ def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None
         # import matplotlib.pyplot: its uses are chains
         tops, other = _chains(ctx, binding, name.name)
         removed = set() if other or ctx.still_bound(binding) else {name.bound}
-        ctx.check_effects(removed, {new_name}, {module})
+        ctx.check_effects(removed, {new_name}, {name.bound, module})
         alias = ctx.node_at(finding, cst.ImportAlias)
         _rename(ctx, tops, name.name, new_name, plan)
         statements = []
@@ -852,7 +852,9 @@ def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None
     reads = ctx.uses(binding)
     for read in reads:
         ctx.exclusive(read, binding)
-    ctx.check_effects(set() if ctx.still_bound(binding) else {binding.name}, {new_name}, {module})
+    # the same binding under another name: no module's identity matters, but a from-import's form does
+    removed = set() if ctx.still_bound(binding) else {binding.name}
+    ctx.check_effects(removed, {new_name}, {module} if record.is_from else set())
     alias = ctx.node_at(finding, cst.ImportAlias)
     for read in reads:
         node = ctx.cst_name(read)

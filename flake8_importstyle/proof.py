@@ -45,7 +45,7 @@ import ast
 import doctest
 import re
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from flake8_importstyle.names import (
@@ -81,6 +81,8 @@ IMPORT_MESSAGES = frozenset(
     {"UnusedImport", "RedefinedWhileUnused", "ImportShadowedByLoopVar", "UndefinedName"}
 )
 
+#: Calls that set the attribute a dotted string names (``mock.patch("a.b")``).
+_PATCHERS = frozenset({"patch", "setattr", "delattr"})
 _MUTATORS = frozenset({"pop", "popitem", "clear", "update", "setdefault", "__delitem__", "__setitem__"})
 
 
@@ -254,8 +256,10 @@ class _Proof:
             new_value = self.new_eval.value(new)
             if old_value is not None and new_value is not None:
                 if _equal(old_value, new_value):
-                    if _dump(old) != _dump(new):
-                        self.assume(old, _paths(old_value) | _paths(new_value))
+                    old_roots, new_roots = self.old_eval.root_values(old), self.new_eval.root_values(new)
+                    if _dump(old) != _dump(new) and not (old_roots and old_roots == new_roots):
+                        # not one binding under another name: the two are read at other times
+                        self.assume(old, self.old_eval.bound_paths(old) | self.new_eval.bound_paths(new))
                     return
                 if _dump(old) != _dump(new) or isinstance(old, ast.Name):
                     raise Refusal(self.differs(old))
@@ -307,8 +311,8 @@ class _Proof:
         if stars[0] != stars[1] or future[0] != future[1]:
             raise Refusal(f"the imports at line {old[0].lineno} would not be the same")
         old_forms, new_forms = _forms(old), _forms(new)
-        if old_forms == new_forms:
-            return  # the same imports, spelled alike (`import json as json` is `import json`)
+        if [f[:2] for f in old_forms] == [f[:2] for f in new_forms]:
+            return  # the same imports, binding the same or other names (`import numpy as np`)
         changed = set(old_forms) ^ set(new_forms)
         self.assume(old[0] if old else new[0], {m.replace(":", ".") for _, m, _ in changed})
         old_failures, new_failures = _failures(old, self.facts), _failures(new, self.facts)
@@ -332,21 +336,13 @@ class _Proof:
 
     # -- what the whole file does
     def dynamic_imports(self) -> None:
-        """Where the file edits sys.modules, reloads, or replaces __import__, a module
-        can be two objects in turn: no equivalence may rest on those modules."""
-        assumed = {p for p in self.assumed if p.partition(".")[0] not in IDENTITY_FREE}
-        if not assumed:
-            return
-        for line, module in self.old_eval.identity_changes(self.old_tree):
-            touched = module == "*" or any(
-                p == module or p.startswith(module + ".") or module.startswith(p + ".") for p in assumed
-            )
-            if touched:
-                what = "every module" if module == "*" else repr(module)
-                raise Refusal(
-                    f"line {line} changes sys.modules, reloads or replaces __import__, so {what} may be"
-                    " another object by the time the rewritten code reads it"
-                )
+        """Where the file edits sys.modules, reloads, replaces __import__ or sets a module's
+        attribute, a module (or attribute) can be two objects in turn: no equivalence may
+        rest on those."""
+        if self.assumed:
+            problem = identity_problem(self.old_eval.identity_changes(self.old_tree), self.assumed)
+            if problem is not None:
+                raise Refusal(problem)
 
     def namespace(self) -> None:
         old_names, new_names = self.old.module_names(), self.new.module_names()
@@ -477,41 +473,86 @@ class Evaluator:
             and not node.keywords
         )
 
-    def identity_changes(self, tree: ast.Module) -> Iterator[tuple[int, str]]:
-        """(line, module) for each statement that may give a module a new object:
-        ``*`` when it may be any module."""
+    def identity_changes(self, tree: ast.Module) -> Iterator[tuple[int, str, str]]:
+        """(line, path, how) for each statement that may give a module, or a module's
+        attribute, another object: a ``sys.modules`` edit, a reload, a replaced
+        ``__import__`` (path ``*``: any module), an attribute set on a module
+        (``json.decoder = x``, ``setattr(json, "decoder", x)``,
+        ``mock.patch.object(json, "decoder")``, ``mock.patch("json.decoder")``)."""
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
-                func = node.func
-                name = (
-                    func.attr
-                    if isinstance(func, ast.Attribute)
-                    else func.id if isinstance(func, ast.Name) else ""
-                )
-                if name == "reload":
-                    arg = node.args[0] if node.args else None
-                    paths = _paths(self.value(arg) or frozenset()) if isinstance(arg, ast.expr) else set()
-                    yield from ((node.lineno, p) for p in (paths or {"*"}))
-                elif name in _MUTATORS and isinstance(func, ast.Attribute) and self.is_modules(func.value):
-                    key = (
-                        _literal_str(node.args[0])
-                        if node.args and name in ("pop", "__delitem__", "__setitem__", "setdefault")
-                        else None
-                    )
-                    yield node.lineno, key or "*"
-                elif name == "setattr" and len(node.args) >= 2 and _literal_str(node.args[1]) == "__import__":
-                    yield node.lineno, "*"
+                yield from self._call_changes(node)
             elif isinstance(node, (ast.Subscript, ast.Attribute, ast.Name)) and isinstance(
                 node.ctx, (ast.Store, ast.Del)
             ):
+                line = node.lineno
                 if isinstance(node, ast.Subscript) and self.is_modules(node.value):
-                    yield node.lineno, _literal_str(node.slice) or "*"
+                    yield line, _literal_str(node.slice) or "*", "changes sys.modules"
                 elif isinstance(node, ast.Subscript) and _literal_str(node.slice) == "__import__":
-                    yield node.lineno, "*"
+                    yield line, "*", "replaces __import__"
                 elif isinstance(node, ast.Attribute) and node.attr in ("modules", "__import__"):
-                    yield node.lineno, "*"
+                    yield line, "*", (
+                        "replaces __import__" if node.attr == "__import__" else "changes sys.modules"
+                    )
+                elif isinstance(node, ast.Attribute):
+                    yield from ((line, f"{p}.{node.attr}", "sets") for p in self.module_paths(node.value))
                 elif isinstance(node, ast.Name) and node.id == "__import__":
-                    yield node.lineno, "*"
+                    yield line, "*", "replaces __import__"
+
+    def _call_changes(self, node: ast.Call) -> Iterator[tuple[int, str, str]]:
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        line = node.lineno
+        if name == "reload":
+            arg = node.args[0] if node.args else None
+            paths = self.module_paths(arg) if isinstance(arg, ast.expr) else set()
+            yield from ((line, p, "reloads a module") for p in (paths or {"*"}))
+            return
+        if name in _MUTATORS and isinstance(func, ast.Attribute) and self.is_modules(func.value):
+            keyed = node.args and name in ("pop", "__delitem__", "__setitem__", "setdefault")
+            yield line, (_literal_str(node.args[0]) if keyed else None) or "*", "changes sys.modules"
+            return
+        args = list(node.args)
+        for first, second in zip(
+            args, args[1:]
+        ):  # setattr(json, "decoder", x), patch.object(json, "decoder")
+            attr = _literal_str(second)
+            if attr == "__import__":
+                yield line, "*", "replaces __import__"
+            elif attr is not None and attr.isidentifier():
+                yield from ((line, f"{p}.{attr}", "sets") for p in self.module_paths(first))
+        for arg in [*args, *(k.value for k in node.keywords)] if name in _PATCHERS else ():
+            text = _literal_str(arg)  # mock.patch("json.decoder"), monkeypatch.setattr("json.decoder", x)
+            if text is not None and "." in text and all(part.isidentifier() for part in text.split(".")):
+                yield line, text, "sets"
+
+    def root_values(self, node: ast.expr) -> frozenset[tuple[object, str]]:
+        """(position, path) of the import bindings an attribute chain's root name reads."""
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return frozenset()
+        return frozenset((pos, path) for kind, pos, path, _ in self.name_values(node) if kind == "path")
+
+    def bound_paths(self, node: ast.expr) -> set[str]:
+        """The module paths an expression's root was bound to: ``os`` for ``os.path.join``
+        read through ``import os``, ``a.b`` for ``importlib.import_module("a.b").x``."""
+        inner = node
+        attrs: list[str] = []
+        while isinstance(inner, ast.Attribute):
+            attrs.append(inner.attr)
+            inner = inner.value
+        if isinstance(inner, ast.Name):
+            return _paths(self.name_values(inner))
+        if isinstance(inner, ast.Call):
+            called = self.import_call(inner)
+            if called is not None:  # the call and the attributes after it run at one time
+                return _paths(frozenset(_extend(v, list(reversed(attrs))) for v in called))
+        return set()
+
+    def module_paths(self, node: ast.expr) -> set[str]:
+        """The module paths *node* may evaluate to."""
+        return _paths(self.value(node) or frozenset())
 
     def is_modules(self, node: ast.expr) -> bool:
         """Whether *node* may be ``sys.modules`` (any ``modules`` whose value is unknown may be)."""
@@ -523,6 +564,23 @@ class Evaluator:
         return (
             value is None or "sys.modules" in _paths(value) or any(v[0] not in ("path", "now") for v in value)
         )
+
+
+def identity_problem(changes: Iterable[tuple[int, str, str]], assumed: Collection[str]) -> str | None:
+    """Why a rewrite that holds the module paths *assumed* the same object over time could
+    read another one, given what the file changes (:meth:`Evaluator.identity_changes`)."""
+    kept = {p for p in assumed if p.partition(".")[0] not in IDENTITY_FREE}
+    if not kept:
+        return None
+    for line, path, how in changes:
+        if path == "*" or any(p == path or p.startswith(path + ".") for p in kept):
+            if how == "sets":
+                return f"line {line} sets {path!r}, which the rewrite would read once, at the import"
+            what = "any module" if path == "*" else repr(path)
+            return (
+                f"line {line} {how}, so {what} may be another object by the time the rewritten code reads it"
+            )
+    return None
 
 
 def _paths(values: frozenset[Value]) -> set[str]:
