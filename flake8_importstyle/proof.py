@@ -66,9 +66,10 @@ _OF_AN_OBJECT = frozenset({"vars", "dir"})
 SAME_PATHS = {"imp.reload": "importlib.reload"}
 #: Modules whose loading loads the other (``imp`` imports ``importlib``).
 SAME_LOADS = {"imp": "importlib"}
-#: Modules whose functions behave the same whichever object of the module a name
-#: holds: a reload of them does not change what a rewrite to them does.
-IDENTITY_FREE = frozenset({"imp", "importlib"})
+#: Paths that behave the same whichever object of the module a name holds (the
+#: import machinery's own functions): a reload does not change what a rewrite to
+#: them does. Exact paths: ``importlib.machinery`` is a module like any other.
+IDENTITY_FREE = frozenset({"imp", "importlib", "imp.reload", "importlib.reload", "importlib.import_module"})
 #: Modules that a rewrite may start or stop importing: the standard library's
 #: import machinery, whose import a program cannot tell from its absence
 #: (beyond the key in ``sys.modules``).
@@ -569,7 +570,7 @@ class Evaluator:
 def identity_problem(changes: Iterable[tuple[int, str, str]], assumed: Collection[str]) -> str | None:
     """Why a rewrite that holds the module paths *assumed* the same object over time could
     read another one, given what the file changes (:meth:`Evaluator.identity_changes`)."""
-    kept = {p for p in assumed if p.partition(".")[0] not in IDENTITY_FREE}
+    kept = {p for p in assumed if p not in IDENTITY_FREE}  # importlib.machinery is not exempt
     if not kept:
         return None
     for line, path, how in changes:

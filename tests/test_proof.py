@@ -186,6 +186,13 @@ def test_a_faithful_rewrite_is_proved(old: str, new: str) -> None:
             id="newly-unused",
         ),
         pytest.param(
+            "import importlib.machinery as m\nsys.modules.pop('importlib.machinery')\nprint(m)\n",
+            "from importlib import machinery as m\nsys.modules.pop('importlib.machinery')\nprint(m)\n",
+            "line 2 changes sys.modules, so 'importlib.machinery' may be another object by the time the"
+            " rewritten code reads it",
+            id="importlib-submodule-is-no-exception",
+        ),
+        pytest.param(
             "import os as __os\nclass C:\n    def m(self):\n        return __os.sep\n",
             "import os as _os\nclass C:\n    def m(self):\n        return _os.sep\n",
             "'__os' is a private name inside a class, which the compiler mangles",
