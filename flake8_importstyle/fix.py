@@ -623,10 +623,13 @@ def _new_statement(code: str) -> Any:
 def _split(ctx: _StepContext, alias: Any, new_lines: list[str], plan: Plan) -> None:
     """Replace *alias* of its import statement by the statements *new_lines*.
 
-    A statement that imports only *alias* is replaced in place (its comments
-    and position kept); otherwise the statement is cut at *alias*: the names
-    before it, the new statements, then the names after it, each on a line of
-    its own, so every module is still imported in the original order.
+    A statement that imports only *alias* is replaced in place (its position
+    and comments kept); otherwise the statement is cut at *alias*: the names
+    before it, the new statements, then the names after it, so every module is
+    still imported in the original order. A parenthesised from-import keeps
+    its parentheses, layout and comments in both halves; the comments that
+    stood with *alias* (``pyplot,  # the plots``, a ``# noqa``) end the first
+    new line.
     """
     import libcst as cst
 
@@ -636,36 +639,116 @@ def _split(ctx: _StepContext, alias: Any, new_lines: list[str], plan: Plan) -> N
     names = small.names
     if isinstance(names, cst.ImportStar):
         raise Refused("a star import")
+    new = [_new_statement(code) for code in new_lines]
     if len(names) == 1:
-        parsed = [_new_statement(code) for code in new_lines]
+        moved = _comments(small)
         if len(line.body) == 1:
-            first = parsed[0].with_changes(
+            first = new[0].with_changes(
                 leading_lines=line.leading_lines, trailing_whitespace=line.trailing_whitespace
             )
-            plan.replace[line] = cst.FlattenSentinel([first, *parsed[1:]])
-        elif len(parsed) == 1:
-            plan.replace[small] = parsed[0].body[0].with_changes(semicolon=small.semicolon)
+            plan.replace[line] = cst.FlattenSentinel([_add_comments(first, moved), *new[1:]])
+        elif len(new) == 1 and not moved:
+            plan.replace[small] = new[0].body[0].with_changes(semicolon=small.semicolon)
         else:
             raise Refused("the import shares its line with other statements")
         return
     if len(line.body) != 1:
         raise Refused("the import shares its line with other statements")
     index = next(i for i, n in enumerate(names) if n is alias)
-    before, after = list(names[:index]), list(names)[index + 1:]  # fmt: skip
+    before, after = _without(small, index)
+    new[0] = _add_comments(new[0], _comments(alias))
     parts: list[Any] = []
-    if before:
-        before[-1] = before[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        parts.append(line.with_changes(body=[small.with_changes(names=before)]))
-    new = [_new_statement(code) for code in new_lines]
-    if not before:  # the line's comments go with its first statement
-        new[0] = new[0].with_changes(
-            leading_lines=line.leading_lines, trailing_whitespace=line.trailing_whitespace
+    if before is not None:
+        trailing = line.trailing_whitespace if after is None or not _parenthesised(small) else None
+        parts.append(
+            line.with_changes(body=[before], trailing_whitespace=trailing or cst.TrailingWhitespace())
         )
+    else:  # the line's blank lines and comments above go with its first statement
+        new[0] = new[0].with_changes(leading_lines=line.leading_lines)
+        if not _parenthesised(small) or after is None:
+            new[0] = _add_comments(new[0], _comments(line.trailing_whitespace))
     parts += new
-    if after:
-        after[-1] = after[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        parts.append(cst.SimpleStatementLine(body=[small.with_changes(names=after)]))
+    if after is not None:
+        whitespace = line.trailing_whitespace if _parenthesised(small) else cst.TrailingWhitespace()
+        parts.append(cst.SimpleStatementLine(body=[after], trailing_whitespace=whitespace))
     plan.replace[line] = cst.FlattenSentinel(parts)
+
+
+def _parenthesised(small: Any) -> bool:
+    return getattr(small, "lpar", None) is not None
+
+
+def _without(small: Any, index: int) -> tuple[Any, Any]:
+    """The statement with the names before *index*, and with those after it (None
+    where there are none). A from-import in parentheses over several lines keeps
+    one name a line: the half that no longer holds the last name gets a trailing
+    comma and closes as the statement did; otherwise the half's last name loses
+    its comma."""
+    import libcst as cst
+
+    names = list(small.names)
+    closing = _closing(small)
+    halves: list[Any] = []
+    for part in (names[:index], names[index + 1:]):  # fmt: skip
+        if not part:
+            halves.append(None)
+            continue
+        if part[-1] is names[-1]:
+            halves.append(small.with_changes(names=part))
+            continue
+        if closing is None:
+            part[-1] = part[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)  # `(a, b)` -> `(a)`
+            halves.append(small.with_changes(names=part))
+            continue
+        own = part[-1].comma.whitespace_after
+        first = own.first_line if isinstance(own, cst.ParenthesizedWhitespace) else cst.TrailingWhitespace()
+        comma = part[-1].comma.with_changes(whitespace_after=closing.with_changes(first_line=first))
+        part[-1] = part[-1].with_changes(comma=comma)
+        rpar = small.rpar.with_changes(whitespace_before=cst.SimpleWhitespace(""))
+        halves.append(small.with_changes(names=part, rpar=rpar))
+    return halves[0], halves[1]
+
+
+def _closing(small: Any) -> Any:
+    """How a parenthesised import over several lines closes: the whitespace before
+    its ``)`` (without the comment that ends the last name's line); None for one line."""
+    import libcst as cst
+
+    if not _parenthesised(small):
+        return None
+    last_comma = getattr(small.names[-1].comma, "whitespace_after", None)
+    for whitespace in (small.rpar.whitespace_before, last_comma):
+        if isinstance(whitespace, cst.ParenthesizedWhitespace):
+            return whitespace.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
+    return None
+
+
+def _comments(node: Any) -> list[str]:
+    """The comments inside *node*, in order."""
+    import libcst as cst
+
+    found: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Comment):
+            found.append(current.value)
+        stack.extend(reversed(current.children))
+    return found
+
+
+def _add_comments(statement: Any, comments: list[str]) -> Any:
+    """*statement* with *comments* at the end of its line, after its own comment."""
+    import libcst as cst
+
+    if not comments:
+        return statement
+    trailing = statement.trailing_whitespace
+    own = [trailing.comment.value] if trailing.comment is not None else []
+    comment = cst.Comment("  ".join([*own, *comments]))
+    return statement.with_changes(
+        trailing_whitespace=trailing.with_changes(whitespace=cst.SimpleWhitespace("  "), comment=comment)
+    )
 
 
 def _drop_alias(ctx: _StepContext, alias: Any, plan: Plan) -> None:
@@ -677,13 +760,17 @@ def _drop_alias(ctx: _StepContext, alias: Any, plan: Plan) -> None:
     if len(small.names) > 1:
         if len(line.body) != 1:
             raise Refused("the import shares its line with other statements")
-        kept = [n for n in small.names if n is not alias]
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        plan.replace[line] = line.with_changes(body=[small.with_changes(names=kept)])
-    elif len(line.body) == 1:
+        index = next(i for i, n in enumerate(small.names) if n is alias)
+        before, after = _without(small, index)
+        kept = [*(before.names if before is not None else ()), *(after.names if after is not None else ())]
+        if not _parenthesised(small):
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        kept_line = line.with_changes(body=[small.with_changes(names=kept)])
+        plan.replace[line] = _add_comments(kept_line, _comments(alias))
+    elif len(line.body) == 1 and not _comments(line):
         plan.replace[line] = cst.RemoveFromParent()
     else:
-        raise Refused("the import shares its line with other statements")
+        raise Refused("the import shares its line with other statements, or has comments")
 
 
 def _fix_useless_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None:

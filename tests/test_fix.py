@@ -202,6 +202,90 @@ def test_refusals_say_why_and_change_nothing(source: str, reason: str) -> None:
     assert reason in [why for _, _, _, why in result.skipped], result.skipped
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            "from matplotlib import (\n    cm,  # c1\n    pyplot,  # c2\n    colors,  # c3\n)\npyplot.plot(cm, colors)\n",
+            "from matplotlib import (\n    cm,  # c1\n)\nimport matplotlib.pyplot as plt  # c2\n"
+            "from matplotlib import (\n    colors,  # c3\n)\nplt.plot(cm, colors)\n",
+            id="one-name-a-line",
+        ),
+        pytest.param(
+            "from matplotlib import (\n    cm,\n    colors,\n    pyplot\n)  # end\npyplot.plot(cm, colors)\n",
+            "from matplotlib import (\n    cm,\n    colors,\n)  # end\nimport matplotlib.pyplot as plt\nplt.plot(cm, colors)\n",
+            id="the-last-name",
+        ),
+        pytest.param(
+            "from matplotlib import (cm, pyplot, colors)  # end\npyplot.plot(cm, colors)\n",
+            "from matplotlib import (cm)\nimport matplotlib.pyplot as plt\nfrom matplotlib import (colors)  # end\n"
+            "plt.plot(cm, colors)\n",
+            id="one-line",
+        ),
+        pytest.param(
+            "from matplotlib import (  # the plots\n    pyplot,  # noqa: F401\n)\n",
+            "import matplotlib.pyplot as plt  # the plots  # noqa: F401\n",
+            id="alone-in-parentheses",
+        ),
+        pytest.param(
+            "import imp, json  # legacy\nimport importlib\nimp.reload(json)\n",
+            "import json  # legacy\nimport importlib\nimportlib.reload(json)\n",
+            id="dropped-alias",
+        ),
+    ],
+)
+def test_comments_in_a_split_statement_are_kept_once_each(before: str, after: str) -> None:
+    assert fixed(before) == after
+
+
+@pytest.mark.parametrize(
+    ("source", "options", "encoding", "reason"),
+    [
+        ("import numpy\nnumpy.zeros\n", {"aliases": "numpy=class"}, "utf-8", "'class' is not a name Python accepts"),
+        (
+            "# -*- coding: latin-1 -*-\nimport numpy\nnumpy.zeros\n",
+            {"aliases": "numpy=\u03c0"},
+            "latin-1",
+            "'\u03c0' cannot be written in this file's encoding (iso-8859-1)",
+        ),
+    ],
+)
+def test_a_name_that_cannot_be_written_is_not_fixed_and_says_why(
+    source: str, options: dict[str, str], encoding: str, reason: str
+) -> None:
+    result = fix(source.encode(encoding), **options)
+    assert not result.changed
+    assert [why for *_, why in result.skipped] == [reason]
+
+
+def test_more_findings_in_one_statement_than_any_round_limit_are_all_fixed() -> None:
+    names = [f"p{i}.q{i} as q{i}" for i in range(60)]
+    source = f"import {', '.join(names)}\nprint({', '.join(f'q{i}' for i in range(60))})\n"
+    after = fixed(source)
+    assert after.splitlines()[:60] == [f"from p{i} import q{i}" for i in range(60)]
+
+
+def test_noqa_covers_every_line_of_a_continued_statement() -> None:
+    """flake8 reads a backslash-continued line's ``# noqa`` for all its lines, and so does the fixer."""
+    source = "import os.path, \\\n    json.decoder  # noqa: IPS101\nprint(os.path.sep, json.decoder)\n"
+    assert fixed(source) == source
+
+
+def test_a_plain_string_naming_a_module_blocks_nothing() -> None:
+    """Only string annotations are read as code: a version lookup's argument is a string."""
+    source = "import os.path\nx = importlib.metadata.version('os.path')\nprint(os.path.sep, x)\n"
+    assert fixed(source) == "from os import path\nx = importlib.metadata.version('os.path')\nprint(path.sep, x)\n"
+
+
+def test_reasons_and_places_are_those_of_the_file_on_disk() -> None:
+    """After a split adds lines above it, a finding left alone is still reported at its line
+    in the original file, and its reason names the original's lines."""
+    source = "import json.decoder as decoder, xml.dom as dom\nimport os.path\nos = None\nos.path.sep\nprint(decoder, dom)\n"
+    result = fix(source)
+    assert result.data.startswith(b"from json import decoder\nfrom xml import dom\nimport os.path\n")
+    assert result.skipped == [(2, 8, "IPS101", "'os.path' at line 4 reads the name bound at line 3, not this import")]
+
+
 def test_only_the_unsafe_finding_is_left() -> None:
     result = fix("import os.path\nimport xml.dom\nxml = 1\nos.path.sep\n")
     assert result.data == b"from os import path\nimport xml.dom\nxml = 1\npath.sep\n"
