@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import heapq
 import io
 import keyword
@@ -103,15 +104,27 @@ class ResolverFacts(ImportFacts):
         self._answers: dict[str, bool] = {}
 
     def from_binds_submodule(self, dotted: str) -> bool:
-        """Not when the package's source binds the name to something else, nor when it
-        has a module ``__getattr__``: ``from package import name`` asks it first, before
-        it imports the submodule."""
+        """Not when the package's source binds the name to something else, nor when a
+        module ``__getattr__`` may answer for it: ``from package import name`` asks the
+        package's attribute first, before it imports the submodule, unless the
+        package's own code always binds the name (``from . import name``)."""
         answer = self._answers.get(dotted)
         if answer is None:
-            parent = resolve.find(dotted.rpartition(".")[0], self.roots)
+            package, _, leaf = dotted.rpartition(".")
+            parent = resolve.find(package, self.roots)
             names = resolve.namespace(parent) if isinstance(parent, resolve.Module) else None
-            opened = names is not None and names.open
-            answer = self._answers[dotted] = resolve.is_module(dotted, self.roots) is not False and not opened
+            asked = (
+                names is not None
+                and names.open
+                and not any(
+                    b.block == () and b.how in (resolve.Bound.MODULE, resolve.Bound.FROM)
+                    for b in names.bindings.get(leaf, ())
+                )
+                and isinstance(parent, resolve.Module)
+                and not getattr_imports(parent, leaf)
+                and resolve.loads([package], dotted, self.roots) is not True  # loaded: an attribute
+            )
+            answer = self._answers[dotted] = resolve.is_module(dotted, self.roots) is not False and not asked
         return answer
 
     def missing(self, dotted: str) -> bool:
@@ -120,6 +133,94 @@ class ResolverFacts(ImportFacts):
             return False
         leaf = dotted.rpartition(".")[2]
         return resolve.child(parent, leaf) is None and resolve.binds(parent, leaf, self.roots) is False
+
+
+@functools.lru_cache(maxsize=256)
+def _module_tree(path: str) -> ast.Module | None:
+    try:
+        with open(path, "rb") as handle:
+            tree = quiet_parse(handle.read(resolve.MAX_SOURCE_BYTES))
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return tree if isinstance(tree, ast.Module) else None
+
+
+def getattr_imports(package: resolve.Module, leaf: str) -> bool:
+    """Whether ``from package import leaf`` still gets the submodule from a package with
+    a module ``__getattr__``: it answers *leaf* with the submodule (``if name == "leaf":
+    import package.leaf as m; return m``, numpy's lazy loading) or raises
+    AttributeError for it (then the import system imports the submodule), read
+    through a chain of ``if name == "other":`` branches."""
+    if not package.runs_source or package.source is None:
+        return False
+    tree = _module_tree(package.source)
+    if tree is None:
+        return False
+    functions = list(_module_functions(tree.body, "__getattr__"))
+    return bool(functions) and all(
+        len(f.args.args) == 1 and _answer(f.body, f.args.args[0].arg, package.name, leaf) for f in functions
+    )
+
+
+def _module_functions(body: list[ast.stmt], name: str) -> Iterator[ast.FunctionDef]:
+    for stmt in body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name == name:
+            yield stmt
+        elif isinstance(stmt, (ast.If, ast.Try)):
+            for inner in (stmt.body, stmt.orelse):
+                yield from _module_functions(inner, name)
+
+
+def _answer(body: list[ast.stmt], param: str, package: str, leaf: str) -> bool:
+    """Whether running *body* for the name *leaf* returns the submodule or raises
+    AttributeError (False: it may do anything else)."""
+    for stmt in body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Expr, ast.Assign, ast.Global)):
+            continue  # `import warnings`, a docstring: no answer yet
+        if isinstance(stmt, ast.Raise):
+            exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+            return isinstance(exc, ast.Name) and exc.id == "AttributeError"
+        if not isinstance(stmt, ast.If):
+            return False
+        names = _compared_names(stmt.test, param)
+        if names is None:
+            return False
+        if leaf in names:
+            return _imports_and_returns(stmt.body, package, leaf)
+        if stmt.orelse:  # elif/else: the rest of the chain decides
+            return _answer(stmt.orelse, param, package, leaf)
+    return False  # falls off the end: returns None
+
+
+def _compared_names(test: ast.expr, param: str) -> set[str] | None:
+    """The literal names of ``param == "x"`` or ``param in ("x", "y")``; None otherwise."""
+    if not (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == param):
+        return None
+    if len(test.ops) != 1:
+        return None
+    right = test.comparators[0]
+    if isinstance(test.ops[0], ast.Eq) and isinstance(right, ast.Constant) and isinstance(right.value, str):
+        return {right.value}
+    if isinstance(test.ops[0], ast.In) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+        values = [e.value for e in right.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        return set(values) if len(values) == len(right.elts) else None
+    return None
+
+
+def _imports_and_returns(body: list[ast.stmt], package: str, leaf: str) -> bool:
+    """``import package.leaf as x; return x`` (or ``from . import leaf; return leaf``)."""
+    if len(body) != 2 or not isinstance(body[1], ast.Return) or not isinstance(body[1].value, ast.Name):
+        return False
+    returned = body[1].value.id
+    first = body[0]
+    if isinstance(first, ast.Import) and len(first.names) == 1:
+        alias = first.names[0]
+        return alias.name == f"{package}.{leaf}" and alias.asname == returned
+    if isinstance(first, ast.ImportFrom) and len(first.names) == 1:
+        alias = first.names[0]
+        source = "." if first.level == 1 and not first.module else first.module if not first.level else None
+        return source in (".", package) and alias.name == leaf and (alias.asname or alias.name) == returned
+    return False
 
 
 # --------------------------------------------------------- the plan of a step
@@ -785,6 +886,11 @@ def _check_forms(ctx: _StepContext, dotted: str) -> None:
     """Refused unless ``import a.b`` and ``from a import b`` bind the same and fail alike."""
     parent, _, leaf = dotted.rpartition(".")
     facts = ctx.fixer.facts
+    if resolve.module_name(ctx.fixer.filename) == parent:
+        raise Refused(
+            f"{parent!r} is this file's own package, whose names are not all bound while this code runs"
+            " (a module __getattr__ here would answer the from-import)"
+        )
     if not facts.from_binds_submodule(dotted):
         raise Refused(f"{parent!r} binds {leaf!r} to something other than its submodule {dotted!r}")
     if facts.missing(dotted):

@@ -685,6 +685,38 @@ PROJECTS = [
         fix=("main.py",),
     ),
     project(
+        "lazy-submodules-in-the-packages-own-getattr",
+        {
+            "lazypkg/__init__.py": """\
+                def __getattr__(name):
+                    if name == "sub":
+                        import lazypkg.sub as sub
+                        return sub
+                    raise AttributeError(name)
+                """,
+            "lazypkg/sub.py": "NAME = 'lazypkg.sub'\n",
+            "main.py": "import lazypkg\n\nprint(lazypkg.sub.NAME)\n",
+        },
+        "lazypkg.sub",
+        fix=("lazypkg", "main.py"),
+    ),
+    project(
+        "from-import-of-a-lazy-submodule",
+        {
+            "lazypkg/__init__.py": """\
+                def __getattr__(name):
+                    if name == "sub":
+                        import lazypkg.sub as sub
+                        return sub
+                    raise AttributeError(name)
+                """,
+            "lazypkg/sub.py": "NAME = 'lazypkg.sub'\n",
+            "main.py": "import lazypkg.sub as sub\n\nprint(sub.NAME)\n",
+        },
+        "lazypkg.sub",
+        fix=("main.py",),
+    ),
+    project(
         "setattr-on-the-parent",
         {"main.py": 'import json.decoder\n\nsetattr(json, "decoder", "patched")\nprint(json.decoder)\n'},
         "patched",
