@@ -147,10 +147,13 @@ def reads_from(
             match = strings.match(node.value)
             if match is not None:
                 yield match.group(1), node.lineno
-            elif aliases and node.value.isidentifier():
-                # getattr(mod, "name"), mock.patch.object(mod, "name"): a bare name in a file
-                # that holds the module may be read from it
-                yield node.value, node.lineno
+        elif isinstance(node, ast.Call) and aliases:
+            # getattr(mod, "name"), mock.patch.object(mod, "name"), monkeypatch.setattr(mod, "name", x)
+            for first, second in zip(node.args, node.args[1:]):
+                if _chain(first) in aliases and isinstance(second, ast.Constant) and isinstance(
+                    second.value, str
+                ):
+                    yield second.value, node.lineno
 
 
 def _string_pattern(module: str) -> re.Pattern[str]:
