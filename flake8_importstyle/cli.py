@@ -53,6 +53,8 @@ class Settings:
     context: tuple[str, ...] = ()
     #: the folder paths in messages are relative to
     root: str = "."
+    #: flake8's ``disable-noqa``: every ``# noqa`` is ignored
+    disable_noqa: bool = False
 
     @property
     def config(self) -> Config:
@@ -164,6 +166,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         diff=args.diff,
         context=(str(base), *(args.context or ())),
         root=str(base),
+        disable_noqa=values.get("disable-noqa", "").strip().lower() in ("1", "true", "yes", "on"),
     )
 
 
@@ -288,7 +291,7 @@ def _fix_path(path: Path, settings: Settings, readers: Readers) -> Outcome:
         return outcome
     selected = prefix_selector(settings.select, settings.ignore)
     try:
-        result = fix_bytes(data, str(path), settings.config, selected, readers)
+        result = fix_bytes(data, str(path), settings.config, selected, readers, settings.disable_noqa)
     except FixError as exc:
         outcome.error = str(exc)
         return outcome
@@ -547,6 +550,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         say(str(exc), sys.stderr)
         return 2
+    except BrokenPipeError:  # `fix --diff | head`: the reader left; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     return status
 
 

@@ -266,8 +266,10 @@ class Fixer:
         config: Config,
         selected: Callable[[str], bool],
         readers: Readers = NO_READERS,
+        disable_noqa: bool = False,
     ) -> None:
         self.filename = filename
+        self.disable_noqa = disable_noqa
         self.config = config
         self.selected = selected
         self.readers = readers
@@ -287,7 +289,7 @@ class Fixer:
         a ``# noqa`` where flake8 would honour it."""
         from flake8_importstyle.noqa import Noqa
 
-        noqa = Noqa(text)
+        noqa = Noqa(text, disable_noqa=self.disable_noqa)
         return [
             f
             for f in check_tree(tree, source_lines(text), self.filename, self.config)
@@ -1338,9 +1340,10 @@ def fix_bytes(
     config: Config,
     selected: Callable[[str], bool] = lambda code: True,
     readers: Readers = NO_READERS,
+    disable_noqa: bool = False,
 ) -> FixResult:
-    """Fix one file's bytes (see the module docstring)."""
-    return Fixer(filename, config, selected, readers).fix(data)
+    """Fix one file's bytes (see the module docstring); *disable_noqa* as flake8's option."""
+    return Fixer(filename, config, selected, readers, disable_noqa).fix(data)
 
 
 def prefix_selector(select: Sequence[str], ignore: Sequence[str]) -> Callable[[str], bool]:

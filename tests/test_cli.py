@@ -770,6 +770,25 @@ def test_noqa_on_the_flagged_line_is_honoured(project: Path) -> None:
     assert (project / "b.py").read_text() == "from os import path\nprint(path.sep)  # noqa\n"
 
 
+def test_disable_noqa_in_the_config_is_honoured_as_flake8_does(project: Path) -> None:
+    write(project, {"setup.cfg": "[flake8]\ndisable-noqa = true\n", "a.py": "import os.path  # noqa\nprint(os.path.sep)\n"})
+    assert outcome(run(project, "fix", "a.py")) == (1, "rewrote a.py\n", "")
+    assert (project / "a.py").read_text() == "from os import path  # noqa\nprint(path.sep)\n"
+
+
+def test_a_reader_that_stops_early_is_no_traceback(project: Path) -> None:
+    """``fix --diff | head``: the pipe closes before the patch is written."""
+    write(project, {f"m{i}.py": SOURCE * 50 for i in range(30)})
+    command = [sys.executable, "-m", "flake8_importstyle", "fix", "--diff", "."]
+    with subprocess.Popen(command, cwd=project, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.read(10)
+        proc.stdout.close()
+        error = proc.stderr.read().decode()
+        assert proc.wait(timeout=300) == 1
+    assert "Traceback" not in error and "BrokenPipe" not in error, error
+
+
 def test_a_finding_it_cannot_fix_is_printed_with_the_reason(project: Path) -> None:
     source = "import os.path\nos = None\nos.path.sep\n"
     write(project, {"m.py": source})
