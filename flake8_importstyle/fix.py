@@ -38,7 +38,7 @@ from functools import cached_property
 from typing import Any
 
 from flake8_importstyle import resolve
-from flake8_importstyle.analysis import literal_str, quiet_parse, string_arg
+from flake8_importstyle.analysis import dotted_name, literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
 from flake8_importstyle.names import BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model
 from flake8_importstyle.proof import (
@@ -1179,19 +1179,9 @@ def _has_importlib(ctx: _StepContext) -> bool:
 def _ast_call_at(tree: ast.Module, finding: Finding, lines: Sequence[str]) -> ast.Call | None:
     for node in ast.walk(tree):
         # several calls can start at one place (`f(x).g()`): the flagged one calls a plain name
-        if isinstance(node, ast.Call) and node.lineno == finding.line and _chain(node.func) is not None:
+        if isinstance(node, ast.Call) and node.lineno == finding.line and dotted_name(node.func) is not None:
             if char_col(lines, node.lineno, node.col_offset) == finding.col:
                 return node
-    return None
-
-
-def _chain(node: ast.AST) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return ".".join([node.id, *reversed(parts)])
     return None
 
 

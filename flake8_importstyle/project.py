@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from flake8_importstyle.analysis import dotted_name
 from flake8_importstyle.proof import Readers
 from flake8_importstyle.resolve import module_name
 
@@ -136,7 +137,7 @@ def reads_from(
     strings = _string_pattern(module)
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute):
-            chain = _chain(node)
+            chain = dotted_name(node)
             if chain is None:
                 continue
             for spelling in aliases:
@@ -150,7 +151,7 @@ def reads_from(
         elif isinstance(node, ast.Call) and aliases:
             # getattr(mod, "name"), mock.patch.object(mod, "name"), monkeypatch.setattr(mod, "name", x)
             for first, second in zip(node.args, node.args[1:]):
-                if _chain(first) in aliases and isinstance(second, ast.Constant) and isinstance(
+                if dotted_name(first) in aliases and isinstance(second, ast.Constant) and isinstance(
                     second.value, str
                 ):
                     yield second.value, node.lineno
@@ -159,16 +160,6 @@ def reads_from(
 def _string_pattern(module: str) -> re.Pattern[str]:
     """``pkg.mod.name...`` and ``pkg.mod:name...`` (entry points, mock.patch targets)."""
     return re.compile(rf"{re.escape(module)}[.:]([A-Za-z_]\w*)")
-
-
-def _chain(node: ast.AST) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return ".".join([node.id, *reversed(parts)])
-    return None
 
 
 def context_files(paths: Sequence[str], exclude: Sequence[str], patterns: Sequence[str]) -> list[Path]:

@@ -48,6 +48,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
+from flake8_importstyle.analysis import dotted_name
 from flake8_importstyle.names import (
     BUILTIN,
     IMPORT,
@@ -132,16 +133,6 @@ def imported_names(tree: ast.AST) -> set[str]:
                 if alias.name != "*":
                     out.add(alias.asname or alias.name.partition(".")[0])
     return out
-
-
-def _chain(node: ast.AST) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return ".".join([node.id, *reversed(parts)])
-    return None
 
 
 def _literal_str(node: ast.AST | None) -> str | None:
@@ -819,7 +810,7 @@ def dunder_all(tree: ast.Module) -> set[str] | None:
         elif (
             isinstance(stmt, ast.Call)
             and isinstance(stmt.func, ast.Attribute)
-            and _chain(stmt.func.value) == "__all__"
+            and dotted_name(stmt.func.value) == "__all__"
         ):
             for arg in stmt.args:
                 if not isinstance(arg, (ast.Constant, ast.List, ast.Tuple)):
