@@ -44,6 +44,7 @@ from flake8_importstyle.names import BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND
 from flake8_importstyle.proof import (
     NO_READERS,
     Evaluator,
+    Namespace,
     Readers,
     identity_problem,
     namespace_problem,
@@ -683,6 +684,10 @@ class _StepContext:
 
     # -- what the proof would refuse, found before the rewrite is made
     @cached_property
+    def namespace(self) -> Namespace:
+        return Namespace(self.tree, self.text)
+
+    @cached_property
     def identity_changes(self) -> list[tuple[int, str, str]]:
         return list(Evaluator(self.model, self.fixer.facts).identity_changes(self.tree))
 
@@ -697,7 +702,7 @@ class _StepContext:
         or put in it that something reads (:func:`~flake8_importstyle.proof.namespace_problem`),
         or a module whose object the file changes (sys.modules, reload, __import__)."""
         added = {name for name in added if name not in self.model.module.locals}
-        problem = namespace_problem(self.tree, self.text, removed, added, self.fixer.readers)
+        problem = namespace_problem(self.namespace, removed, added, self.fixer.readers)
         if problem is not None:
             raise Refused(problem)
         problem = identity_problem(self.identity_changes, modules) if modules else None

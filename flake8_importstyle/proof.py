@@ -46,6 +46,7 @@ import doctest
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from functools import cached_property
 from typing import NamedTuple
 
 from flake8_importstyle.analysis import dotted_name
@@ -341,9 +342,9 @@ class _Proof:
         if len(self.old.scopes) != len(self.new.scopes):
             raise Refusal("the rewritten code is not the original with its imports respelled")
         changed = {name for o, n in zip(self.old.scopes, self.new.scopes) for name in o.locals ^ n.locals}
-        problem = namespace_problem(
-            self.old_tree, self.old_text, old_names - new_names, new_names - old_names, self.readers, changed
-        )
+        namespace = Namespace(self.old_tree, self.old_text)
+        removed, added = old_names - new_names, new_names - old_names
+        problem = namespace_problem(namespace, removed, added, self.readers, changed)
         if problem is not None:
             raise Refusal(problem)
 
@@ -685,23 +686,51 @@ def _handler_names(handler: ast.ExceptHandler) -> Iterator[str]:
             yield "BaseException"  # computed: it may be anything
 
 
-def dynamic_access(tree: ast.Module, changed: Collection[str]) -> str | None:
-    """Where the file may read one of the *changed* names by its string, as a reason:
-    ``eval``/``exec``, ``globals()``/``locals()``/``vars()``/``dir()``,
-    ``sys.modules[__name__].__dict__``, a frame's ``f_globals``. An access whose
-    keys are literals (``globals()["x"]``, ``globals().get("x")``) reads only those."""
-    parents: dict[int, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
-        what = _namespace_read(node)
-        if what is None:
-            continue
-        keys = _literal_keys(node, parents)
-        if keys is not None and not keys & set(changed):
-            continue
-        return f"line {node.lineno} {what}"  # type: ignore[attr-defined]
-    return None
+class Namespace:
+    """What in one file reads the module's namespace, found once and asked per rewrite."""
+
+    def __init__(self, tree: ast.Module, text: str) -> None:
+        self.tree = tree
+        self.text = text
+
+    @cached_property
+    def dynamic(self) -> list[tuple[str, set[str] | None]]:
+        """Each read of a namespace by strings (``eval``/``exec``, ``globals()``,
+        ``locals()``, ``vars()``, ``dir()``, ``sys.modules[__name__].__dict__``, a
+        frame's ``f_globals``), said as a reason, with its keys where they are all
+        literals (``globals()["x"]``, ``globals().get("x")``)."""
+        parents: dict[int, ast.AST] = {}
+        found = []
+        for node in ast.walk(self.tree):
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
+            what = _namespace_read(node)
+            if what is not None:
+                line = node.lineno  # type: ignore[attr-defined]
+                found.append((f"line {line} {what}", _literal_keys(node, parents)))
+        return found
+
+    def dynamic_access(self, changed: Collection[str]) -> str | None:
+        """Where the file may read one of the *changed* names by its string, as a reason."""
+        for reason, keys in self.dynamic:
+            if keys is None or keys & set(changed):
+                return reason
+        return None
+
+    @cached_property
+    def getattr_line(self) -> int | None:
+        return module_getattr(self.tree)
+
+    @cached_property
+    def listed(self) -> set[str] | None:
+        return dunder_all(self.tree)
+
+    @cached_property
+    def doctest(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for name, line in doctest_reads(self.tree, self.text):
+            found.setdefault(name, line)
+        return found
 
 
 def _namespace_read(node: ast.AST) -> str | None:
@@ -753,8 +782,7 @@ def module_getattr(tree: ast.Module) -> int | None:
 
 
 def namespace_problem(
-    tree: ast.Module,
-    text: str,
+    namespace: Namespace,
     removed: Collection[str],
     added: Collection[str],
     readers: Readers,
@@ -765,28 +793,28 @@ def namespace_problem(
     names the rewrite binds or unbinds in any scope (which ``eval`` and ``globals()`` see)."""
     names = {*changed, *removed, *added}
     if names:
-        dynamic = dynamic_access(tree, names)
+        dynamic = namespace.dynamic_access(names)
         if dynamic is not None:
             return f"{dynamic}, which can read the names this rewrite changes by their strings"
     if not removed and not added:
         return None
     changed = sorted({*removed, *added})
     first_removed = sorted(removed)[0] if removed else None
-    getattr_line = module_getattr(tree)
+    getattr_line = namespace.getattr_line
     if first_removed and getattr_line is not None:
         return (
             f"{first_removed!r} would leave the module's namespace, where its __getattr__"
             f" (line {getattr_line}) would answer instead"
         )
-    listed = dunder_all(tree)
+    listed = namespace.listed
     if listed is None and first_removed:
         return f"__all__ is computed, so it may list {first_removed!r}"
     for name in changed:
         if listed and name in listed:
             return f"{name!r} is listed in __all__"
-    for name, line in doctest_reads(tree, text):
-        if name in removed:
-            return f"the doctest at line {line} reads {name!r}"
+    for name in sorted(removed):
+        if name in namespace.doctest:
+            return f"the doctest at line {namespace.doctest[name]} reads {name!r}"
     for name in sorted(removed):
         where = readers.names.get(name)
         if where is not None:
