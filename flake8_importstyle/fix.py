@@ -417,6 +417,8 @@ class Fixer:
             except Refused as exc:
                 reasons[key] = ctx.on_disk(str(exc))
                 continue
+            except RecursionError:
+                raise  # too deeply nested for libcst: the whole file is left (the caller says so)
             except Exception as exc:  # noqa: BLE001 - one finding's bug must not stop the file
                 reasons[key] = (
                     f"internal error ({type(exc).__name__}: {exc}); please report it"
@@ -437,6 +439,8 @@ class Fixer:
             data = new_module.bytes
         except UnicodeEncodeError:
             return f"the rewrite cannot be written in this file's encoding ({ctx.module.encoding})"
+        except RecursionError:
+            raise
         except Exception as exc:  # noqa: BLE001 - a libcst error is this finding's, not the run's
             return f"the rewrite could not be made ({type(exc).__name__}: {exc})"
         if data == ctx.module.bytes:

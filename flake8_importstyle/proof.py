@@ -52,6 +52,7 @@ from typing import NamedTuple
 from flake8_importstyle.analysis import dotted_name
 from flake8_importstyle.names import (
     BUILTIN,
+    BUILTIN_NAMES,
     IMPORT,
     UNBOUND,
     ImportFacts,
@@ -182,7 +183,23 @@ class _Proof:
         self.block(self.old_tree.body, self.new_tree.body, ())
         self.dynamic_imports()
         self.namespace()
+        self.nothing_left_unbound()
         self.pyflakes()
+
+    def nothing_left_unbound(self) -> None:
+        """A name still read somewhere keeps something that binds it: a rewrite that
+        removes the last binding of a name read elsewhere (``imp`` read above ``import
+        imp``) changes nothing at run time, but leaves code that reads as broken."""
+
+        def orphans(model: Model) -> set[str]:
+            return model.read_anywhere() - model.bound_anywhere() - BUILTIN_NAMES
+
+        left = sorted(orphans(self.new) - orphans(self.old))
+        if left:
+            name = left[0]
+            line = next((r.lineno for r in self.old.reads if r.id == name), None)  # the original's line
+            where = f" at line {line}" if line is not None else ""
+            raise Refusal(f"{name!r}{where} would be read with nothing left in the file to bind it")
 
     # -- 1 and 3: statements, and runs of imports
     def block(

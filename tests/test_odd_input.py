@@ -92,8 +92,8 @@ CASES: dict[str, Case] = {
     "nul_byte.py": Case(b"import os.path\n\x00\n", e999=True, fixer="error: does not parse: "),
     # flake8 falls back to latin-1 when UTF-8 fails; the fixer decodes as Python does, and refuses
     "undecodable.py": Case(b"import os.path\nx = '\xff'\n", [ips101(1, 8, "os.path")], fixer="error: cannot decode: "),
-    "utf8_bom.py": Case("\ufeffimport os.path\nimport a.b\n".encode(), [ips101(1, 8, "os.path"), ips101(2, 8, "a.b")], "rewrote"),
-    "crlf.py": Case(b"import json\r\nimport os.path\r\n", [ips101(2, 8, "os.path")], "rewrote"),
+    "utf8_bom.py": Case("\ufeffimport os.path\nimport a.b\nprint(os.path.sep, a.b)\n".encode(), [ips101(1, 8, "os.path"), ips101(2, 8, "a.b")], "rewrote"),
+    "crlf.py": Case(b"import json\r\nimport os.path\r\nos.path.sep\r\n", [ips101(2, 8, "os.path")], "rewrote"),
     "lone_cr.py": Case(
         b"import json\rimport os.path\r", [ips101(2, 8, "os.path")], skipped=(f"2:8: {NOT_BYTE_FOR_BYTE}",)
     ),
@@ -102,7 +102,7 @@ CASES: dict[str, Case] = {
         [ips101(1, 9, "os.path"), ips101(4, 13, "a.b")],
         skipped=(f"1:9: {NOT_BYTE_FOR_BYTE}", f"4:13: {NOT_BYTE_FOR_BYTE}"),
     ),
-    "tab_indent.py": Case(b"if True:\n\timport os.path\n\tx = 1\n", [ips101(2, 9, "os.path")], "rewrote"),
+    "tab_indent.py": Case(b"if True:\n\timport os.path\n\tx = os.path.sep\n", [ips101(2, 9, "os.path")], "rewrote"),
     "non_ascii.py": Case(
         'import naïve.modulé\nx = "é"; import naïve.modulé as modulé\n'.encode(),
         [
@@ -119,10 +119,10 @@ CASES: dict[str, Case] = {
     # size and depth
     "nested_60.py": Case(_nested(60), [ips101(61, 248, "os.path")]),
     "long_line.py": Case(
-        ('x = "' + "a" * LONG + '"; import os.path\n').encode(), [ips101(1, LONG + 16, "os.path")], "rewrote"
+        ('x = "' + "a" * LONG + '"; import os.path\nos.path.sep\n').encode(), [ips101(1, LONG + 16, "os.path")], "rewrote"
     ),
     "long_non_ascii_line.py": Case(
-        ('x = "' + "é" * (LONG // 2) + '"; import os.path\n').encode(),
+        ('x = "' + "é" * (LONG // 2) + '"; import os.path\nos.path.sep\n').encode(),
         [ips101(1, LONG // 2 + 16, "os.path")],
         "rewrote",
     ),
@@ -278,7 +278,7 @@ def test_a_libcst_crash_is_reported_alone(tmp_path: Path) -> None:
     """The 10,000-term chain kills libcst's parser: the fixer reports it and goes on."""
     case = CASES["and_chain.py"]
     (tmp_path / "and_chain.py").write_bytes(case.data)
-    (tmp_path / "b.py").write_bytes(b"import os.path\n")
+    (tmp_path / "b.py").write_bytes(b"import os.path\nos.path.sep\n")
     (tmp_path / "none.cfg").write_text("")
     result = fix_cli(tmp_path, "-j", "1", "--config", "none.cfg", "and_chain.py", "b.py", timeout=300)
     assert (result.returncode, result.stdout) == (2, "rewrote b.py\n")
@@ -291,11 +291,11 @@ def test_a_libcst_crash_is_reported_alone(tmp_path: Path) -> None:
 NEWER_SYNTAX = [
     pytest.param(
         "import os.path\n\nmatch command:\n    case ['go', direction]:\n        import xml.dom.minidom\n"
-        "        print(os.path.join(direction))\n    case {'k': value, **rest}:\n        import numpy\n"
+        "        print(os.path.join(direction), xml.dom.minidom)\n    case {'k': value, **rest}:\n        import numpy\n"
         "    case Point(x=0) | None:\n        pass\n",
         [(1, 7, "IPS101"), (5, 15, "IPS101"), (8, 15, "IPS106")],
         "from os import path\n\nmatch command:\n    case ['go', direction]:\n        from xml.dom import minidom\n"
-        "        print(path.join(direction))\n    case {'k': value, **rest}:\n        import numpy as np\n"
+        "        print(path.join(direction), minidom)\n    case {'k': value, **rest}:\n        import numpy as np\n"
         "    case Point(x=0) | None:\n        pass\n",
         (3, 10),
         id="match",
