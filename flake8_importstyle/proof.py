@@ -191,13 +191,21 @@ class _Proof:
         removes the last binding of a name read elsewhere (``imp`` read above ``import
         imp``) changes nothing at run time, but leaves code that reads as broken."""
 
+        def global_reads(model: Model) -> Iterator[ast.Name]:
+            """The reads served by the module's namespace (or the builtins)."""
+            for read in model.reads:
+                if model.resolve(model.scope_of[id(read)], read.id)[0] is model.module:
+                    yield read
+
         def orphans(model: Model) -> set[str]:
-            return model.read_anywhere() - model.bound_anywhere() - BUILTIN_NAMES
+            """Names read from the module's namespace that nothing there binds."""
+            bound = model.module.locals | BUILTIN_NAMES
+            return {read.id for read in global_reads(model) if read.id not in bound}
 
         left = sorted(orphans(self.new) - orphans(self.old))
         if left:
             name = left[0]
-            line = next((r.lineno for r in self.old.reads if r.id == name), None)  # the original's line
+            line = next((r.lineno for r in global_reads(self.old) if r.id == name), None)  # the original's
             where = f" at line {line}" if line is not None else ""
             raise Refusal(f"{name!r}{where} would be read with nothing left in the file to bind it")
 

@@ -193,6 +193,12 @@ def test_a_faithful_rewrite_is_proved(old: str, new: str) -> None:
             id="importlib-submodule-is-no-exception",
         ),
         pytest.param(
+            "def f():\n    import imp\nv = imp.load_source('m', 'p')\nimport imp\nimp.reload(m)\n",
+            "def f():\n    import imp\nv = imp.load_source('m', 'p')\nimport importlib\nimportlib.reload(m)\n",
+            "'imp' at line 3 would be read with nothing left in the file to bind it",
+            id="last-binding-of-a-name-still-read",
+        ),
+        pytest.param(
             "import os as __os\nclass C:\n    def m(self):\n        return __os.sep\n",
             "import os as _os\nclass C:\n    def m(self):\n        return _os.sep\n",
             "'__os' is a private name inside a class, which the compiler mangles",
