@@ -212,7 +212,6 @@ class Model:
         self.run_key = collector.run_key
         self.run_prefix = collector.run_prefix
         self.guarded = collector.guarded
-        self.import_scope = collector.import_scope
         #: every Name read, those inside string annotations included
         self.reads: list[ast.Name] = collector.reads
         #: id(Name read inside a string annotation) -> the string's node
@@ -405,7 +404,6 @@ class _Collector:
         self.run_prefix: dict[int, list[str]] = {}
         #: id(import statement) -> whether it stands in a try or with of its scope
         self.guarded: dict[int, bool] = {}
-        self.import_scope: dict[int, Scope] = {}
         self.reads: list[ast.Name] = []
         self.in_string: dict[int, ast.Constant] = {}
         self.imports: list[ast.Import | ast.ImportFrom] = []
@@ -453,7 +451,6 @@ class _Collector:
         self.run_key[id(stmt)] = key
         self.run_prefix[id(stmt)] = list(prefix)
         self.guarded[id(stmt)] = guarded
-        self.import_scope[id(stmt)] = scope
         self.imports.append(stmt)
         prefix += import_loads(stmt, self.model.facts)
         for alias in stmt.names:
