@@ -468,6 +468,9 @@ class _Collector:
                 for base in [*stmt.bases, *(k.value for k in stmt.keywords)]:
                     self.expr(base, outer)
                 inner = self.new_scope("class", stmt, outer)
+                if getattr(stmt, "type_params", None):
+                    # a generic class's body starts with ``__type_params__ = ...``
+                    self.bind_name(inner, "__type_params__")
             else:
                 self.arguments(stmt.args, outer)
                 self.annotation(stmt.returns, outer)
