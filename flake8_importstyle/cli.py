@@ -147,6 +147,14 @@ def settings_from(args: argparse.Namespace) -> Settings:
     options = {
         name: values[f"importstyle-{name}"] for name in OPTION_NAMES if f"importstyle-{name}" in values
     }
+    if not options.get("target-python", "").strip():
+        # as the flake8 plugin does: the project's requires-python, else the running Python
+        from flake8_importstyle.target import project_folder, project_target
+
+        folder = str(base) if config_path is not None else project_folder(None)
+        found = project_target(folder) if folder is not None else None
+        if found is not None:
+            options["target-python"] = "%d.%d" % found
     try:
         _config(tuple(sorted(options.items())))
     except ConfigError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import sys
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Literal, NamedTuple, cast
@@ -21,6 +22,7 @@ OPTION_NAMES = (
     "relative",
     "namespace-packages",
     "names-ok",
+    "target-python",
 )
 Relative = Literal["allow", "siblings", "never"]
 
@@ -112,6 +114,17 @@ def _folders(raw: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _target(raw: str | None) -> tuple[int, int]:
+    from flake8_importstyle.target import parse_version, running
+
+    if raw is None or not raw.strip():
+        return running()
+    parsed = parse_version(raw)
+    if parsed is None:
+        raise ConfigError("target-python", raw.strip(), "is not a Python version such as 3.10")
+    return parsed
+
+
 class Config(NamedTuple):
     """Everything the rules may be told, validated (a named tuple: flake8 imports
     the plugin at every start, and a frozen dataclass costs more to create)."""
@@ -123,6 +136,8 @@ class Config(NamedTuple):
     relative: Relative = "allow"
     namespace_packages: tuple[str, ...] = ()
     names_ok: tuple[str, ...] = ()
+    #: the oldest Python the project runs on (IPS205-IPS207); the running one if not said
+    target_python: tuple[int, int] = (sys.version_info[0], sys.version_info[1])
 
     @classmethod
     def from_options(
@@ -135,6 +150,7 @@ class Config(NamedTuple):
         relative: str | None = None,
         namespace_packages: str | Iterable[str] | None = None,
         names_ok: str | Iterable[str] | None = None,
+        target_python: str | None = None,
     ) -> Config:
         """Validate raw option values; raises :class:`ConfigError` naming the option and value."""
         return cls(
@@ -145,6 +161,7 @@ class Config(NamedTuple):
             relative=_relative(relative),
             namespace_packages=_folders(namespace_packages),
             names_ok=_modules("names-ok", names_ok),
+            target_python=_target(target_python),
         )
 
     @classmethod

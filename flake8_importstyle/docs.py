@@ -56,6 +56,20 @@ def rule_section(rule: type[Rule]) -> str:
     lines += [rule.reason(), ""]
     for example in rule.examples:
         lines += _example(example)
+    appendix = rule.appendix()
+    if appendix:
+        lines += [appendix, ""]
+    return "\n".join(lines)
+
+
+def simple_table(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> str:
+    """An reStructuredText simple table."""
+    rows = list(rows)
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    rule_line = " ".join("=" * w for w in widths)
+    lines = [rule_line, " ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(), rule_line]
+    lines += [" ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines.append(rule_line)
     return "\n".join(lines)
 
 
@@ -77,18 +91,15 @@ def explain(rule: type[Rule]) -> str:
             pairs.append(("flake8-importstyle fix rewrites the bad code into", example.fixed))
         for label, source in pairs:
             lines += [f"{label}:", "", *("    " + line if line else "" for line in source.splitlines()), ""]
+    appendix = rule.appendix()
+    if appendix:
+        lines += [appendix, ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def codes_table(rules: Iterable[type[Rule]]) -> str:
     rows = [(f"`{r.code}`_", r.default, r.message.format(**r.sample)) for r in rules]
-    widths = [max(len(row[i]) for row in [("Code", "Default", "Message"), *rows]) for i in range(3)]
-    rule_line = " ".join("=" * w for w in widths)
-    lines = [rule_line, " ".join(h.ljust(w) for h, w in zip(("Code", "Default", "Message"), widths)).rstrip()]
-    lines.append(rule_line)
-    lines += [" ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
-    lines.append(rule_line)
-    return "\n".join(lines)
+    return simple_table(("Code", "Default", "Message"), rows)
 
 
 def render(rules: Iterable[type[Rule]] = RULES) -> str:

@@ -75,6 +75,16 @@ OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
             "help": "Modules (and their submodules) whose names may be imported under IPS403.",
         },
     ),
+    (
+        "--importstyle-target-python",
+        {
+            "metavar": "VERSION",
+            "help": (
+                "The oldest Python the project runs on, such as 3.10 (IPS205-IPS207; default: the lower "
+                "bound of requires-python in pyproject.toml or setup.cfg, else the running Python)."
+            ),
+        },
+    ),
 )
 
 
@@ -108,6 +118,8 @@ class Plugin:
         except ConfigError as exc:
             # One line on stderr and exit status 1, never a traceback.
             raise SystemExit(str(exc)) from None
+        if not getattr(options, "importstyle_target_python", None):
+            cls.config = cls.config._replace(target_python=_project_target())
         cls.codes = selected_codes(options)
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
@@ -126,6 +138,35 @@ class Plugin:
             return
         for f in findings:
             yield f.line, f.col, f"{f.code} {f.message}", type(self)
+
+
+def _project_target() -> tuple[int, int]:
+    """The target Python when the option does not say: the project's ``requires-python``.
+
+    flake8 keeps ``--config`` and ``--isolated`` from the options it hands to plugins, so
+    they are read again from the command line when flake8 is the program running (the
+    command, ``python -m flake8``, or one of its ``-j`` workers); otherwise, as when
+    flake8 is driven through its API, the config is looked for from the current folder.
+    """
+    import os
+    import sys
+
+    from flake8_importstyle.target import project_folder, running, target_for
+
+    config: str | None = None
+    argv0 = sys.argv[0] if sys.argv else ""
+    program = os.path.basename(os.path.dirname(argv0) if argv0.endswith("__main__.py") else argv0)
+    if program.startswith("flake8"):
+        from flake8.main.options import stage1_arg_parser
+
+        try:
+            first, _ = stage1_arg_parser().parse_known_args(sys.argv[1:])
+        except SystemExit:  # pragma: no cover - flake8 itself has refused this command line
+            first = None
+        if first is not None and first.isolated:
+            return running()
+        config = getattr(first, "config", None)
+    return target_for(None, project_folder(config))
 
 
 def selected_codes(options: argparse.Namespace) -> frozenset[str] | None:

@@ -226,6 +226,11 @@ BAD_VALUES = [
         "flake8-importstyle: importstyle-names-ok: 'typing.*' is not a dotted module name",
         id="names-ok",
     ),
+    pytest.param(
+        "importstyle-target-python", "3.x", "3", "setup.cfg",
+        "flake8-importstyle: importstyle-target-python: '{value}' is not a Python version such as 3.10",
+        id="target-python",
+    ),
 ]
 
 
@@ -250,7 +255,70 @@ def test_bad_option_value(
         result = flake8(tmp_path, "--isolated", "--select", "IPS", f"--{option}={cli_value}", "a.py")
     assert result.returncode == 1
     assert result.stdout == ""
-    assert result.stderr.splitlines() == [message]
+    assert result.stderr.splitlines() == [message.format(value=config_value if source == "config" else cli_value)]
+
+
+# --------------------------------------------------------- target Python
+
+REMOVED = "import cgi\nimport asyncore\n"
+CGI = "a.py:1:8: IPS206 cgi is deprecated since Python 3.11 and removed in 3.13; use urllib.parse.parse_qsl for GET"
+ASYNCORE = "a.py:2:8: IPS206 asyncore"
+RUNNING = [CGI, ASYNCORE] if sys.version_info >= (3, 11) else [ASYNCORE]
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "expected"),
+    [
+        pytest.param({"setup.cfg": "[flake8]\nimportstyle-target-python = 3.11\n"}, [], [CGI, ASYNCORE], id="option"),
+        pytest.param({}, ["--isolated", "--importstyle-target-python=3.10"], [ASYNCORE], id="command line"),
+        pytest.param(
+            {"tox.ini": "[flake8]\n", "pyproject.toml": '[project]\nname = "a"\nrequires-python = ">=3.10"\n'},
+            [], [ASYNCORE], id="pyproject",
+        ),
+        pytest.param(
+            {".flake8": "[flake8]\n", "setup.cfg": "[options]\npython_requires = >=3.11, <4\n"},
+            [], [CGI, ASYNCORE], id="setup.cfg",
+        ),
+        pytest.param(
+            {"pyproject.toml": '[project]\nrequires-python = ">=3.11"\n'}, [], [CGI, ASYNCORE],
+            id="no flake8 config",
+        ),
+        pytest.param(
+            {"pyproject.toml": '[project]\nrequires-python = ">=3.10"\n'}, ["--isolated"], RUNNING, id="isolated",
+        ),
+        pytest.param({"pyproject.toml": '[project]\nrequires-python = "<4"\n'}, [], RUNNING, id="no lower bound"),
+        pytest.param(
+            {"conf/my.cfg": "[flake8]\n", "conf/pyproject.toml": '[project]\nrequires-python = ">=3.11"\n',
+             "pyproject.toml": '[project]\nrequires-python = ">=3.10"\n'},
+            ["--config", "conf/my.cfg"], [CGI, ASYNCORE], id="--config",
+        ),
+        pytest.param(
+            {"setup.cfg": "[flake8]\nimportstyle-target-python = 3.9\n",
+             "pyproject.toml": '[project]\nrequires-python = ">=3.11"\n'},
+            [], [ASYNCORE], id="the option wins",
+        ),
+    ],
+)
+def test_target_python(tmp_path: Path, files: dict[str, str], args: list[str], expected: list[str]) -> None:
+    write(tmp_path, {"a.py": REMOVED, "b.py": REMOVED, **files})
+    for jobs in ("1", "2"):
+        lines = findings(flake8(tmp_path, *args, "--select", "IPS", "-j", jobs, "a.py", "b.py"))
+        assert [line for line in lines if line.startswith("a.py")] == [
+            line for line in lines if line.startswith("a.py") and any(line.startswith(e) for e in expected)
+        ]
+        assert len([line for line in lines if line.startswith("a.py")]) == len(expected), lines
+        assert len(lines) == 2 * len(expected)
+
+
+def test_removed_modules_noqa_and_stdin(tmp_path: Path) -> None:
+    write(tmp_path, {"setup.cfg": "[flake8]\nselect = IPS\nimportstyle-target-python = 3.13\n"})
+    source = b"import cgi  # noqa: IPS206\nimport pkg_resources\nimport pipes\n"
+    lines = findings(flake8(tmp_path, "--stdin-display-name", "x.py", "-", stdin=source))
+    assert [line.split(" ")[0:2] for line in lines] == [["x.py:2:8:", "IPS207"], ["x.py:3:8:", "IPS206"]]
+    assert lines[1] == (
+        "x.py:3:8: IPS206 pipes was removed in Python 3.13 (deprecated since 3.11); "
+        "use subprocess; shlex.quote for pipes.quote"
+    )
 
 
 # ------------------------------------------------------------------- 4. noqa

@@ -55,7 +55,7 @@ from tests.conftest import codes, lint
         ("import imp\n", ["IPS205"]),
         ("import imp.util\n", ["IPS101", "IPS205"]),
         ("from imp import (\n    reload,\n    load_source,\n)\n", ["IPS205"]),
-        ("import pkgutil\npkgutil.get_loader('x')\npkgutil.iter_modules()\n", ["IPS205"]),
+        ("import pkgutil\npkgutil.ImpImporter('x')\npkgutil.iter_modules()\n", ["IPS205"]),
         # importlib.util reached through importlib without importing it: IPS402 too
         ("import importlib\nimportlib.util.module_for_loader\n", ["IPS205", "IPS402"]),
         ("impish = 1\nimport impala\n", []),
@@ -146,10 +146,17 @@ def test_messages() -> None:
         "4:7 IPS301 'a.b' was removed from sys.modules at line 3 while the import at line 2 still holds it: "
         "this import makes a second module object; use importlib.reload(a.b)"
     ]
-    removed = lint("import pkgutil\npkgutil.find_loader('x')\n")
+    removed = lint("import pkgutil\npkgutil.find_loader('x')\n", target_python="3.12")
     assert [f.message for f in removed] == [
         "pkgutil.find_loader was removed in Python 3.14 (deprecated since 3.12); use importlib.util.find_spec()"
     ]
+
+
+@pytest.mark.parametrize(("target", "expected"), [("3.11", []), ("3.12", ["IPS205"]), ("3.14", ["IPS205"])])
+def test_removed_apis_count_from_the_target_pythons_deprecation(target: str, expected: list[str]) -> None:
+    """pkgutil.get_loader was deprecated in 3.12: a project that still supports 3.11 may use it."""
+    assert codes("import pkgutil\npkgutil.get_loader('x')\n", target_python=target) == expected
+    assert codes("import imp\n", target_python=target) == ["IPS205"]  # deprecated since 3.4
 
 
 def test_files_without_trigger_words_skip_the_walk(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -37,7 +37,8 @@ def test_run_yields_flake8_tuples() -> None:
     assert run("import os.path\n") == [(1, 7, "IPS101 use 'from os import path' instead of 'import os.path'")]
 
 
-def test_parse_options_builds_the_config() -> None:
+def test_parse_options_builds_the_config(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no project around: the running Python is the target
     Plugin.parse_options(_options(relative="never", no_from=["json"]))
     assert Plugin.config == Config.from_options(relative="never", no_from=["json"])
     assert [text[:6] for _, _, text in run("from . import x\nfrom json import loads\n")] == ["IPS108", "IPS105"]

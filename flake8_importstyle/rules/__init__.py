@@ -26,6 +26,7 @@ from flake8_importstyle.rules.form import (
 )
 from flake8_importstyle.rules.packages import ImplicitNamespacePackage, ModulesOnly, UnimportedSubmodule
 from flake8_importstyle.rules.policy import BannedImport, RelativeImport
+from flake8_importstyle.rules.removed import PkgResources, RemovedModule
 from flake8_importstyle.text import source_text
 
 RULES: tuple[type[Rule], ...] = (
@@ -42,6 +43,8 @@ RULES: tuple[type[Rule], ...] = (
     ReplacedImportFunction,
     RelativeImportModuleWithoutPackage,
     RemovedImportApi,
+    RemovedModule,
+    PkgResources,
     ReimportAfterRemoval,
     StaleNameAfterReload,
     ImplicitNamespacePackage,

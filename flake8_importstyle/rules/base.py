@@ -240,6 +240,11 @@ class Rule:
         return f"{cls.code} {cls.message.format(**cls.sample)}"
 
     @classmethod
+    def appendix(cls) -> str:
+        """reStructuredText shown after the examples (a rule's data table); empty by default."""
+        return ""
+
+    @classmethod
     def reason(cls) -> str:
         import inspect
 

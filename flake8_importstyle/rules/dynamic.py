@@ -226,6 +226,7 @@ class RemovedImportApi(Rule):
         "deprecated": "3.4",
         "replacement": "importlib.util.find_spec()",
     }
+    options = ("importstyle-target-python",)
     examples = (
         Example(
             bad="import imp\n\nimp.reload(config)\n",
@@ -235,8 +236,14 @@ class RemovedImportApi(Rule):
         Example(
             bad="import pkgutil\n\nloader = pkgutil.get_loader('json')\n",
             good="from importlib import util\n\nloader = util.find_spec('json').loader\n",
+            options={"target-python": "3.12"},
         ),
     )
+
+    def _due(self, file: FileContext, name: str) -> bool:
+        """Whether the target Python has deprecated *name* (``importstyle-target-python``)."""
+        major, minor = REMOVED_APIS[name].deprecated.split(".")
+        return (int(major), int(minor)) <= file.config.target_python
 
     def _finding(self, line: int, col: int, name: str) -> Finding:
         api = REMOVED_APIS[name]
@@ -250,13 +257,13 @@ class RemovedImportApi(Rule):
                 continue
             if record.is_from:
                 hit = removed_api(record.module)
-                if hit:
+                if hit and self._due(file, hit):
                     yield self._finding(record.line, record.col, hit)
                     continue
             for name in record.names:
                 full = record.full_name(name)
                 hit = removed_api(full) if full else None
-                if hit:
+                if hit and self._due(file, hit):
                     yield self._finding(name.line, name.col, hit)
         if not file.may_use(REMOVED_API_MODULES, *REMOVED_API_WORDS):
             return
@@ -264,5 +271,7 @@ class RemovedImportApi(Rule):
             if not isinstance(attribute, ast.Attribute):
                 continue
             qualified = file.bindings.qualify(attribute)
-            if qualified is not None and qualified in REMOVED_APIS and qualified != "imp":
+            if qualified is None or qualified not in REMOVED_APIS or qualified == "imp":
+                continue
+            if self._due(file, qualified):
                 yield self._finding(*file.position(attribute), qualified)
