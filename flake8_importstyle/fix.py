@@ -55,7 +55,12 @@ from flake8_importstyle.rules import Finding, check_tree
 from flake8_importstyle.text import char_col, source_lines
 
 #: The codes the fixer rewrites, in the order it applies them.
-FIXABLE = ("IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205")
+FIXABLE = ("IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207")
+
+#: Removed modules whose one member the file may use has a drop-in in another module:
+#: module -> (the replacement module, the member). ``imp.reload`` calls
+#: ``importlib.reload``; ``pipes.quote`` *is* ``shlex.quote`` (``from shlex import quote``).
+SWAPS = {"imp": ("importlib", "reload"), "pipes": ("shlex", "quote")}
 
 
 class FixError(Exception):
@@ -1160,27 +1165,27 @@ def _cst_argument(call: Any) -> Any:
     raise Refused("the module name could not be located")  # pragma: no cover
 
 
-def _check_importlib(ctx: _StepContext) -> None:
-    """Refused unless ``importlib`` is free, or bound by nothing but ``import importlib``."""
+def _check_importlib(ctx: _StepContext, module: str = "importlib") -> None:
+    """Refused unless *module*'s name is free, or bound by nothing but ``import module``."""
     model = ctx.model
-    bindings = [b for scope in model.scopes for _, b, _ in scope.sites.get("importlib", ())]
-    bindings += [b for scope in model.scopes for b in scope.extra.get("importlib", ())]
+    bindings = [b for scope in model.scopes for _, b, _ in scope.sites.get(module, ())]
+    bindings += [b for scope in model.scopes for b in scope.extra.get(module, ())]
     for b in bindings:
-        if not (b.kind == IMPORT and b.value == "importlib"):
-            raise Refused(f"'importlib' is bound to something else at line {model.line_of(b)}")
-    if "importlib" in model.bound_anywhere() and not bindings:
-        raise Refused("'importlib' is bound to something else in this file")
+        if not (b.kind == IMPORT and b.value == module):
+            raise Refused(f"{module!r} is bound to something else at line {model.line_of(b)}")
+    if module in model.bound_anywhere() and not bindings:
+        raise Refused(f"{module!r} is bound to something else in this file")
 
 
-def _has_importlib(ctx: _StepContext) -> bool:
-    """Whether ``import importlib`` in the imports at the top of the module (after
+def _has_importlib(ctx: _StepContext, module: str = "importlib") -> bool:
+    """Whether ``import module`` in the imports at the top of the module (after
     its docstring) binds the name before anything else runs."""
     model = ctx.model
     body = model.tree.body
     first = 1 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else 0
     for stmt in model.import_statements:
         if model.run_key[id(stmt)] == (0, -1, "body", first) and isinstance(stmt, ast.Import):
-            if any(a.name == "importlib" and a.asname is None for a in stmt.names):
+            if any(a.name == module and a.asname is None for a in stmt.names):
                 return True
     return False
 
@@ -1195,33 +1200,133 @@ def _ast_call_at(tree: ast.Module, finding: Finding, lines: Sequence[str]) -> as
 
 
 def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
-    """IPS205: ``imp.reload(m)`` -> ``importlib.reload(m)``; ``import imp`` goes."""
+    """IPS205 and IPS206, where :data:`SWAPS` knows a drop-in: ``import imp`` ->
+    ``import importlib`` and ``imp.reload(m)`` -> ``importlib.reload(m)``; ``import pipes``
+    -> ``import shlex`` and ``pipes.quote`` -> ``shlex.quote``; ``from pipes import quote``
+    -> ``from shlex import quote``."""
     import libcst as cst
 
     record, name = ctx.record_of(finding)
-    if record.is_from or name.name != "imp" or name.asname is not None:
-        raise Refused("only 'import imp' with imp.reload() calls is rewritten")
+    module = record.module if record.is_from else name.name
+    if module not in SWAPS:
+        raise Refused(f"{module} has no drop-in replacement the fixer knows")
+    new, member = SWAPS[module]
+    used = f"{module}.{member}"
+    if not _module_level(record):
+        raise Refused("only module-level imports are rewritten with their usages")
+    if record.is_from:
+        if record.level or any(n.name != member for n in record.names):
+            raise Refused(f"only 'from {module} import {member}' is rewritten")
+        if new == "importlib":
+            raise Refused(f"only 'import {module}' with {used}() calls is rewritten")
+        small, _line = ctx.statement_of(ctx.node_at(finding, cst.ImportAlias))
+        if small in plan.replace:
+            raise Refused("another rewrite already changes this statement")
+        ctx.check_effects(set(), set(), {module, new})
+        plan.replace[small] = small.with_changes(module=cst.Name(new))
+        return
+    if name.asname is not None:
+        raise Refused(f"only 'import {module}' with {used}() calls is rewritten")
+    binding = ctx.binding_of(finding)
+    _check_importlib(ctx, new)
+    reads = ctx.uses(binding)
+    if not reads:
+        raise Refused(f"no {used}() call to rewrite")
+    for read in reads:
+        if ctx.model.in_string.get(id(read)) is None and not ctx.ast_chain(read, used)[1]:
+            raise Refused(f"the file uses {module} for more than {used}() (line {read.lineno})")
+    tops, _other = _chains(ctx, binding, used)
+    ctx.check_effects(set() if ctx.still_bound(binding) else {module}, {new}, set())
+    _rename(ctx, tops, used, f"{new}.{member}", plan)
+    alias = ctx.node_at(finding, cst.ImportAlias)
+    if _has_importlib(ctx, new):
+        _drop_alias(ctx, alias, plan)
+    elif new == "importlib" and ("importlib" in ctx.model.bound_anywhere() or plan.add_importlib):
+        _drop_alias(ctx, alias, plan)
+        plan.add_importlib = True
+    elif new in ctx.model.bound_anywhere():
+        raise Refused(f"{new!r} is imported further down, not at the top of the file")
+    else:  # `import imp` becomes `import importlib`, in place
+        _split(ctx, alias, [f"import {new}\n"], plan)
+
+
+def _pkg_resources(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS207: ``import pkg_resources`` read only for ``get_distribution(name).version``
+    inside ``try``/``except DistributionNotFound`` -> ``from importlib import metadata``,
+    ``metadata.version(name)`` and ``except metadata.PackageNotFoundError``."""
+    import libcst as cst
+
+    records = [r for r in ctx.records if not r.level and any(
+        (r.module if r.is_from else n.name).partition(".")[0] == "pkg_resources" for n in r.names
+    )]
+    try:
+        record, name = ctx.record_of(finding)
+    except Refused:  # a use: its import's rewrite takes it along
+        line = records[0].line if records else finding.line
+        raise Refused(f"rewritten with the import at line {line}, when that can be") from None
+    if record.is_from or name.name != "pkg_resources" or name.asname is not None:
+        raise Refused("only 'import pkg_resources' with get_distribution(name).version is rewritten")
     if not _module_level(record):
         raise Refused("only module-level imports are rewritten with their usages")
     binding = ctx.binding_of(finding)
-    _check_importlib(ctx)
-    reads = ctx.uses(binding)
-    if not reads:
-        raise Refused("no imp.reload() call to rewrite")
-    for read in reads:
-        if ctx.model.in_string.get(id(read)) is None and not ctx.ast_chain(read, "imp.reload")[1]:
-            raise Refused(f"the file uses imp for more than imp.reload() (line {read.lineno})")
-    tops, _other = _chains(ctx, binding, "imp.reload")
-    ctx.check_effects(set() if ctx.still_bound(binding) else {"imp"}, {"importlib"}, set())
-    _rename(ctx, tops, "imp.reload", "importlib.reload", plan)
-    alias = ctx.node_at(finding, cst.ImportAlias)
-    if _has_importlib(ctx):
-        _drop_alias(ctx, alias, plan)
-    elif "importlib" in ctx.model.bound_anywhere() or plan.add_importlib:
-        _drop_alias(ctx, alias, plan)
-        plan.add_importlib = True
-    else:  # `import imp` becomes `import importlib`, in place
-        _split(ctx, alias, ["import importlib\n"], plan)
+    parents = ctx.ast_parents
+    versions: list[ast.expr] = []
+    handlers: list[ast.expr] = []
+    for read in ctx.uses(binding):
+        ctx.exclusive(read, binding)
+        top, whole = ctx.ast_chain(read, "pkg_resources.get_distribution")
+        call, attribute = parents.get(id(top)), None
+        if isinstance(call, ast.Call) and call.func is top:
+            attribute = parents.get(id(call))
+        if whole and isinstance(attribute, ast.Attribute) and attribute.attr == "version":
+            versions.append(top)
+            continue
+        top, whole = ctx.ast_chain(read, "pkg_resources.DistributionNotFound")
+        handler = parents.get(id(top))
+        if whole and isinstance(handler, ast.ExceptHandler) and handler.type is top:
+            handlers.append(top)
+            continue
+        raise Refused(
+            f"the file uses pkg_resources for more than get_distribution(name).version (line {read.lineno})"
+        )
+    if not versions:
+        raise Refused("no get_distribution(name).version to rewrite")
+    for top in versions:
+        if _enclosing_try(parents, top) is None:
+            raise Refused(
+                f"line {top.lineno}: a missing distribution raises DistributionNotFound before the rewrite"
+                " and PackageNotFoundError (an ImportError) after it, so only a"
+                " get_distribution(name).version inside try/except DistributionNotFound is rewritten"
+            )
+    if not ctx.free("metadata"):
+        raise Refused("'metadata' is taken in this file")
+    ctx.check_effects(set() if ctx.still_bound(binding) else {"pkg_resources"}, {"metadata"}, set())
+    for top in versions:
+        chain = ctx.cst_chain(top, "pkg_resources.get_distribution")
+        call_node = ctx.parents.get(chain)
+        attribute_node = ctx.parents.get(call_node)
+        if not (isinstance(call_node, cst.Call) and isinstance(attribute_node, cst.Attribute)):
+            raise Refused(f"the use at line {top.lineno} could not be located")  # pragma: no cover
+        plan.replace[attribute_node] = cst.Call(
+            func=cst.Attribute(value=cst.Name("metadata"), attr=cst.Name("version")), args=call_node.args
+        )
+    for top in handlers:
+        plan.replace[ctx.cst_chain(top, "pkg_resources.DistributionNotFound")] = cst.parse_expression(
+            "metadata.PackageNotFoundError"
+        )
+    _split(ctx, ctx.node_at(finding, cst.ImportAlias), ["from importlib import metadata\n"], plan)
+
+
+def _enclosing_try(parents: dict[int, ast.AST], node: ast.AST) -> ast.Try | None:
+    """The ``try`` whose body holds *node* in the same scope, if any."""
+    child: ast.AST = node
+    while True:
+        up = parents.get(id(child))
+        if up is None or isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return None
+        if isinstance(up, ast.Try) and any(child is s for s in up.body):
+            return up
+        child = up
 
 
 _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
@@ -1232,6 +1337,8 @@ _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
     "IPS106": _conventional_alias,
     "IPS201": _dunder_import,
     "IPS205": _removed_api,
+    "IPS206": _removed_api,
+    "IPS207": _pkg_resources,
 }
 
 

@@ -66,9 +66,12 @@ DYNAMIC_CALLS = frozenset({"eval", "exec", "globals", "locals", "vars", "dir"})
 #: Of those, the ones that read no namespace of this file when given an object.
 _OF_AN_OBJECT = frozenset({"vars", "dir"})
 #: Two spellings of one function (the removed alias and its replacement).
-SAME_PATHS = {"imp.reload": "importlib.reload"}
-#: Modules whose loading loads the other (``imp`` imports ``importlib``).
-SAME_LOADS = {"imp": "importlib"}
+SAME_PATHS = {"imp.reload": "importlib.reload", "pipes.quote": "shlex.quote"}
+#: A removed module and its replacement, whose loading (the one's for the other) a
+#: rewrite may swap: ``imp`` imports ``importlib``, ``pipes`` imports ``shlex``; what
+#: ``pkg_resources`` does at import time beyond that (scanning the installed
+#: distributions) is what README's fixer section says the rewrite stops doing.
+SAME_LOADS = {"imp": "importlib", "pipes": "shlex", "pkg_resources": "importlib.metadata"}
 #: Paths that behave the same whichever object of the module a name holds (the
 #: import machinery's own functions): a reload does not change what a rewrite to
 #: them does. Exact paths: ``importlib.machinery`` is a module like any other.
@@ -77,6 +80,32 @@ IDENTITY_FREE = frozenset({"imp", "importlib", "imp.reload", "importlib.reload",
 #: import machinery, whose import a program cannot tell from its absence
 #: (beyond the key in ``sys.modules``).
 INERT_LOADS = frozenset({"importlib"})
+#: ``pkg_resources.get_distribution(name).version`` and ``importlib.metadata.version(name)``
+#: give one string for an installed distribution; they differ in the exception for a
+#: missing one, so the proof accepts the pair only where a handler catches both alike.
+DISTRIBUTION = "pkg_resources.get_distribution"
+METADATA_VERSION = frozenset({"importlib.metadata.version", "from:importlib.metadata.version"})
+NOT_FOUND = "pkg_resources.DistributionNotFound"
+PACKAGE_NOT_FOUND = frozenset(
+    {"importlib.metadata.PackageNotFoundError", "from:importlib.metadata.PackageNotFoundError"}
+)
+#: What catches each of the two (its bases), as import paths and as builtin names.
+_CATCH_NOT_FOUND = (
+    frozenset({NOT_FOUND, "pkg_resources.ResolutionError", "builtins.Exception", "builtins.BaseException"}),
+    frozenset({"Exception", "BaseException"}),
+)
+_CATCH_PACKAGE_NOT_FOUND = (
+    PACKAGE_NOT_FOUND
+    | frozenset({"builtins.ImportError", "builtins.ModuleNotFoundError"})
+    | frozenset({"builtins.Exception", "builtins.BaseException"}),
+    frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}),
+)
+#: Calls that show the exception being handled (its type and message).
+_SHOW_EXCEPTION = frozenset(
+    {"exc_info", "exception", "print_exc", "format_exc", "print_exception", "format_exception", "exc"}
+)
+#: A distribution's name as PEP 508 spells it (``get_distribution`` also takes a requirement).
+DISTRIBUTION_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
 #: The paths of ``__import__`` and ``import_module``.
 DUNDER_IMPORT = frozenset({"builtins.__import__", "importlib.__import__", "builtin:__import__"})
 IMPORT_MODULE = "importlib.import_module"
@@ -150,6 +179,8 @@ Value = tuple[str, object, str, tuple[str, ...]]
 
 
 def _normal(path: str) -> str:
+    if path.startswith("from:"):  # a from-import's attribute: the same object, the same path
+        return "from:" + SAME_PATHS.get(path[5:], path[5:])
     return SAME_PATHS.get(path, path)
 
 
@@ -178,6 +209,8 @@ class _Proof:
         #: module paths that an equivalence (not identity) relied on, and the first line
         self.assumed: set[str] = set()
         self.assumed_line: int | None = None
+        #: the ``try`` statements (old, new) whose body is being compared, innermost last
+        self.tries: list[tuple[ast.Try, ast.Try]] = []
 
     def run(self) -> None:
         self.block(self.old_tree.body, self.new_tree.body, ())
@@ -230,6 +263,9 @@ class _Proof:
         inner = handlers
         if isinstance(old, (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))):
             inner = (*handlers, *old.handlers)  # type: ignore[attr-defined]
+        if isinstance(old, ast.Try) and isinstance(new, ast.Try):
+            self.try_statement(old, new, handlers, inner)
+            return
         for field in old._fields:
             o, n = getattr(old, field, None), getattr(new, field, None)
             if (
@@ -241,6 +277,160 @@ class _Proof:
                 self.block(o, n, inner if field == "body" else handlers)  # type: ignore[arg-type]
             else:
                 self.same(o, n, old)
+
+    def try_statement(
+        self,
+        old: ast.Try,
+        new: ast.Try,
+        handlers: tuple[ast.ExceptHandler, ...],
+        inner: tuple[ast.ExceptHandler, ...],
+    ) -> None:
+        self.tries.append((old, new))
+        try:
+            self.block(old.body, new.body, inner)
+        finally:
+            self.tries.pop()
+        if len(old.handlers) != len(new.handlers):
+            raise Refusal(f"line {old.lineno} is not the original statement")
+        for o, n in zip(old.handlers, new.handlers):
+            if not self.not_found_handler(old, o, n):
+                self.same(o.type, n.type, o)
+            if o.name != n.name:
+                raise Refusal(f"line {o.lineno} is not the original code")
+            self.block(o.body, n.body, handlers)
+        self.block(old.orelse, new.orelse, handlers)
+        self.block(old.finalbody, new.finalbody, handlers)
+
+    # -- pkg_resources.get_distribution(name).version -> importlib.metadata.version(name)
+    def distribution_version(self, old: ast.expr, new: ast.expr) -> bool:
+        """Whether *old* is ``get_distribution(name).version`` and *new* the
+        ``importlib.metadata.version(name)`` that gives the same string, where a handler
+        catches what either raises for a missing distribution alike."""
+        if not (isinstance(old, ast.Attribute) and old.attr == "version" and isinstance(old.value, ast.Call)):
+            return False
+        call = old.value
+        if not isinstance(new, ast.Call):
+            return False
+        if not _within(self.old_eval.value(call.func), frozenset({DISTRIBUTION})):
+            return False
+        if not _within(self.new_eval.value(new.func), METADATA_VERSION):
+            return False
+        if call.keywords or new.keywords or len(call.args) != 1 or len(new.args) != 1:
+            raise Refusal(f"line {old.lineno}: get_distribution() is called with other arguments")
+        name = call.args[0]
+        literal = _literal_str(name)
+        if not (
+            (literal is not None and DISTRIBUTION_NAME.fullmatch(literal))
+            or (isinstance(name, ast.Name) and name.id in ("__name__", "__package__"))
+        ):
+            raise Refusal(
+                f"line {old.lineno}: get_distribution() may be given a requirement, not a distribution's name"
+            )
+        self.same(name, new.args[0], old)
+        self.not_found_caught(old)
+        self.assume(old, {"pkg_resources", "importlib.metadata"})
+        return True
+
+    def not_found_caught(self, node: ast.expr) -> None:
+        """Refused unless the innermost ``try`` around *node* holds nothing else that could
+        raise, and its first handler that catches a missing distribution's exception in the
+        old code is the first that catches it in the new, without showing it."""
+        line = node.lineno
+        why = (
+            f"line {line}: a missing distribution raises DistributionNotFound before the rewrite and"
+            " PackageNotFoundError (an ImportError) after it, so only a get_distribution(name).version"
+            " inside try/except DistributionNotFound is rewritten"
+        )
+        if not self.tries:
+            raise Refusal(why)
+        old_try, new_try = self.tries[-1]
+        if not self.only_versions(old_try.body):
+            raise Refusal(f"{why}, alone in the try's body")
+        for o, n in zip(old_try.handlers, new_try.handlers):
+            before = self.catches(self.old_eval, o.type, _CATCH_NOT_FOUND)
+            after = self.catches(self.new_eval, n.type, _CATCH_PACKAGE_NOT_FOUND)
+            if before is None or after is None or before != after:
+                raise Refusal(f"the handler at line {o.lineno} may not catch both exceptions alike")
+            if before:
+                if o.name is not None or _shows_exception(o.body):
+                    raise Refusal(
+                        f"the handler at line {o.lineno} reads the exception, whose type and text differ"
+                    )
+                return
+        raise Refusal(why)
+
+    def not_found_handler(self, old_try: ast.Try, old: ast.ExceptHandler, new: ast.ExceptHandler) -> bool:
+        """``except pkg_resources.DistributionNotFound`` ->
+        ``except importlib.metadata.PackageNotFoundError``: the same handler where the
+        try's body can raise either only from the rewritten calls."""
+        if old.type is None or new.type is None:
+            return False
+        if not _within(self.old_eval.value(old.type), frozenset({NOT_FOUND})):
+            return False
+        if not _within(self.new_eval.value(new.type), PACKAGE_NOT_FOUND):
+            return False
+        if not self.only_versions(old_try.body) or not any(
+            isinstance(n, ast.Call) for s in old_try.body for n in ast.walk(s)
+        ):
+            raise Refusal(
+                f"the handler at line {old.lineno} would catch PackageNotFoundError where the try's body may"
+                " raise DistributionNotFound otherwise"
+            )
+        self.assume(old, {"pkg_resources", "importlib.metadata"})
+        return True
+
+    def only_versions(self, body: Sequence[ast.stmt]) -> bool:
+        """Statements (of the old code) that can raise nothing but what a
+        ``get_distribution(name).version`` raises: assignments to names of constants,
+        names and those expressions, and expressions of them."""
+
+        def plain(node: ast.expr) -> bool:
+            if isinstance(node, (ast.Constant, ast.Name)):
+                return True
+            call = node.value if isinstance(node, ast.Attribute) and node.attr == "version" else None
+            if isinstance(call, ast.Call):
+                return (
+                    _within(self.old_eval.value(call.func), frozenset({DISTRIBUTION}))
+                    and not call.keywords
+                    and len(call.args) == 1
+                    and isinstance(call.args[0], (ast.Constant, ast.Name))
+                )
+            return False
+
+        for stmt in body:
+            if isinstance(stmt, ast.Pass):
+                continue
+            if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+                value: ast.expr | None = stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.simple:
+                value = stmt.value
+            elif isinstance(stmt, ast.Expr):
+                value = stmt.value
+            else:
+                return False
+            if value is not None and not plain(value):
+                return False
+        return True
+
+    def catches(
+        self, evaluator: Evaluator, node: ast.expr | None, targets: tuple[frozenset[str], frozenset[str]]
+    ) -> bool | None:
+        """Whether an ``except`` of *node* catches the exception whose bases are *targets*;
+        None when the file does not say what *node* is."""
+        paths, names = targets
+        if node is None:
+            return True
+        if isinstance(node, ast.Tuple):
+            answers = [self.catches(evaluator, e, targets) for e in node.elts]
+            return True if True in answers else (None if None in answers else False)
+        bound = evaluator.model.bound_anywhere()
+        if isinstance(node, ast.Name) and node.id in BUILTIN_NAMES and node.id not in bound:
+            return node.id in names
+        value = evaluator.value(node)
+        found = _paths(value) if value else set()
+        if found and found <= paths:
+            return True
+        return None
 
     def same(self, old: object, new: object, where: ast.AST) -> None:
         """Node for node, except where an expression reads the same thing another way."""
@@ -267,6 +457,8 @@ class _Proof:
             raise Refusal(f"line {getattr(where, 'lineno', '?')} is not the original code")
 
     def expression(self, old: ast.expr, new: ast.expr) -> None:
+        if self.distribution_version(old, new):
+            return
         if isinstance(old, (ast.Name, ast.Attribute, ast.Call)) and isinstance(
             new, (ast.Name, ast.Attribute, ast.Call)
         ):
@@ -633,6 +825,27 @@ def _equal(old: frozenset[Value], new: frozenset[Value]) -> bool:
         if ok in ("path", "now") and nk in ("path", "now"):
             return op == np_ and oa == na
     return old == new
+
+
+def _within(values: frozenset[Value] | None, allowed: frozenset[str]) -> bool:
+    """Whether *values* are import paths, all of them in *allowed*."""
+    paths = _paths(values) if values else set()
+    return bool(paths) and paths <= allowed
+
+
+def _shows_exception(body: Sequence[ast.stmt]) -> bool:
+    """Whether a handler re-raises, or calls something that shows the exception
+    (``logging.exception``, ``traceback.print_exc``, ``sys.exc_info``)."""
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Raise) and node.exc is None:
+                return True
+            if isinstance(node, ast.Call):
+                func = node.func
+                last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                if last in _SHOW_EXCEPTION:
+                    return True
+    return False
 
 
 def _dump(node: ast.AST) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
+from importlib import util
 
 import pytest
 
@@ -364,3 +367,174 @@ def test_fixed_code_equals_the_original_ast_under_the_renames() -> None:
     after = fixed(before)
     expected = ast.dump(ast.parse(before.replace("os.path.", "path.").replace("import os.path", "from os import path")))
     assert ast.dump(ast.parse(after)) == expected
+
+
+# ------------------------------------------------------ IPS206: pipes.quote is shlex.quote
+
+PIPES_REWRITES = [
+    (
+        "import pipes\nprint(pipes.quote('a b'), pipes.quote(\"it's\"))\n",
+        "import shlex\nprint(shlex.quote('a b'), shlex.quote(\"it's\"))\n",
+    ),
+    ("from pipes import quote\nprint(quote('a b'))\n", "from shlex import quote\nprint(quote('a b'))\n"),
+    ("from pipes import quote as q\nprint(q('a b'))\n", "from shlex import quote as q\nprint(q('a b'))\n"),
+    (
+        "import shlex\nimport pipes\nprint(pipes.quote('x y'), shlex.split('a b'))\n",
+        "import shlex\nprint(shlex.quote('x y'), shlex.split('a b'))\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), PIPES_REWRITES)
+def test_pipes_quote_becomes_shlex_quote(before: str, after: str, tmp_path) -> None:
+    assert fixed(before, target_python="3.11") == after
+    assert fixed(before, target_python="3.10") == before  # not deprecated yet: no finding, no fix
+    if sys.version_info < (3, 13):  # where pipes still exists, both print the same
+        outputs = []
+        for name, text in (("before.py", before), ("after.py", after)):
+            (tmp_path / name).write_text(text, encoding="utf-8")
+            proc = subprocess.run(
+                [sys.executable, "-I", name], cwd=tmp_path, capture_output=True, text=True, check=True
+            )
+            outputs.append(proc.stdout)
+        assert outputs[0] == outputs[1] and outputs[0].strip()
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (
+            "import pipes\nt = pipes.Template()\nprint(pipes.quote('a'))\n",
+            "the file uses pipes for more than pipes.quote() (line 2)",
+        ),
+        (
+            "import pipes as p\nprint(p.quote('a'))\n",
+            "only 'import pipes' with pipes.quote() calls is rewritten",
+        ),
+        ("from pipes import quote, Template\n", "only 'from pipes import quote' is rewritten"),
+        (
+            "import pipes\nshlex = 1\nprint(pipes.quote('a'), shlex)\n",
+            "'shlex' is bound to something else in this file",
+        ),
+        (
+            "import pipes\nprint(pipes.quote('a'))\nimport shlex\n",
+            "'shlex' is imported further down, not at the top of the file",
+        ),
+        ("import telnetlib\n", "telnetlib has no drop-in replacement the fixer knows"),
+    ],
+)
+def test_pipes_is_left_where_the_rewrite_is_not_a_drop_in(source: str, reason: str) -> None:
+    result = fix(source, target_python="3.13")
+    assert result.data.decode() == source
+    assert reason in [why for *_, why in result.skipped], result.skipped
+
+
+# ------------------------------------- IPS207: get_distribution(name).version, where caught
+
+VERSION_TRY = """\
+import pkg_resources
+
+try:
+    found = pkg_resources.get_distribution({name}).version
+except {handler}:
+    found = None
+try:
+    missing = pkg_resources.get_distribution("no-such-distribution-here").version
+except {handler}:
+    missing = None
+print(found is not None, missing)
+"""
+VERSION_TRY_FIXED = """\
+from importlib import metadata
+
+try:
+    found = metadata.version({name})
+except {handler}:
+    found = None
+try:
+    missing = metadata.version("no-such-distribution-here")
+except {handler}:
+    missing = None
+print(found is not None, missing)
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "handler", "new_handler"),
+    [
+        ('"pytest"', "pkg_resources.DistributionNotFound", "metadata.PackageNotFoundError"),
+        ('"pytest"', "Exception", "Exception"),
+        ("__package__", "pkg_resources.DistributionNotFound", "metadata.PackageNotFoundError"),
+    ],
+)
+def test_distribution_version_becomes_importlib_metadata(
+    name: str, handler: str, new_handler: str, tmp_path
+) -> None:
+    before = VERSION_TRY.format(name=name, handler=handler)
+    after = VERSION_TRY_FIXED.format(name=name, handler=new_handler)
+    assert fixed(before) == after
+    if util.find_spec("pkg_resources") is not None:  # where setuptools still has it
+        outputs = []
+        for file, text in (("before.py", before), ("after.py", after)):
+            (tmp_path / file).write_text(text, encoding="utf-8")
+            proc = subprocess.run(
+                [sys.executable, "-W", "ignore", file], cwd=tmp_path, capture_output=True, text=True
+            )
+            outputs.append((proc.returncode, proc.stdout))
+        assert outputs[0] == outputs[1], outputs
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (
+            'import pkg_resources\nv = pkg_resources.get_distribution("x").version\n',
+            "line 2: a missing distribution raises DistributionNotFound before the rewrite and PackageNotFoundError"
+            " (an ImportError) after it, so only a get_distribution(name).version inside try/except"
+            " DistributionNotFound is rewritten",
+        ),
+        (
+            VERSION_TRY.format(name='"x>=1"', handler="pkg_resources.DistributionNotFound"),
+            "line 4: get_distribution() may be given a requirement, not a distribution's name",
+        ),
+        (
+            VERSION_TRY.format(name='"x"', handler="pkg_resources.DistributionNotFound as e"),
+            "the handler at line 5 reads the exception, whose type and text differ",
+        ),
+        (
+            VERSION_TRY.format(
+                name='"x"', handler="ImportError:\n    pass\nexcept pkg_resources.DistributionNotFound"
+            ),
+            "the handler at line 5 may not catch both exceptions alike",
+        ),
+        (
+            VERSION_TRY.format(name='"x"', handler="pkg_resources.DistributionNotFound").replace(
+                "    found = None", "    log.exception('no x')"
+            ),
+            "the handler at line 5 reads the exception, whose type and text differ",
+        ),
+        (
+            VERSION_TRY.format(name='"x"', handler="pkg_resources.DistributionNotFound").replace(
+                "    found = pkg", "    setup()\n    found = pkg"
+            ),
+            "alone in the try's body",
+        ),
+        (
+            'import pkg_resources\npath = pkg_resources.resource_filename("a", "b")\n',
+            "the file uses pkg_resources for more than get_distribution(name).version (line 2)",
+        ),
+        (
+            'from pkg_resources import get_distribution\nv = get_distribution("x").version\n',
+            "only 'import pkg_resources' with get_distribution(name).version is rewritten",
+        ),
+        (
+            VERSION_TRY.format(name='"x"', handler="pkg_resources.DistributionNotFound") + "metadata = 1\n",
+            "'metadata' is taken in this file",
+        ),
+    ],
+)
+def test_pkg_resources_is_left_where_the_rewrite_is_not_provably_the_same(source: str, reason: str) -> None:
+    result = fix(source)
+    assert result.data.decode() == source
+    reasons = [why for *_, why in result.skipped]
+    assert any(reason in why for why in reasons), reasons

@@ -399,6 +399,7 @@ BAD_VALUES = {
     "relative": ("Never", "'Never' is not one of allow, siblings, never"),
     "namespace-packages": ("tools/*", "'tools/*' is a pattern, not a folder (a folder covers the folders below it)"),
     "names-ok": ("1bad", "'1bad' is not a dotted module name"),
+    "target-python": ("2.7", "'2.7' is not a Python version such as 3.10"),
 }
 
 

@@ -15,6 +15,10 @@ def proved(
     return prove(old, new, facts=facts, readers=readers)
 
 
+PKG = "import pkg_resources\ntry:\n    v = {call}\nexcept {handler}:\n    v = None\nprint(v)\n"
+META = "from importlib import metadata\ntry:\n    v = {call}\nexcept {handler}:\n    v = None\nprint(v)\n"
+
+
 @pytest.mark.parametrize(
     ("old", "new"),
     [
@@ -65,6 +69,19 @@ def proved(
             "import xml.dom.minidom\nfrom xml import dom\ndom.minidom.parse\n",
             "from xml.dom import minidom\nfrom xml import dom\ndom.minidom.parse\n",
             id="unused-stays-unused",
+        ),
+        pytest.param(
+            "import pipes\nprint(pipes.quote('a b'))\n", "import shlex\nprint(shlex.quote('a b'))\n", id="IPS206"
+        ),
+        pytest.param(
+            PKG.format(call="pkg_resources.get_distribution('x').version", handler="pkg_resources.DistributionNotFound"),
+            META.format(call="metadata.version('x')", handler="metadata.PackageNotFoundError"),
+            id="IPS207",
+        ),
+        pytest.param(
+            PKG.format(call="pkg_resources.get_distribution(__name__).version", handler="Exception"),
+            META.format(call="metadata.version(__name__)", handler="Exception"),
+            id="IPS207-any-exception",
         ),
     ],
 )
@@ -203,6 +220,55 @@ def test_a_faithful_rewrite_is_proved(old: str, new: str) -> None:
             "import os as _os\nclass C:\n    def m(self):\n        return _os.sep\n",
             "'__os' is a private name inside a class, which the compiler mangles",
             id="mangled",
+        ),
+        pytest.param(
+            "import pkg_resources\nv = pkg_resources.get_distribution('x').version\n",
+            "from importlib import metadata\nv = metadata.version('x')\n",
+            "line 2: a missing distribution raises DistributionNotFound before the rewrite and PackageNotFoundError"
+            " (an ImportError) after it, so only a get_distribution(name).version inside try/except"
+            " DistributionNotFound is rewritten",
+            id="distribution-version-uncaught",
+        ),
+        pytest.param(
+            PKG.format(call="pkg_resources.get_distribution('x').version", handler="pkg_resources.DistributionNotFound"),
+            META.format(call="metadata.version('x')", handler="ImportError"),
+            "line 4 is not the original code",
+            id="distribution-version-other-handler",
+        ),
+        pytest.param(
+            PKG.format(call="pkg_resources.get_distribution('x').version", handler="ValueError"),
+            META.format(call="metadata.version('x')", handler="ValueError"),
+            "line 3: a missing distribution raises DistributionNotFound before the rewrite and PackageNotFoundError"
+            " (an ImportError) after it, so only a get_distribution(name).version inside try/except"
+            " DistributionNotFound is rewritten",
+            id="distribution-version-not-caught-by-either",
+        ),
+        pytest.param(
+            PKG.format(call="pkg_resources.get_distribution(spec).version", handler="pkg_resources.DistributionNotFound"),
+            META.format(call="metadata.version(spec)", handler="metadata.PackageNotFoundError"),
+            "line 3: get_distribution() may be given a requirement, not a distribution's name",
+            id="distribution-version-of-a-requirement",
+        ),
+        pytest.param(
+            PKG.format(call="pkg_resources.get_distribution('x').version", handler="pkg_resources.DistributionNotFound")
+            .replace("    v = None", "    raise"),
+            META.format(call="metadata.version('x')", handler="metadata.PackageNotFoundError")
+            .replace("    v = None", "    raise"),
+            "the handler at line 4 reads the exception, whose type and text differ",
+            id="distribution-version-re-raised",
+        ),
+        pytest.param(
+            PKG.format(call="f(pkg_resources.get_distribution('x').version)", handler="pkg_resources.DistributionNotFound"),
+            META.format(call="f(metadata.version('x'))", handler="metadata.PackageNotFoundError"),
+            "line 3: a missing distribution raises DistributionNotFound before the rewrite and PackageNotFoundError"
+            " (an ImportError) after it, so only a get_distribution(name).version inside try/except"
+            " DistributionNotFound is rewritten, alone in the try's body",
+            id="distribution-version-beside-other-calls",
+        ),
+        pytest.param(
+            "import pipes\nprint(pipes.Template)\n", "import shlex\nprint(shlex.Template)\n",
+            "'pipes.Template' at line 2 would not read the same object after the rewrite",
+            id="pipes-beyond-quote",
         ),
     ],
 )

@@ -165,6 +165,10 @@ class RemovedModule(Rule):
     An import that can only run where the module still exists is not reported: inside
     ``try:`` with a handler that catches ``ImportError``, or under a ``sys.version_info``
     test that excludes the versions that removed it.
+
+    ``flake8-importstyle fix`` rewrites ``pipes.quote``, which is ``shlex.quote`` under
+    another name, when the file uses nothing else of ``pipes``; the other modules have
+    no drop-in replacement, and it leaves them with that reason.
     """
 
     code = "IPS206"
@@ -180,6 +184,18 @@ class RemovedModule(Rule):
             bad="import asyncore\n",
             good="import asyncio\n",
             options={"target-python": "3.12"},
+        ),
+        Example(
+            bad='import pipes\n\ncommand = "ls " + pipes.quote(folder)\n',
+            good='import shlex\n\ncommand = "ls " + shlex.quote(folder)\n',
+            options={"target-python": "3.11"},
+            fixed='import shlex\n\ncommand = "ls " + shlex.quote(folder)\n',
+        ),
+        Example(
+            bad="from pipes import quote\n\nprint(quote(name))\n",
+            good="from shlex import quote\n\nprint(quote(name))\n",
+            options={"target-python": "3.13"},
+            fixed="from shlex import quote\n\nprint(quote(name))\n",
         ),
         Example(
             bad="from distutils.spawn import find_executable\n",
@@ -270,6 +286,15 @@ class PkgResources(Rule):
 
     Reported at the import, and at each use of one of its common APIs, with that API's
     replacement.
+
+    ``flake8-importstyle fix`` rewrites ``get_distribution(name).version`` to
+    ``importlib.metadata.version(name)`` where a ``try`` around it catches the
+    missing distribution's exception (``DistributionNotFound`` becomes
+    ``PackageNotFoundError``), when the file uses nothing else of ``pkg_resources``:
+    elsewhere the exception would change from ``DistributionNotFound`` to an
+    ``ImportError``. It leaves ``iter_entry_points``: ``importlib.metadata``'s entry
+    points are other objects (``module`` for ``module_name``), and their ``load()`` does
+    not check the distribution's requirements as ``pkg_resources`` does.
     """
 
     code = "IPS207"
@@ -279,6 +304,26 @@ class PkgResources(Rule):
         Example(
             bad='import pkg_resources\n\n__version__ = pkg_resources.get_distribution("mypkg").version\n',
             good='from importlib import metadata\n\n__version__ = metadata.version("mypkg")\n',
+        ),
+        Example(
+            bad=(
+                "import pkg_resources\n\ntry:\n"
+                '    __version__ = pkg_resources.get_distribution("mypkg").version\n'
+                "except pkg_resources.DistributionNotFound:\n"
+                '    __version__ = "unknown"\n'
+            ),
+            good=(
+                "from importlib import metadata\n\ntry:\n"
+                '    __version__ = metadata.version("mypkg")\n'
+                "except metadata.PackageNotFoundError:\n"
+                '    __version__ = "unknown"\n'
+            ),
+            fixed=(
+                "from importlib import metadata\n\ntry:\n"
+                '    __version__ = metadata.version("mypkg")\n'
+                "except metadata.PackageNotFoundError:\n"
+                '    __version__ = "unknown"\n'
+            ),
         ),
         Example(
             bad='from pkg_resources import resource_string\n\ndata = resource_string("mypkg", "data.json")\n',
