@@ -215,7 +215,9 @@ class RemovedImportApi(Rule):
     """These parts of the import system were deprecated for years and are
     gone from current Pythons: code that uses them fails with
     ``ImportError`` or ``AttributeError`` there. Each has a replacement in
-    ``importlib``.
+    ``importlib``. An API counts from the release that deprecated it: a project
+    whose target (``importstyle-target-python``, or its ``requires-python``) is
+    3.11 may still use ``pkgutil.get_loader``, deprecated in 3.12.
     """
 
     code = "IPS205"
