@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
@@ -14,6 +15,13 @@ class BannedImport(Rule):
     ``from six.moves import range`` and ``from six import moves``;
     ``os.system`` bans ``from os import system``. Relative imports are
     checked too, once resolved against the file's package.
+
+    The imports are reported, and so is every use that reaches a banned name
+    through an imported one, under any alias: ``import os`` then
+    ``os.system("ls")``, ``import typing as t`` then ``t.TypedDict``, once per
+    use, at the start of the chain. The most specific entry gives the reason:
+    with ``foo`` and ``foo.bar`` both banned, ``from foo import bar`` is
+    ``foo.bar``'s.
     """
 
     code = "IPS107"
@@ -26,6 +34,11 @@ class BannedImport(Rule):
             bad="from six.moves import range\n",
             good="range(3)\n",
             options={"banned": "six.moves = use the standard library"},
+        ),
+        Example(
+            bad='import os\n\nos.system("ls")\n',
+            good='import subprocess\n\nsubprocess.run(["ls"])\n',
+            options={"banned": "os.system = use subprocess.run"},
         ),
     )
 
@@ -51,15 +64,57 @@ class BannedImport(Rule):
             module = file.absolute(record)
             if module is None:
                 continue
-            hit = self._hit(file, module, record.line, record.col)
-            if hit:  # the whole from-module is banned: once, at the statement
-                yield hit
-                continue
+            whole = file.config.banned_entry(module)
+            rest = False  # a name that only the whole module's entry bans
             for name in record.names:
-                if name.name != "*":
-                    hit = self._hit(file, f"{module}.{name.name}", name.line, name.col)
+                if name.name == "*":
+                    rest = rest or whole is not None
+                    continue
+                full = f"{module}.{name.name}"
+                entry = file.config.banned_entry(full)
+                if entry is not None and entry != whole:  # a more specific entry: its reason, at the name
+                    hit = self._hit(file, full, name.line, name.col)
                     if hit:
                         yield hit
+                elif entry is not None:
+                    rest = True
+            if rest:  # the whole from-module is banned: once, at the statement
+                hit = self._hit(file, module, record.line, record.col)
+                if hit:
+                    yield hit
+        yield from self._uses(file)
+
+    def _uses(self, file: FileContext) -> Iterator[Finding]:
+        """Each read of a banned name through an imported one: at the innermost node of
+        the chain that the ban covers, once per chain. A name the file also binds some
+        other way is not trusted (as for the import-system rules)."""
+        lines = file.lines_for(file.config.banned)
+        hits: dict[int, tuple[ast.expr, str]] = {}
+        for node in file.nodes_on(lines):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                continue
+            if not isinstance(node, (ast.Name, ast.Attribute)):
+                continue
+            if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
+                continue
+            qualified = file.bindings.qualify(node)
+            if qualified is None or file.config.banned_entry(qualified) is None:
+                continue
+            hits[id(node)] = (node, qualified)
+        for node, qualified in hits.values():
+            if any(id(child) in hits for child in _chain_below(node)):
+                continue  # a shorter chain inside it is banned already: reported there
+            line, col = file.position(node)
+            hit = self._hit(file, qualified, line, col)
+            if hit:
+                yield hit
+
+
+def _chain_below(node: ast.expr) -> Iterator[ast.expr]:
+    """The shorter chains inside an attribute chain (``a.b`` and ``a`` in ``a.b.c``)."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+        yield node
 
 
 class RelativeImport(Rule):
