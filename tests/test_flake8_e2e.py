@@ -395,6 +395,17 @@ def test_stdin_display_name_init_exemption(tmp_path: Path, display_name: str, ex
     assert findings(result) == expected
 
 
+@pytest.mark.parametrize(("folder", "expected"), [(None, []), ("nowhere", ["nowhere/x.py:1:1: IPS401"])])
+def test_stdin_display_name_in_a_folder_that_does_not_exist(tmp_path: Path, folder: str | None, expected: list[str]) -> None:
+    """The resolver cannot tell what a folder that is not there holds: no IPS401 (once made, it has none)."""
+    if folder:
+        (tmp_path / folder).mkdir()
+    result = flake8(
+        tmp_path, "--isolated", "--select", "IPS401", "--stdin-display-name=nowhere/x.py", "-", stdin=b"x = 1\n"
+    )
+    assert [line.split(" '")[0] for line in findings(result)] == expected
+
+
 # ------------------------------------------------------- 6. parallel workers
 
 SRC_FILES = {f"src/f{i}.py": f"import os.path\nimport json as json\nfrom . import m{i}\n" for i in range(6)}

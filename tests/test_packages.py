@@ -38,7 +38,9 @@ def messages(source: str, filename: str = "example.py", extend_select: tuple[str
     return [f"{f.line}:{f.col} {f.code} {f.message}" for f in found]
 
 
-def test_the_opt_in_rules_are_off_by_default() -> None:
+def test_the_opt_in_rules_are_off_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tools").mkdir()
     assert OFF_BY_DEFAULT == ("IPS401", "IPS403")
     assert "IPS402" in DEFAULT_CODES and not DEFAULT_CODES & set(OFF_BY_DEFAULT)
     assert codes("from os.path import join\n", "tools/x.py") == []
@@ -402,12 +404,21 @@ def test_implicit_namespace_package(project: Path) -> None:
         ("tools/nested/deeper.py", {"namespace-packages": "./tools/nested/"}, "x = 1\n"),
         ("-", {}, "x = 1\n"),  # stdin
         ("stdin", {}, "x = 1\n"),
+        # PEP 723: a script with its own metadata, run by path
+        ("tools/report.py", {}, "# /// script\n# dependencies = []\n# ///\nx = 1\n"),
+        ("tools/manage-app.py", {}, "x = 1\n"),  # no import statement can name it
+        ("tools/2fa.py", {}, "x = 1\n"),
+        ("nowhere/x.py", {}, "x = 1\n"),  # a display name whose folder does not exist: cannot tell
     ],
 )
 def test_not_an_implicit_namespace_package(
     project: Path, filename: str, options: dict[str, str], source: str
 ) -> None:
     assert ips401(filename, source, **options) == []
+
+
+def test_a_pep723_marker_must_open_a_line(project: Path) -> None:
+    assert len(ips401("tools/report.py", 'x = "# /// script"\n')) == 1
 
 
 def test_a_listed_folder_is_not_a_prefix(project: Path) -> None:
@@ -590,3 +601,25 @@ def test_the_whole_stdlib_with_every_code_and_no_internal_error() -> None:
         Plugin.codes = plugin_codes
     assert files > 1000
     assert counts.get("IPS402", 0) >= 5 and counts.get("IPS403", 0) > 1000 and counts.get("IPS401", 0) > 100
+
+
+@pytest.mark.parametrize(
+    ("filename", "source", "expected"),
+    [
+        ("pkg/__init__.py", "from json import dumps as dumps\n", []),  # the explicit re-export idiom
+        ("pkg/types.pyi", "from json import dumps as dumps\n", []),  # a stub's re-export
+        ("pkg/__init__.py", "from json import dumps\n__all__ = ['dumps']\n", []),
+        ("pkg/__init__.py", "from json import dumps, loads\n__all__: list[str] = []\n__all__ += ('loads',)\n",
+         ["'dumps' is not a module"]),
+        ("pkg/__init__.py", "from json import dumps\n", ["'dumps' is not a module"]),  # no sign of an export
+        ("pkg/mod.py", "from json import dumps as dumps\n__all__ = ['dumps']\n", ["'dumps' is not a module"]),
+        # __all__ lists the name the import binds, not the imported one
+        ("pkg/__init__.py", "from json import dumps as d\n__all__ = ['dumps']\n", ["'dumps' is not a module"]),
+    ],
+)
+def test_re_exports_are_not_modules_only_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, filename: str, source: str, expected: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    found = [f.message.partition(";")[0] for f in lint(source, filename, extend_select=["IPS403"]) if f.code == "IPS403"]
+    assert found == expected

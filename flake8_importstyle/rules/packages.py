@@ -54,9 +54,13 @@ class ImplicitNamespacePackage(Rule):
     package. Add an empty ``__init__.py``; list the folders that are
     namespace packages on purpose in ``importstyle-namespace-packages``
     (a folder covers the folders below it). Files in the folder flake8 runs
-    in, ``.pyi`` stubs, ``__init__.py`` itself and scripts that start with a
-    ``#!`` line are not flagged. The finding sits on line 1. Off by default:
-    turn it on with ``extend-select = IPS401``.
+    in, ``.pyi`` stubs, ``__init__.py`` itself, and files that are never
+    imported as a module of a package are not flagged: scripts that start with a
+    ``#!`` line, PEP 723 scripts (a ``# /// script`` block), and files whose name
+    is no identifier (``manage-app.py``). Nor is a file whose folder does not
+    exist (a ``--stdin-display-name`` that names none): there is nothing to
+    look at. The finding sits on line 1. Off by default: turn it on with
+    ``extend-select = IPS401``.
     """
 
     code = "IPS401"
@@ -87,16 +91,24 @@ class ImplicitNamespacePackage(Rule):
         name = file.filename
         if not name or name in {"-", "stdin"} or not name.endswith(".py") or file.basename == "__init__.py":
             return
+        if not file.basename[:-3].isidentifier():
+            return  # no import statement can name it
         folder = os.path.dirname(os.path.abspath(name))
         cwd = os.getcwd()
-        if folder == cwd or resolve.has_init(folder):
+        if folder == cwd or not os.path.isdir(folder) or resolve.has_init(folder):
             return
         if _listed(folder, file.config.namespace_packages, cwd):
             return
         if file.lines and file.lines[0].startswith("#!"):
             return
+        if "# /// script" in file.source and any(_PEP723.match(line) for line in file.lines):
+            return
         shown = _shown(folder, cwd)
         yield self.finding(1, 0, folder=shown, init=os.path.join(shown, "__init__.py"))
+
+
+#: The opening line of a PEP 723 metadata block: the file is a script, run by path.
+_PEP723 = re.compile(r"# /// script\s*$")
 
 
 def _listed(folder: str, entries: tuple[str, ...], cwd: str) -> bool:
@@ -442,7 +454,12 @@ class ModulesOnly(Rule):
     cannot resolve are not flagged, nor are ``typing``,
     ``typing_extensions``, ``collections.abc`` and ``__future__``, and the
     modules listed in ``importstyle-names-ok`` (a package covers its
-    submodules). Off by default: turn it on with ``extend-select = IPS403``.
+    submodules). Re-exports are not flagged either: in an ``__init__.py`` or a
+    ``.pyi`` stub, ``from .core import Argument as Argument`` (the explicit
+    re-export idiom, as IPS104 respects it) and the names its ``__all__``
+    lists; following the rule there would take names out of the package's
+    public API. Other imports in an ``__init__.py`` are flagged as anywhere.
+    Off by default: turn it on with ``extend-select = IPS403``.
     """
 
     code = "IPS403"
@@ -460,10 +477,17 @@ class ModulesOnly(Rule):
             good="from json import dumps\n",
             options={"names-ok": "json"},
         ),
+        Example(
+            bad="from json import dumps\n",
+            good='from json import dumps as dumps\nfrom json import loads\n\n__all__ = ["loads"]\n',
+            filename="mypkg/__init__.py",
+        ),
     )
 
     def check(self, file: FileContext) -> Iterator[Finding]:
         roots: resolve.Roots | None = None
+        exports: frozenset[str] | None = None
+        public = file.basename == "__init__.py" or file.filename.endswith(".pyi")
         for record in file.records:
             if not record.is_from or record.is_future or record.is_star:
                 continue
@@ -471,11 +495,43 @@ class ModulesOnly(Rule):
             if module is None or _names_ok(module, file.config):
                 continue
             for name in record.names:
+                if public and name.asname == name.name:
+                    continue  # `from .core import Argument as Argument`: an explicit re-export
+                if public:
+                    if exports is None:
+                        exports = _dunder_all(file.tree)
+                    if name.bound in exports:
+                        continue
                 if roots is None:
                     roots = resolve.search_roots(file.filename)
                 if resolve.is_module(f"{module}.{name.name}", roots) is False:
                     replacement, use = _module_import(record, module, file.config)
                     yield self.finding(name.line, name.col, name=name.name, replacement=replacement, use=use)
+
+
+def _dunder_all(tree: ast.AST) -> frozenset[str]:
+    """The string literals a module's top-level ``__all__`` assignments list."""
+    names: set[str] = set()
+    for stmt in getattr(tree, "body", []):
+        named = isinstance(stmt, ast.Assign) and any(_is_all(t) for t in stmt.targets)
+        if isinstance(stmt, ast.Assign) and named:
+            value: ast.expr | None = stmt.value
+        elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and _is_all(stmt.target):
+            value = stmt.value
+        else:
+            continue
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+            names.update(_literal(e) for e in value.elts)
+    names.discard("")
+    return frozenset(names)
+
+
+def _is_all(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "__all__"
+
+
+def _literal(node: ast.expr) -> str:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
 
 
 def _names_ok(module: str, config: Config) -> bool:
