@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-#: ``module -> alias`` that IPS106 enforces unless ``importstyle-aliases`` says otherwise.
+#: ``module -> alias`` that IPS106 enforces unless ``importstyle-aliases`` says otherwise:
+#: ruff's flake8-import-conventions defaults, and ``go`` and ``sm``, which plotly's and
+#: statsmodels' own documentation use.
 DEFAULT_ALIASES = MappingProxyType(
     {
         "altair": "alt",
@@ -17,9 +19,11 @@ DEFAULT_ALIASES = MappingProxyType(
         "pandas": "pd",
         "panel": "pn",
         "plotly.express": "px",
+        "plotly.graph_objects": "go",
         "polars": "pl",
         "pyarrow": "pa",
         "seaborn": "sns",
+        "statsmodels.api": "sm",
         "tensorflow": "tf",
         "tkinter": "tk",
         "xml.etree.ElementTree": "ET",

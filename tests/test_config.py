@@ -71,3 +71,11 @@ def test_allow_dotted_patterns() -> None:
     assert config.dotted_allowed("os.path")
     assert not config.dotted_allowed("xmlrpc.client")
     assert not config.dotted_allowed("os.path.x")
+
+
+def test_the_readme_lists_the_default_aliases() -> None:
+    from pathlib import Path
+
+    readme = " ".join((Path(__file__).parent.parent / "README.rst").read_text(encoding="utf-8").split())
+    listed = readme.partition("The defaults: ")[2].partition(". Modules")[0]
+    assert listed == ", ".join(f"{m}={a}" for m, a in sorted(DEFAULT_ALIASES.items()))

@@ -157,7 +157,9 @@ class FromNoFromModule(Rule):
     """Some modules read best whole (``np.array``, ``json.dumps``): the
     module's name at each use says where a name comes from. List them in
     ``importstyle-no-from``; a listed package covers its submodules too.
-    Modules so listed are also exempt from IPS101–IPS103.
+    Modules so listed are also exempt from IPS101–IPS103. A star import from
+    a listed module (``from json import *``) is reported too, as ruff's
+    ICN003 does: it is the from-import the policy forbids, many times over.
     """
 
     code = "IPS105"
