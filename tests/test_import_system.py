@@ -22,7 +22,7 @@ from tests.conftest import codes, lint
         ("import importlib.util\nimportlib.import_module('.x')\n", ["IPS101", "IPS204"]),
         ("from builtins import setattr as s\nimport builtins\ns(builtins, '__import__', f)\n", ["IPS203"]),
         ("import builtins as _b\nsetattr(_b, '__import__', f)\n", ["IPS203"]),
-        ("from builtins import __import__ as imp_\nimp_('a.b')\n", ["IPS201", "IPS202"]),
+        ("from builtins import __import__ as imp_\nm = imp_('a.b')\n", ["IPS201", "IPS202"]),
         # a name bound twice, or to something else too, is not trusted
         ("import importlib\nimport foo as importlib\nimportlib.import_module('.x')\n", []),
         ("import importlib\ndef f(importlib):\n    importlib.import_module('.x')\n", []),

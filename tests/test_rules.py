@@ -20,8 +20,11 @@ EXAMPLES = [
 
 
 @pytest.mark.parametrize(("rule", "index"), EXAMPLES)
-def test_documented_example(rule: type[Rule], index: int) -> None:
+def test_documented_example(rule: type[Rule], index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     example = rule.examples[index]
+    if "/" in example.filename:  # as the example says: the file's folder exists, and holds nothing else
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / example.filename).parent.mkdir(parents=True)
     selected = [rule.code]  # an opt-in rule's examples hold once it is selected
     bad = codes(example.bad, example.filename, extend_select=selected, **example.options)
     good = codes(example.good, example.filename, extend_select=selected, **example.options)
@@ -64,9 +67,12 @@ FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))
 
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=[p.stem for p in FIXTURE_FILES])
-def test_fixture(path: Path) -> None:
+def test_fixture(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     options, filename, expected, selected = _expectations(path)
     source = path.read_text(encoding="utf-8")
+    if "/" in filename:  # the file's folder exists (empty) in the folder the check runs in
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / filename).parent.mkdir(parents=True)
     found = lint(source, filename, extend_select=selected, **options)
     got = {(f.line, f.code, f.col + 1) for f in found}
     # an expectation without a column matches any column on its line
@@ -243,3 +249,46 @@ def test_position_after_bom() -> None:
 
     found = check_tree(ast.parse(source[1:]), lines, "x.py", config_from({}))
     assert [(f.line, f.col) for f in found] == [(1, 7)]
+
+
+BANS = "os.system = use subprocess.run\nfoo = A\nfoo.bar = B\nsix.moves = use the standard library"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # a use through the module, an alias, a from-import; once per chain, at its start
+        ('import os\nos.system("ls")\n', ["2:0 'os.system' is banned: use subprocess.run"]),
+        ('import os as o\nf(o.system)\n', ["2:2 'os.system' is banned: use subprocess.run"]),
+        ("import six\nsix.moves.range(3).x\n", ["2:0 'six.moves' is banned: use the standard library"]),
+        (
+            "import six.moves\nsix.moves.range\n",
+            ["1:7 'six.moves' is banned: use the standard library", "2:0 'six.moves' is banned: use the standard library"],
+        ),
+        # the most specific entry gives the reason
+        ("from foo import bar\n", ["1:16 'foo.bar' is banned: B"]),
+        ("from foo import baz\n", ["1:0 'foo' is banned: A"]),
+        ("import foo.bar\n", ["1:7 'foo.bar' is banned: B"]),
+        # what is not a banned name: silence
+        ("import os\nos.getcwd()\nos.system = 1\n", []),
+        ('import os\n\ndef f(os):\n    os.system("x")\n', []),  # os is also a parameter: not trusted
+        ("system('ls')\n", []),
+    ],
+)
+def test_banned_names_are_reported_where_they_are_used(source: str, expected: list[str]) -> None:
+    found = [f"{f.line}:{f.col} {f.message}" for f in lint(source, banned=BANS) if f.code == "IPS107"]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "options", "expected"),
+    [
+        ("from typing import *\n", {"no_from": "typing"}, ["IPS105"]),  # the policy rules report stars
+        ("from six.moves import *\n", {"banned": "six.moves = no"}, ["IPS107"]),
+        ("from . import *\n", {"relative": "never"}, ["IPS108"]),
+        ("from os.path import *\n", {}, []),  # the form rules leave them to pyflakes
+        ("from numpy import *\n", {}, []),
+    ],
+)
+def test_star_imports(source: str, options: dict[str, str], expected: list[str]) -> None:
+    assert codes(source, **options) == expected

@@ -98,6 +98,13 @@ class DottedDunderImport(Rule):
     ``a``: code that uses the result as ``a.b`` calls attributes of the wrong
     module. A team that keeps ``__import__`` on purpose (ignoring IPS201)
     still hears about this.
+
+    Flagged: a result that is kept (assigned, passed, returned) or read
+    through less than the whole dotted name. Not flagged, as correct code: a
+    result thrown away (the call imports ``a.b`` for its side effect), one read
+    through the whole name (``__import__("os.path").path.join``), and one
+    assigned to the top-level name, as ``import a.b`` would bind it
+    (``os = __import__("os.path")``).
     """
 
     code = "IPS202"
@@ -108,11 +115,15 @@ class DottedDunderImport(Rule):
     examples = (
         Example(
             bad='path = __import__("os.path")\n',
-            good='path = __import__("os.path", fromlist=["join"])\n',
+            good=(
+                'path = __import__("os.path", fromlist=["join"])\n'
+                'join = __import__("os.path").path.join\n__import__("xml.dom")\n'
+            ),
         ),
     )
 
     def check(self, file: FileContext) -> Iterator[Finding]:
+        parents: dict[int, ast.AST] | None = None
         for call in import_calls(file):
             if has_unpacking(call):
                 continue
@@ -121,8 +132,33 @@ class DottedDunderImport(Rule):
                 continue
             if not _empty_fromlist(string_arg(call, 3, "fromlist")):
                 continue
+            if parents is None:
+                parents = {}
+                for node in file.nodes_on(file.lines_for(IMPORT_FUNCTIONS)):
+                    for child in ast.iter_child_nodes(node):
+                        parents[id(child)] = node
             top = name.partition(".")[0]
+            if _used_as_the_package(call, name, parents):
+                continue
             yield self.at(file, call, call=f"{ast.unparse(call.func)}({name!r})", top=top, name=name)
+
+
+def _used_as_the_package(call: ast.Call, name: str, parents: dict[int, ast.AST]) -> bool:
+    """Whether the result of ``__import__(name)`` is thrown away, read through the whole
+    dotted name, or bound to the top-level name: each correct for the package it is."""
+    parent = parents.get(id(call))
+    if isinstance(parent, ast.Expr):
+        return True
+    if isinstance(parent, ast.Assign) and parent.value is call:
+        top = name.partition(".")[0]
+        return all(isinstance(t, ast.Name) and t.id == top for t in parent.targets)
+    node: ast.AST = call
+    for part in name.split(".")[1:]:
+        up = parents.get(id(node))
+        if not (isinstance(up, ast.Attribute) and up.value is node and up.attr == part):
+            return False
+        node = up
+    return True
 
 
 class ReplacedImportFunction(Rule):
