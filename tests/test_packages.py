@@ -372,6 +372,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             "pkg/mod.py": "",
             "tools/report.py": "",
             "tools/nested/deeper.py": "",
+            "docs/conf.py": "",
+            "scripts/release.py": "",
+            "examples/nested/demo.py": "",
             "setup.py": "",
         },
     )
@@ -409,6 +412,14 @@ def test_implicit_namespace_package(project: Path) -> None:
         ("tools/manage-app.py", {}, "x = 1\n"),  # no import statement can name it
         ("tools/2fa.py", {}, "x = 1\n"),
         ("nowhere/x.py", {}, "x = 1\n"),  # a display name whose folder does not exist: cannot tell
+        ("tools/report.py", {}, "def main(): ...\nif __name__ == '__main__':\n    main()\n"),  # run by path
+        ("tools/report.py", {}, "if '__main__' == __name__:\n    main()\n"),
+        ("tools/test_report.py", {}, "x = 1\n"),  # pytest's
+        ("tools/report_test.py", {}, "x = 1\n"),
+        ("tools/conftest.py", {}, "x = 1\n"),
+        ("docs/conf.py", {}, "project = 'x'\n"),  # Sphinx's
+        ("scripts/release.py", {}, "x = 1\n"),
+        ("examples/nested/demo.py", {}, "x = 1\n"),
     ],
 )
 def test_not_an_implicit_namespace_package(
@@ -419,6 +430,12 @@ def test_not_an_implicit_namespace_package(
 
 def test_a_pep723_marker_must_open_a_line(project: Path) -> None:
     assert len(ips401("tools/report.py", 'x = "# /// script"\n')) == 1
+
+
+def test_a_main_guard_counts_at_the_top_level_only(project: Path) -> None:
+    assert len(ips401("tools/report.py", "def f():\n    if __name__ == '__main__':\n        pass\n")) == 1
+    assert len(ips401("tools/report.py", "if __name__ != '__main__':\n    pass\n")) == 1
+    assert len(ips401("tools/contest.py")) == 1  # not conftest.py
 
 
 def test_a_listed_folder_is_not_a_prefix(project: Path) -> None:

@@ -54,13 +54,21 @@ class ImplicitNamespacePackage(Rule):
     package. Add an empty ``__init__.py``; list the folders that are
     namespace packages on purpose in ``importstyle-namespace-packages``
     (a folder covers the folders below it). Files in the folder flake8 runs
-    in, ``.pyi`` stubs, ``__init__.py`` itself, and files that are never
-    imported as a module of a package are not flagged: scripts that start with a
-    ``#!`` line, PEP 723 scripts (a ``# /// script`` block), and files whose name
-    is no identifier (``manage-app.py``). Nor is a file whose folder does not
-    exist (a ``--stdin-display-name`` that names none): there is nothing to
-    look at. The finding sits on line 1. Off by default: turn it on with
-    ``extend-select = IPS401``.
+    in, ``.pyi`` stubs and ``__init__.py`` itself are not flagged, nor are
+    files that are never imported as a module of a package:
+
+    * scripts, run by path: a first line ``#!``, a PEP 723 ``# /// script``
+      block, an ``if __name__ == "__main__":`` block at the top level, or a
+      folder on the way called ``scripts``, ``examples``, ``bin`` or ``docs``
+      (Sphinx's ``docs/conf.py``);
+    * pytest's test modules (``test_*.py``, ``*_test.py``, ``conftest.py``),
+      which its default import mode imports as top-level modules;
+    * files whose name is no identifier (``manage-app.py``): no import can
+      name them.
+
+    Nor is a file whose folder does not exist (a ``--stdin-display-name``
+    that names none): there is nothing to look at. The finding sits on line
+    1. Off by default: turn it on with ``extend-select = IPS401``.
     """
 
     code = "IPS401"
@@ -103,12 +111,34 @@ class ImplicitNamespacePackage(Rule):
             return
         if "# /// script" in file.source and any(_PEP723.match(line) for line in file.lines):
             return
+        stem = file.basename[:-3]
+        if stem.startswith("test_") or stem.endswith("_test") or stem == "conftest":
+            return  # pytest imports it as a top-level module
+        relative = os.path.relpath(folder, cwd) if folder.startswith(cwd + os.sep) else folder
+        if _SCRIPT_FOLDERS & {part.lower() for part in relative.split(os.sep)}:
+            return
+        if "__main__" in file.source and any(_is_main_guard(stmt) for stmt in getattr(file.tree, "body", [])):
+            return
         shown = _shown(folder, cwd)
         yield self.finding(1, 0, folder=shown, init=os.path.join(shown, "__init__.py"))
 
 
 #: The opening line of a PEP 723 metadata block: the file is a script, run by path.
 _PEP723 = re.compile(r"# /// script\s*$")
+#: Folders whose files are run by path (or by Sphinx), not imported from a package.
+_SCRIPT_FOLDERS = frozenset({"scripts", "examples", "bin", "docs"})
+
+
+def _is_main_guard(stmt: ast.stmt) -> bool:
+    """``if __name__ == "__main__":`` (either way round)."""
+    if not isinstance(stmt, ast.If) or not isinstance(stmt.test, ast.Compare) or len(stmt.test.ops) != 1:
+        return False
+    if not isinstance(stmt.test.ops[0], ast.Eq):
+        return False
+    sides = [stmt.test.left, stmt.test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    strings = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return len(names) == 1 and len(strings) == 1
 
 
 def _listed(folder: str, entries: tuple[str, ...], cwd: str) -> bool:
