@@ -375,6 +375,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             "docs/conf.py": "",
             "scripts/release.py": "",
             "examples/nested/demo.py": "",
+            "tests/typing/helpers.py": "",
+            "typing-examples/mypy.py": "",
             "setup.py": "",
         },
     )
@@ -420,6 +422,8 @@ def test_implicit_namespace_package(project: Path) -> None:
         ("docs/conf.py", {}, "project = 'x'\n"),  # Sphinx's
         ("scripts/release.py", {}, "x = 1\n"),
         ("examples/nested/demo.py", {}, "x = 1\n"),
+        ("tests/typing/helpers.py", {}, "x = 1\n"),  # a test folder's module: pytest's, top level
+        ("typing-examples/mypy.py", {}, "x = 1\n"),  # no package can be called that
     ],
 )
 def test_not_an_implicit_namespace_package(
@@ -617,7 +621,8 @@ def test_the_whole_stdlib_with_every_code_and_no_internal_error() -> None:
     finally:
         Plugin.codes = plugin_codes
     assert files > 1000
-    assert counts.get("IPS402", 0) >= 5 and counts.get("IPS403", 0) > 1000 and counts.get("IPS401", 0) > 100
+    # IPS401 ran too: the stdlib's folders without __init__.py are test data, which it leaves
+    assert counts.get("IPS402", 0) >= 5 and counts.get("IPS403", 0) > 1000
 
 
 @pytest.mark.parametrize(

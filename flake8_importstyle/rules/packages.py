@@ -59,12 +59,14 @@ class ImplicitNamespacePackage(Rule):
 
     * scripts, run by path: a first line ``#!``, a PEP 723 ``# /// script``
       block, an ``if __name__ == "__main__":`` block at the top level, or a
-      folder on the way called ``scripts``, ``examples``, ``bin`` or ``docs``
-      (Sphinx's ``docs/conf.py``);
-    * pytest's test modules (``test_*.py``, ``*_test.py``, ``conftest.py``),
-      which its default import mode imports as top-level modules;
-    * files whose name is no identifier (``manage-app.py``): no import can
-      name them.
+      folder on the way called ``scripts``, ``examples``, ``bin``, ``doc``,
+      ``docs`` or ``documentation`` (Sphinx's ``docs/conf.py``);
+    * pytest's test modules (``test_*.py``, ``*_test.py``, ``conftest.py``)
+      and the files of a ``tests`` or ``test`` folder, which pytest's default
+      import mode imports as top-level modules (its folder first on
+      ``sys.path``);
+    * files whose name is no identifier (``manage-app.py``), or whose folder's
+      is not (``typing-examples/``): no import can name them as a package's.
 
     Nor is a file whose folder does not exist (a ``--stdin-display-name``
     that names none): there is nothing to look at. The finding sits on line
@@ -105,6 +107,8 @@ class ImplicitNamespacePackage(Rule):
         cwd = os.getcwd()
         if folder == cwd or not os.path.isdir(folder) or resolve.has_init(folder):
             return
+        if not os.path.basename(folder).isidentifier():
+            return  # `typing-examples/`: no import can name a package there
         if _listed(folder, file.config.namespace_packages, cwd):
             return
         if file.lines and file.lines[0].startswith("#!"):
@@ -125,8 +129,9 @@ class ImplicitNamespacePackage(Rule):
 
 #: The opening line of a PEP 723 metadata block: the file is a script, run by path.
 _PEP723 = re.compile(r"# /// script\s*$")
-#: Folders whose files are run by path (or by Sphinx), not imported from a package.
-_SCRIPT_FOLDERS = frozenset({"scripts", "examples", "bin", "docs"})
+#: Folders whose files are run by path (or by Sphinx), or that pytest puts on
+#: ``sys.path`` to import their modules as top-level ones: not a package's.
+_SCRIPT_FOLDERS = frozenset({"scripts", "examples", "bin", "doc", "docs", "documentation", "tests", "test"})
 
 
 def _is_main_guard(stmt: ast.stmt) -> bool:
