@@ -869,3 +869,21 @@ def _console_script() -> list[str]:
 def test_version(tmp_path: Path, how: str) -> None:
     result = run(tmp_path, "--version", command=_console_script() if how == "console script" else None)
     assert outcome(result) == (0, f"flake8-importstyle {flake8_importstyle.__version__}\n", "")
+
+
+@pytest.mark.parametrize(
+    ("requires", "rewritten"),
+    [(">=3.11", True), (">=3.10, <4", False), ("~=3.13.0", True)],
+)
+def test_the_fixer_targets_the_projects_requires_python(project: Path, requires: str, rewritten: bool) -> None:
+    """pipes is deprecated from 3.11: a project that still supports 3.10 keeps it."""
+    source = "import pipes\n\nprint(pipes.quote('a b'))\n"
+    write(project, {"a.py": source, "pyproject.toml": f'[project]\nname = "a"\nrequires-python = "{requires}"\n'})
+    result = run(project, "fix", "a.py")
+    after = (project / "a.py").read_text(encoding="utf-8")
+    assert (after != source) is rewritten, result
+    if rewritten:
+        assert after == "import shlex\n\nprint(shlex.quote('a b'))\n"
+        assert result.returncode == 1
+    else:
+        assert outcome(result) == (0, "", "")
