@@ -72,6 +72,9 @@ SAME_PATHS = {"imp.reload": "importlib.reload", "pipes.quote": "shlex.quote"}
 #: ``pkg_resources`` does at import time beyond that (scanning the installed
 #: distributions) is what README's fixer section says the rewrite stops doing.
 SAME_LOADS = {"imp": "importlib", "pipes": "shlex", "pkg_resources": "importlib.metadata"}
+#: Of those, the modules that are no packages: ``from pipes import quote`` loads no
+#: ``pipes.quote`` submodule, even where (Python 3.13) the resolver finds no ``pipes``.
+PLAIN_MODULES = frozenset({"imp", "pipes"})
 #: Paths that behave the same whichever object of the module a name holds (the
 #: import machinery's own functions): a reload does not change what a rewrite to
 #: them does. Exact paths: ``importlib.machinery`` is a module like any other.
@@ -104,8 +107,10 @@ _CATCH_PACKAGE_NOT_FOUND = (
 _SHOW_EXCEPTION = frozenset(
     {"exc_info", "exception", "print_exc", "format_exc", "print_exception", "format_exception", "exc"}
 )
-#: A distribution's name as PEP 508 spells it (``get_distribution`` also takes a requirement).
-DISTRIBUTION_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
+#: A distribution's name (``get_distribution`` also takes a requirement), without the dots
+#: that PEP 508 allows: ``pkg_resources`` keeps a dot where ``importlib.metadata`` reads
+#: it as ``-`` or ``_``, so ``foo.bar`` would find ``foo-bar`` in one and not the other.
+DISTRIBUTION_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?")
 #: The paths of ``__import__`` and ``import_module``.
 DUNDER_IMPORT = frozenset({"builtins.__import__", "importlib.__import__", "builtin:__import__"})
 IMPORT_MODULE = "importlib.import_module"
@@ -317,12 +322,11 @@ class _Proof:
             return False
         if call.keywords or new.keywords or len(call.args) != 1 or len(new.args) != 1:
             raise Refusal(f"line {old.lineno}: get_distribution() is called with other arguments")
+        # a literal only: `__name__` may be "__main__" or "_private", which pkg_resources
+        # refuses as a requirement (ValueError) where importlib finds no package
         name = call.args[0]
         literal = _literal_str(name)
-        if not (
-            (literal is not None and DISTRIBUTION_NAME.fullmatch(literal))
-            or (isinstance(name, ast.Name) and name.id in ("__name__", "__package__"))
-        ):
+        if literal is None or not DISTRIBUTION_NAME.fullmatch(literal):
             raise Refusal(
                 f"line {old.lineno}: get_distribution() may be given a requirement, not a distribution's name"
             )
@@ -799,7 +803,10 @@ def _paths(values: frozenset[Value]) -> set[str]:
 
 def _binding_value(binding: Binding) -> Value:
     if binding.kind == IMPORT:
-        return ("path", binding.pos, _normal(binding.value), ())
+        value = binding.value
+        if value.rpartition(".")[0] in PLAIN_MODULES:  # `from pipes import quote`: an attribute
+            value = "from:" + value
+        return ("path", binding.pos, _normal(value), ())
     if binding.kind == BUILTIN:
         return ("builtin", (), binding.name, ())
     if binding.kind == UNBOUND:
@@ -870,7 +877,8 @@ def _loads(statements: list[ast.stmt], facts: ImportFacts) -> list[str]:
     out: list[str] = []
     for stmt in statements:
         assert isinstance(stmt, (ast.Import, ast.ImportFrom))
-        out += [SAME_LOADS.get(m, m) for m in import_loads(stmt, facts)]
+        loads = [m for m in import_loads(stmt, facts) if m.rpartition(".")[0] not in PLAIN_MODULES]
+        out += [SAME_LOADS.get(m, m) for m in loads]
     return [m for m in dict.fromkeys(out) if m not in INERT_LOADS]
 
 

@@ -464,7 +464,7 @@ print(found is not None, missing)
     [
         ('"pytest"', "pkg_resources.DistributionNotFound", "metadata.PackageNotFoundError"),
         ('"pytest"', "Exception", "Exception"),
-        ("__package__", "pkg_resources.DistributionNotFound", "metadata.PackageNotFoundError"),
+        ('"no-such-distribution"', "pkg_resources.DistributionNotFound", "metadata.PackageNotFoundError"),
     ],
 )
 def test_distribution_version_becomes_importlib_metadata(
@@ -495,6 +495,11 @@ def test_distribution_version_becomes_importlib_metadata(
         ),
         (
             VERSION_TRY.format(name='"x>=1"', handler="pkg_resources.DistributionNotFound"),
+            "line 4: get_distribution() may be given a requirement, not a distribution's name",
+        ),
+        (
+            # __name__ is "__main__" in a script, which pkg_resources refuses as a requirement
+            VERSION_TRY.format(name="__name__", handler="pkg_resources.DistributionNotFound"),
             "line 4: get_distribution() may be given a requirement, not a distribution's name",
         ),
         (

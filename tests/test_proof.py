@@ -79,8 +79,8 @@ META = "from importlib import metadata\ntry:\n    v = {call}\nexcept {handler}:\
             id="IPS207",
         ),
         pytest.param(
-            PKG.format(call="pkg_resources.get_distribution(__name__).version", handler="Exception"),
-            META.format(call="metadata.version(__name__)", handler="Exception"),
+            PKG.format(call="pkg_resources.get_distribution('x_y-z').version", handler="Exception"),
+            META.format(call="metadata.version('x_y-z')", handler="Exception"),
             id="IPS207-any-exception",
         ),
     ],
@@ -248,6 +248,12 @@ def test_a_faithful_rewrite_is_proved(old: str, new: str) -> None:
             META.format(call="metadata.version(spec)", handler="metadata.PackageNotFoundError"),
             "line 3: get_distribution() may be given a requirement, not a distribution's name",
             id="distribution-version-of-a-requirement",
+        ),
+        pytest.param(
+            PKG.format(call="pkg_resources.get_distribution('zope.interface').version", handler="Exception"),
+            META.format(call="metadata.version('zope.interface')", handler="Exception"),
+            "line 3: get_distribution() may be given a requirement, not a distribution's name",
+            id="distribution-version-of-a-dotted-name",
         ),
         pytest.param(
             PKG.format(call="pkg_resources.get_distribution('x').version", handler="pkg_resources.DistributionNotFound")
