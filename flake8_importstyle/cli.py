@@ -26,13 +26,14 @@ from typing import TextIO
 from flake8_importstyle import __version__
 from flake8_importstyle.config import OPTION_NAMES, Config, ConfigError
 from flake8_importstyle.proof import NO_READERS, Readers
+from flake8_importstyle.target import FLAKE8_CONFIGS
 
 #: What flake8 skips by default, and the usual virtual-environment and build folders.
 DEFAULT_EXCLUDE = (
     ".svn", ".git", ".hg", ".bzr", "CVS", "__pycache__", ".tox", ".nox", ".eggs", "*.egg",
     ".venv", "venv", "build", "dist",
 )
-CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")
+CONFIG_FILES = FLAKE8_CONFIGS
 
 
 class UsageError(Exception):
