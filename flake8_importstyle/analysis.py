@@ -356,3 +356,35 @@ def literal_str(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
+
+
+def dunder_all(tree: ast.AST) -> set[str] | None:
+    """The names ``__all__`` lists (empty: there is none); None when it is computed."""
+    names: set[str] = set()
+    for stmt in ast.walk(tree):
+        targets: list[ast.expr] = []
+        value: ast.expr | None = None
+        if isinstance(stmt, ast.Assign):
+            targets, value = stmt.targets, stmt.value
+        elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
+            targets, value = [stmt.target], stmt.value
+        elif (
+            isinstance(stmt, ast.Call)
+            and isinstance(stmt.func, ast.Attribute)
+            and dotted_name(stmt.func.value) == "__all__"
+        ):
+            for arg in stmt.args:
+                if not isinstance(arg, (ast.Constant, ast.List, ast.Tuple)):
+                    return None
+                names |= {
+                    n.value for n in ast.walk(arg) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                }
+            continue
+        if not any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            continue
+        if not isinstance(value, (ast.List, ast.Tuple, ast.Set)) or not all(
+            isinstance(e, ast.Constant) for e in value.elts
+        ):
+            return None
+        names |= {e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    return names

@@ -49,7 +49,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import cached_property
 from typing import NamedTuple
 
-from flake8_importstyle.analysis import dotted_name
+from flake8_importstyle.analysis import dunder_all
 from flake8_importstyle.names import (
     BUILTIN,
     BUILTIN_NAMES,
@@ -311,12 +311,8 @@ class _Proof:
         """Whether *old* is ``get_distribution(name).version`` and *new* the
         ``importlib.metadata.version(name)`` that gives the same string, where a handler
         catches what either raises for a missing distribution alike."""
-        if not (isinstance(old, ast.Attribute) and old.attr == "version" and isinstance(old.value, ast.Call)):
-            return False
-        call = old.value
-        if not isinstance(new, ast.Call):
-            return False
-        if not _within(self.old_eval.value(call.func), frozenset({DISTRIBUTION})):
+        call = self.version_call(old)
+        if call is None or not isinstance(new, ast.Call):
             return False
         if not _within(self.new_eval.value(new.func), METADATA_VERSION):
             return False
@@ -383,6 +379,13 @@ class _Proof:
         self.assume(old, {"pkg_resources", "importlib.metadata"})
         return True
 
+    def version_call(self, node: ast.expr) -> ast.Call | None:
+        """The ``get_distribution(...)`` call of an old ``get_distribution(...).version``."""
+        call = node.value if isinstance(node, ast.Attribute) and node.attr == "version" else None
+        if isinstance(call, ast.Call) and _within(self.old_eval.value(call.func), frozenset({DISTRIBUTION})):
+            return call
+        return None
+
     def only_versions(self, body: Sequence[ast.stmt]) -> bool:
         """Statements (of the old code) that can raise nothing but what a
         ``get_distribution(name).version`` raises: assignments to names of constants,
@@ -391,15 +394,13 @@ class _Proof:
         def plain(node: ast.expr) -> bool:
             if isinstance(node, (ast.Constant, ast.Name)):
                 return True
-            call = node.value if isinstance(node, ast.Attribute) and node.attr == "version" else None
-            if isinstance(call, ast.Call):
-                return (
-                    _within(self.old_eval.value(call.func), frozenset({DISTRIBUTION}))
-                    and not call.keywords
-                    and len(call.args) == 1
-                    and isinstance(call.args[0], (ast.Constant, ast.Name))
-                )
-            return False
+            call = self.version_call(node)
+            return (
+                call is not None
+                and not call.keywords
+                and len(call.args) == 1
+                and isinstance(call.args[0], (ast.Constant, ast.Name))
+            )
 
         for stmt in body:
             if isinstance(stmt, ast.Pass):
@@ -1069,38 +1070,6 @@ def namespace_problem(
     if readers.star is not None and public and not listed:  # no __all__: * is every public name
         return f"{readers.star} imports * from this module, so it would bind {public[0]!r} differently"
     return None
-
-
-def dunder_all(tree: ast.Module) -> set[str] | None:
-    """The names ``__all__`` lists (empty: there is none); None when it is computed."""
-    names: set[str] = set()
-    for stmt in ast.walk(tree):
-        targets: list[ast.expr] = []
-        value: ast.expr | None = None
-        if isinstance(stmt, ast.Assign):
-            targets, value = stmt.targets, stmt.value
-        elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
-            targets, value = [stmt.target], stmt.value
-        elif (
-            isinstance(stmt, ast.Call)
-            and isinstance(stmt.func, ast.Attribute)
-            and dotted_name(stmt.func.value) == "__all__"
-        ):
-            for arg in stmt.args:
-                if not isinstance(arg, (ast.Constant, ast.List, ast.Tuple)):
-                    return None
-                names |= {
-                    n.value for n in ast.walk(arg) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-                }
-            continue
-        if not any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
-            continue
-        if not isinstance(value, (ast.List, ast.Tuple, ast.Set)) or not all(
-            isinstance(e, ast.Constant) for e in value.elts
-        ):
-            return None
-        names |= {e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
-    return names
 
 
 def doctest_reads(tree: ast.Module, text: str) -> Iterator[tuple[str, int]]:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import cached_property, lru_cache
 
 from flake8_importstyle import resolve
-from flake8_importstyle.analysis import spans
+from flake8_importstyle.analysis import dunder_all, spans
 from flake8_importstyle.config import Config
 from flake8_importstyle.records import ImportRecord
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
@@ -534,7 +534,7 @@ class ModulesOnly(Rule):
                     continue  # `from .core import Argument as Argument`: an explicit re-export
                 if public:
                     if exports is None:
-                        exports = _dunder_all(file.tree)
+                        exports = frozenset(dunder_all(file.tree) or ())  # computed: none known
                     if name.bound in exports:
                         continue
                 if roots is None:
@@ -542,31 +542,6 @@ class ModulesOnly(Rule):
                 if resolve.is_module(f"{module}.{name.name}", roots) is False:
                     replacement, use = _module_import(record, module, file.config)
                     yield self.finding(name.line, name.col, name=name.name, replacement=replacement, use=use)
-
-
-def _dunder_all(tree: ast.AST) -> frozenset[str]:
-    """The string literals a module's top-level ``__all__`` assignments list."""
-    names: set[str] = set()
-    for stmt in getattr(tree, "body", []):
-        named = isinstance(stmt, ast.Assign) and any(_is_all(t) for t in stmt.targets)
-        if isinstance(stmt, ast.Assign) and named:
-            value: ast.expr | None = stmt.value
-        elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and _is_all(stmt.target):
-            value = stmt.value
-        else:
-            continue
-        if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
-            names.update(_literal(e) for e in value.elts)
-    names.discard("")
-    return frozenset(names)
-
-
-def _is_all(node: ast.expr) -> bool:
-    return isinstance(node, ast.Name) and node.id == "__all__"
-
-
-def _literal(node: ast.expr) -> str:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
 
 
 def _names_ok(module: str, config: Config) -> bool:
