@@ -336,8 +336,16 @@ PROJECT = {
         "print(os.path.sep, tool(), mypkg.sub.thing())\n"
     ),
 }
-#: What flake8 reports on each saved file, by code (the test compares the whole findings).
+#: What flake8 reports on each saved file, by code (the tests compare the whole findings).
 EXPECTED_CODES = {"tools/report.py": ["IPS401"], "src/mypkg/app.py": ["IPS101", "IPS403", "IPS402"]}
+EDITED_APP = (
+    "import os.path\n"
+    "import mypkg\n"
+    "from mypkg import sub\n"
+    "from .helpers import tool\n"
+    "\n"
+    "print(os.path.sep, tool(), mypkg.sub.thing(), sub)\n"
+)
 
 
 def test_pylsp_reports_what_flake8_reports_on_the_saved_file(
@@ -346,11 +354,22 @@ def test_pylsp_reports_what_flake8_reports_on_the_saved_file(
     root = tmp_path / "project"
     write(root, PROJECT)
     server = pylsp(root)
+    uris = {}
     for name, codes in EXPECTED_CODES.items():
         on_disk = parse(flake8(root, name))
         assert sorted(code for _, _, code, _ in on_disk) == sorted(codes)
-        uri = server.open(name, PROJECT[name])
-        assert server.diagnostics(uri, 1) == on_disk, name
+        uris[name] = server.open(name, PROJECT[name])
+        assert server.diagnostics(uris[name], 1) == on_disk, name
+
+    # An unsaved edit that imports the submodule: IPS402 goes, IPS403 moves
+    # down a line; once saved, flake8 says the same of the file.
+    app = "src/mypkg/app.py"
+    server.change(uris[app], 2, [{"text": EDITED_APP}])
+    in_buffer = server.diagnostics(uris[app], 2)
+    assert [code for _, _, code, _ in in_buffer] == ["IPS101", "IPS403"]
+    assert [code for _, _, code, _ in parse(flake8(root, app))] == EXPECTED_CODES[app]  # disk: unchanged
+    (root / app).write_text(EDITED_APP, encoding="utf-8")
+    assert parse(flake8(root, app)) == in_buffer
 
 
 @pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
