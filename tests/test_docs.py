@@ -232,7 +232,7 @@ def test_metadata_problems_are_found() -> None:
     )]
 
 
-@pytest.mark.parametrize(("argument", "code"), [("IPS101", "IPS101")])
+@pytest.mark.parametrize(("argument", "code"), [("IPS101", "IPS101"), ("dotted-import", "IPS101")])
 def test_the_explain_command_shows_the_metadata(argument: str, code: str) -> None:
     import subprocess
     import sys
