@@ -508,11 +508,10 @@ def write_bytes(data: bytes, stream: TextIO) -> None:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from flake8_importstyle.docs import explain
+    from flake8_importstyle.docs import explain, find
     from flake8_importstyle.rules import BY_CODE
 
-    code = args.code.upper()
-    rule = BY_CODE.get(code)
+    rule = find(args.code)  # a code (IPS101) or a rule's name (dotted-import)
     if rule is None:
         known = ", ".join(sorted(BY_CODE))
         raise UsageError(f"flake8-importstyle: unknown code {args.code!r}; known: {known}")
@@ -546,7 +545,7 @@ def parser() -> argparse.ArgumentParser:
     )
     fix.set_defaults(run=cmd_fix)
     explain = sub.add_parser("explain", help="print a code's documentation")
-    explain.add_argument("code", metavar="CODE")
+    explain.add_argument("code", metavar="CODE", help="a code (IPS101) or its name (dotted-import)")
     explain.set_defaults(run=cmd_explain)
     return p
 

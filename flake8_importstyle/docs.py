@@ -2,17 +2,19 @@
 
 README.rst holds the rendered text between ``.. codes-begin`` and
 ``.. codes-end``; ``python -m flake8_importstyle.docs README.rst`` writes it
-and a test keeps the two equal, so the message, reason and examples live in
-one place: the rule class.
+and a test keeps the two equal, so the message, reason, examples, fix,
+limitations, release and other tools' codes live in one place: the rule class.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+import textwrap
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from flake8_importstyle.rules import RULES, Example, Rule
+from flake8_importstyle.rules.base import FIX_LABELS, PEER_TOOLS, Peer
 
 BEGIN = ".. codes-begin"
 END = ".. codes-end"
@@ -43,19 +45,105 @@ def _example(example: Example) -> list[str]:
 
 
 def fixable(rule: type[Rule]) -> bool:
-    return any(example.fixed is not None for example in rule.examples)
+    """Whether ``flake8-importstyle fix`` rewrites some of the rule's findings."""
+    return rule.fix != "never"
+
+
+#: The codes table's short form of :data:`~flake8_importstyle.rules.base.FIX_LABELS`.
+FIX_SHORT = {"always": "yes", "sometimes": "some cases", "never": "no"}
+
+
+def find(text: str) -> type[Rule] | None:
+    """The rule a code (``IPS101``, ``ips101``) or a name (``dotted-import``) means."""
+    wanted = text.strip()
+    return next(
+        (rule for rule in RULES if wanted.upper() == rule.code or wanted.lower() == rule.name), None
+    )
+
+
+def fix_text(rule: type[Rule]) -> str:
+    """``safe (proven before writing), in some cases. Module-level imports, ...``"""
+    return f"{FIX_LABELS[rule.fix]}. {rule.fix_note}"
+
+
+def _split_code(code: str) -> tuple[str, int]:
+    """``("IC", 3)`` for ``IC003``."""
+    prefix = code.rstrip("0123456789")
+    return prefix, int(code[len(prefix):] or -1)
+
+
+def _codes(codes: Sequence[str]) -> str:
+    """``IC001, IC003-IC010``: runs of three or more consecutive codes shortened."""
+    runs: list[list[str]] = []
+    for code in codes:
+        prefix, number = _split_code(code)
+        if runs and _split_code(runs[-1][-1]) == (prefix, number - 1):
+            runs[-1].append(code)
+        else:
+            runs.append([code])
+    return ", ".join(", ".join(run) if len(run) < 3 else f"{run[0]}-{run[-1]}" for run in runs)
+
+
+def _peer(peer: Peer) -> str:
+    text = f"{peer.tool} {_codes(peer.codes)}"
+    if peer.name:
+        text += f" {peer.name}"
+    if peer.note:
+        text += f" ({peer.note})"
+    return text
+
+
+def peer_lines(rule: type[Rule]) -> list[tuple[str, str]]:
+    """("Same as" / "Similar", the peers), or one line saying there are none."""
+    same = [_peer(p) for p in rule.peers if p.same]
+    similar = [_peer(p) for p in rule.peers if not p.same]
+    if not same and not similar:
+        tools = list(PEER_TOOLS)
+        return [("Same as", f"none in {', '.join(tools[:-1])} or {tools[-1]}")]
+    out = []
+    if same:
+        out.append(("Same as", "; ".join(same)))
+    if similar:
+        out.append(("Similar", "; ".join(similar)))
+    return out
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    """*text* in lines of at most 79 characters, the later ones indented (never
+    breaking a word or a dotted or hyphenated name)."""
+    return textwrap.wrap(
+        text, width=79, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
+
+
+def fields(rule: type[Rule]) -> list[tuple[str, str]]:
+    """The facts shown under a rule's heading (which holds its code and name), as
+    (label, text) pairs."""
+    return [
+        ("Default", rule.default),
+        ("Options", ", ".join(rule.options) or "none"),
+        ("Fix", fix_text(rule)),
+        ("Added in", rule.added),
+        *peer_lines(rule),
+    ]
 
 
 def rule_section(rule: type[Rule]) -> str:
-    """One rule's section: heading, default, options, reason, examples."""
+    """One rule's section: heading, facts, reason, examples, limitations, appendix."""
     title = rule.title()
-    options = ", ".join(f"``{o}``" for o in rule.options) or "none"
     lines = [f".. _{rule.code}:", "", title, "-" * len(title), ""]
-    fix = " Fixed by ``flake8-importstyle fix``." if fixable(rule) else ""
-    lines += [f"Default: {rule.default}. Options: {options}.{fix}", ""]
+    for label, text in fields(rule):
+        if label == "Options":
+            text = ", ".join(f"``{o}``" for o in rule.options) or "none"
+        lines += _wrap(f":{label}: {text}", "    ")
+    lines += [""]
     lines += [rule.reason(), ""]
     for example in rule.examples:
         lines += _example(example)
+    lines += ["Known limitations:", ""]
+    for item in rule.limitations:
+        lines += _wrap(f"* {item}", "  ")
+    lines += [""]
     appendix = rule.appendix()
     if appendix:
         lines += [appendix, ""]
@@ -75,8 +163,10 @@ def simple_table(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> st
 
 def explain(rule: type[Rule]) -> str:
     """A code's documentation as plain text, for ``flake8-importstyle explain``."""
-    options = ", ".join(rule.options) or "none"
-    lines = [rule.title(), "", f"Default: {rule.default}.", f"Options: {options}.", ""]
+    lines = [rule.title(), ""]
+    for label, text in fields(rule):
+        lines += _wrap(f"{label}: {text}", "    ")
+    lines += [""]
     lines += [rule.reason(), ""]
     for example in rule.examples:
         settings = [f"importstyle-{key} = {value}" for key, value in example.options.items()]
@@ -91,6 +181,10 @@ def explain(rule: type[Rule]) -> str:
             pairs.append(("flake8-importstyle fix rewrites the bad code into", example.fixed))
         for label, source in pairs:
             lines += [f"{label}:", "", *("    " + line if line else "" for line in source.splitlines()), ""]
+    lines += ["Known limitations:", ""]
+    for item in rule.limitations:
+        lines += _wrap(f"* {item}", "  ")
+    lines += [""]
     appendix = rule.appendix()
     if appendix:
         lines += [appendix, ""]
@@ -98,8 +192,10 @@ def explain(rule: type[Rule]) -> str:
 
 
 def codes_table(rules: Iterable[type[Rule]]) -> str:
-    rows = [(f"`{r.code}`_", r.default, r.message.format(**r.sample)) for r in rules]
-    return simple_table(("Code", "Default", "Message"), rows)
+    rows = [
+        (f"`{r.code}`_", r.name, r.default, FIX_SHORT[r.fix], r.message.format(**r.sample)) for r in rules
+    ]
+    return simple_table(("Code", "Name", "Default", "Fix", "Message"), rows)
 
 
 def render(rules: Iterable[type[Rule]] = RULES) -> str:

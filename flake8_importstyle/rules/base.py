@@ -8,7 +8,7 @@ import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from functools import cached_property
 from types import MappingProxyType
-from typing import ClassVar, NamedTuple
+from typing import ClassVar, Literal, NamedTuple
 
 from flake8_importstyle.analysis import (
     Bindings,
@@ -47,6 +47,49 @@ class Example(NamedTuple):
     options: Mapping[str, str] = MappingProxyType({})
     filename: str = "example.py"
     fixed: str | None = None
+
+
+#: The tools whose codes a rule's page maps to its own, with the pattern of their codes
+#: and, where the tool has them, of their rule names.
+PEER_TOOLS: Mapping[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = MappingProxyType(
+    {
+        "ruff": (re.compile(r"[A-Z]{1,4}[0-9]{3,4}"), re.compile(r"[a-z]+(-[a-z0-9]+)*")),
+        "pylint": (re.compile(r"[CRWEFI][0-9]{4}"), re.compile(r"[a-z]+(-[a-z0-9]+)*")),
+        "flake8-tidy-imports": (re.compile(r"I25[0-9]"), None),
+        "wemake-python-styleguide": (re.compile(r"WPS[0-9]{3}"), re.compile(r"[A-Z][A-Za-z]+Violation")),
+        "flake8-import-conventions": (re.compile(r"IC[0-9]{3}"), None),
+    }
+)
+
+#: How ``flake8-importstyle fix`` treats a rule's findings, as a rule's page says it.
+FIX_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "always": "safe (proven before writing)",
+        "sometimes": "safe (proven before writing), in some cases",
+        "never": "not fixed",
+    }
+)
+
+_KEBAB = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+_VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+
+
+class Peer(NamedTuple):
+    """Another tool's rule that covers the same ground as one of ours.
+
+    ``same``: it reports the same code (perhaps with other exemptions, said in
+    ``note``); otherwise it is similar, and ``note`` says how it differs.
+    ``codes`` are the tool's codes (several for a tool that gives each module
+    its own code), ``name`` its rule's name where the tool names rules.
+    """
+
+    tool: Literal[
+        "ruff", "pylint", "flake8-tidy-imports", "wemake-python-styleguide", "flake8-import-conventions"
+    ]
+    codes: tuple[str, ...]
+    name: str = ""
+    same: bool = True
+    note: str = ""
 
 
 #: Names whose rebinding is looked up line by line in one file before one walk of
@@ -222,6 +265,21 @@ class Rule:
     #: The options that control it (without ``--``).
     options: ClassVar[tuple[str, ...]] = ()
     examples: ClassVar[tuple[Example, ...]]
+    #: A short kebab-case name, shown beside the code (``IPS101 dotted-import``);
+    #: ``flake8-importstyle explain`` accepts it too.
+    name: ClassVar[str]
+    #: Whether ``flake8-importstyle fix`` rewrites the findings: "always" (each one,
+    #: when the check before writing proves the rewrite), "sometimes" (the cases
+    #: :attr:`fix_note` names) or "never" (see :data:`FIX_LABELS`).
+    fix: ClassVar[Literal["always", "sometimes", "never"]]
+    #: What the fixer rewrites and what it leaves, or why it fixes nothing.
+    fix_note: ClassVar[str]
+    #: What the rule does not see or cannot tell, as a user would meet it (reStructuredText).
+    limitations: ClassVar[tuple[str, ...]]
+    #: The release that added the code.
+    added: ClassVar[str]
+    #: The equivalent codes of other tools (none: an empty tuple).
+    peers: ClassVar[tuple[Peer, ...]]
 
     def check(self, file: FileContext) -> Iterator[Finding]:
         raise NotImplementedError
@@ -236,8 +294,8 @@ class Rule:
 
     @classmethod
     def title(cls) -> str:
-        """The code and its message, as the README heading shows it."""
-        return f"{cls.code} {cls.message.format(**cls.sample)}"
+        """The code, its name and its message, as the README heading shows them."""
+        return f"{cls.code} {cls.name}: {cls.message.format(**cls.sample)}"
 
     @classmethod
     def appendix(cls) -> str:
@@ -249,3 +307,56 @@ class Rule:
         import inspect
 
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def metadata_problems(cls) -> list[str]:
+        """What is missing or malformed in the class's documentation attributes
+        (empty when all is well); the tests hold every rule to it."""
+        from flake8_importstyle import __version__
+
+        problems: list[str] = []
+        missing = [
+            attr
+            for attr in ("code", "message", "sample", "examples", *_METADATA)
+            if not hasattr(cls, attr)
+        ]
+        if missing:
+            return [f"{cls.__name__} lacks {', '.join(missing)}"]
+        code = cls.code
+        if not _KEBAB.fullmatch(cls.name) or len(cls.name) > 40:
+            problems.append(f"{code}: name {cls.name!r} is not a short kebab-case name")
+        if cls.fix not in FIX_LABELS:
+            problems.append(f"{code}: fix {cls.fix!r} is not one of {', '.join(FIX_LABELS)}")
+        if not cls.fix_note.strip():
+            problems.append(f"{code}: fix_note is empty")
+        documented = any(example.fixed is not None for example in cls.examples)
+        if documented != (cls.fix != "never"):
+            problems.append(f"{code}: fix is {cls.fix!r} but {'an' if documented else 'no'} example is fixed")
+        if not cls.limitations or not all(item.strip() for item in cls.limitations):
+            problems.append(f"{code}: no limitations given")
+        if not _VERSION.fullmatch(cls.added) or _release(cls.added) > _release(__version__):
+            problems.append(f"{code}: added {cls.added!r} is no release up to {__version__}")
+        for peer in cls.peers:
+            pattern = PEER_TOOLS.get(peer.tool)
+            if pattern is None:
+                problems.append(f"{code}: unknown peer tool {peer.tool!r}")
+                continue
+            codes, names = pattern
+            bad = [c for c in peer.codes if not codes.fullmatch(c)]
+            if not peer.codes or bad:
+                problems.append(f"{code}: {peer.tool} codes {list(peer.codes)!r} are malformed")
+            if names is None and peer.name:
+                problems.append(f"{code}: {peer.tool} has no rule names, yet {peer.name!r} is given")
+            if names is not None and not names.fullmatch(peer.name):
+                problems.append(f"{code}: {peer.tool} name {peer.name!r} is malformed")
+            if not peer.same and not peer.note:
+                problems.append(f"{code}: {peer.tool} {peer.codes[0]} is similar, but the note says not how")
+        return problems
+
+
+#: The documentation attributes every rule sets (see :meth:`Rule.metadata_problems`).
+_METADATA = ("name", "fix", "fix_note", "limitations", "added", "peers")
+
+
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".")[:3] if part.isdigit())

@@ -282,6 +282,25 @@ class ReimportAfterRemoval(Rule):
     """
 
     code = "IPS301"
+    name = "reimport-after-removal"
+    fix = "never"
+    fix_note = (
+        "Whether the code wants a fresh module object or the same one run again is the "
+        "author's choice."
+    )
+    limitations = (
+        (
+            "One scope at a time, in source order: a removal in one function and the import in another "
+            "function, or in another module, is not seen."
+        ),
+        (
+            "Removals are ``del``/``pop`` of ``sys.modules`` keys, ``sys.modules.clear()`` and loops "
+            "whose ``k.startswith(...)``/``k == ...`` guard names the keys; a removal done by a helper "
+            "function is not seen."
+        ),
+    )
+    added = "0.1.0"
+    peers = ()
     message = (
         "{module!r} was removed from sys.modules at line {removed} while the import at line {earlier} "
         "still holds it: this import makes a second module object; use importlib.reload({module})"
@@ -348,6 +367,21 @@ class StaleNameAfterReload(Rule):
     """
 
     code = "IPS302"
+    name = "stale-name-after-reload"
+    fix = "never"
+    fix_note = (
+        "Reading ``M.x`` instead changes every later read, including any meant to keep the "
+        "old object."
+    )
+    limitations = (
+        (
+            "One scope at a time, in source order (a function also sees the module's from-imports); a "
+            "reload in another function or module is not seen."
+        ),
+        "Only the first read of each stale name after a reload is reported.",
+    )
+    added = "0.1.0"
+    peers = ()
     message = (
         "{name!r} still holds the object from before reload({module}) at line {reload_line}; "
         "use {module}.{member} or repeat the from-import"

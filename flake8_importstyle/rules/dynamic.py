@@ -14,7 +14,7 @@ from flake8_importstyle.analysis import (
     string_arg,
 )
 from flake8_importstyle.apis import REMOVED_APIS, removed_api
-from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
+from flake8_importstyle.rules.base import Example, FileContext, Finding, Peer, Rule
 from flake8_importstyle.text import word
 
 IMPORT_FUNCTIONS = frozenset({"builtins.__import__", "importlib.__import__"})
@@ -58,6 +58,32 @@ class DunderImportCall(Rule):
     """
 
     code = "IPS201"
+    name = "dunder-import-call"
+    fix = "sometimes"
+    fix_note = (
+        "A call whose name is a string literal of an absolute module, with no ``fromlist`` of "
+        "submodules, becomes ``importlib.import_module(...)`` (adding ``import importlib``); "
+        '``__import__("a.b").b`` becomes ``importlib.import_module("a.b")``. Left with the reason: a '
+        "computed name, unpacked arguments, a ``level``, ``globals``/``locals`` arguments that do "
+        "something, a result used as the top-level package, ``importlib`` bound to something else."
+    )
+    limitations = (
+        (
+            "The rewrite assumes no replacement ``builtins.__import__`` is installed, which "
+            "``importlib.import_module`` would bypass (IPS203 reports installing one)."
+        ),
+        (
+            "A call through a name the file binds some other way (``load = __import__``, then "
+            '``load("x")``) is not seen.'
+        ),
+    )
+    added = "0.1.0"
+    peers = (
+        Peer(
+            "wemake-python-styleguide", ("WPS421",), "WrongFunctionCallViolation", same=False,
+            note="forbids calling ``__import__`` among other built-ins, and names no replacement",
+        ),
+    )
     message = "use 'importlib.import_module(name)' instead of calling {function}"
     sample = {"function": "__import__"}
     examples = (
@@ -108,6 +134,21 @@ class DottedDunderImport(Rule):
     """
 
     code = "IPS202"
+    name = "dunder-import-returns-package"
+    fix = "never"
+    fix_note = (
+        "The code expects the leaf module but runs with the top-level package, so any "
+        "rewrite changes what it does; which one was meant is for a person to say."
+    )
+    limitations = (
+        "Only literal names: ``__import__(name)`` with a computed ``name`` is not checked.",
+        (
+            "A result bound to another name is reported even when it is then read through the whole "
+            'dotted name (``pkg = __import__("a.b")``, then ``pkg.b.x``).'
+        ),
+    )
+    added = "0.1.0"
+    peers = ()
     message = (
         "{call} returns the top-level package {top!r}, not {name!r}; use importlib.import_module({name!r})"
     )
@@ -169,6 +210,17 @@ class ReplacedImportFunction(Rule):
     """
 
     code = "IPS203"
+    name = "replaced-import-function"
+    fix = "never"
+    fix_note = "A finder on ``sys.meta_path`` is new code that only the author can write."
+    limitations = (
+        (
+            "Only assignments to ``builtins.__import__`` (also through ``builtins.__dict__`` or "
+            '``setattr``) are seen; ``mock.patch("builtins.__import__")`` in a test is not reported.'
+        ),
+    )
+    added = "0.1.0"
+    peers = ()
     message = (
         "replacing {target} changes every import in the process; "
         "install a finder on sys.meta_path (or a path hook) instead"
@@ -222,6 +274,17 @@ class RelativeImportModuleWithoutPackage(Rule):
     """
 
     code = "IPS204"
+    name = "relative-name-without-package"
+    fix = "never"
+    fix_note = (
+        "``package=__package__`` is right only when the name is meant relative to this module's own "
+        "package."
+    )
+    limitations = (
+        'Only string literals that start with a dot: ``import_module(f".{name}")`` is not checked.',
+    )
+    added = "0.1.0"
+    peers = ()
     message = "{call} without a package raises TypeError at run time; pass package=__package__"
     sample = {"call": "importlib.import_module('.plugins')"}
     examples = (
@@ -257,6 +320,34 @@ class RemovedImportApi(Rule):
     """
 
     code = "IPS205"
+    name = "removed-import-api"
+    fix = "sometimes"
+    fix_note = (
+        "Only ``imp.reload(m)``, when ``import imp`` at module level is used for nothing else: it "
+        "becomes ``importlib.reload(m)`` and ``import imp`` becomes ``import importlib``. The other "
+        "APIs have no drop-in replacement and are left with that reason."
+    )
+    limitations = (
+        (
+            "A project that sets neither ``importstyle-target-python`` nor ``requires-python`` is "
+            "judged against the Python that runs flake8."
+        ),
+        (
+            "Uses are followed through the names the file imports: ``getattr(importlib, "
+            '"find_loader")`` is not seen.'
+        ),
+    )
+    added = "0.1.0"
+    peers = (
+        Peer("pylint", ("W4901",), "deprecated-module", same=False, note="reports ``import imp``"),
+        Peer(
+            "pylint", ("W4902",), "deprecated-method", same=False,
+            note=(
+                "reports ``importlib.find_loader`` and ``pkgutil.get_loader`` among every deprecated "
+                "method"
+            ),
+        ),
+    )
     message = "{name} was removed in Python {removed} (deprecated since {deprecated}); use {replacement}"
     sample = {
         "name": "importlib.find_loader",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flake8_importstyle.records import ImportRecord, Kind, Name
-from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
+from flake8_importstyle.rules.base import Example, FileContext, Finding, Peer, Rule
 
 _FORM_EXEMPT = {Kind.FUTURE, Kind.STAR}
 
@@ -41,6 +41,33 @@ class DottedImport(Rule):
     """
 
     code = "IPS101"
+    name = "dotted-import"
+    fix = "sometimes"
+    fix_note = (
+        "Module-level imports, with every ``a.b.x`` renamed to ``b.x``: ``import a`` stays where the "
+        "file reads ``a`` otherwise, and ``from a import b as a_b`` is used where ``b`` is taken. Left "
+        "with the reason: an import in a function or class body, a chain that may be read before the "
+        "import runs or from another binding, an import nothing reads (kept for its side effect), a "
+        "package that binds ``b`` to something other than its submodule, and ``a/__init__.py`` itself."
+    )
+    limitations = (
+        (
+            "Exemptions go by module name (``importstyle-allow-dotted``, ``importstyle-no-from``, "
+            "``importstyle-aliases``); for a folder or a file use flake8's ``per-file-ignores``."
+        ),
+        (
+            "An ``import a.b`` that nothing reads (kept for its side effect) is reported, but the "
+            "fixer leaves it: a from-import nothing reads would look unused (F401). Put ``# noqa: "
+            "IPS101`` on it."
+        ),
+    )
+    added = "0.1.0"
+    peers = (
+        Peer(
+            "wemake-python-styleguide", ("WPS301",), "DottedRawImportViolation", same=False,
+            note="also reports ``import a.b as c``, with no exemptions",
+        ),
+    )
     message = "use 'from {parent} import {leaf}' instead of 'import {module}'"
     sample = {"parent": "a", "leaf": "b", "module": "a.b"}
     options = ("importstyle-allow-dotted",)
@@ -72,6 +99,34 @@ class RedundantDottedAlias(Rule):
     """``import a.b as b`` is ``from a import b`` written the long way round."""
 
     code = "IPS102"
+    name = "redundant-dotted-alias"
+    fix = "always"
+    fix_note = (
+        "``import a.b as b`` becomes ``from a import b``, in any scope: the same binding, so no use "
+        "changes. Left with the reason where ``a`` binds ``b`` to something other than its submodule, "
+        "where ``a.b`` does not exist (the error would change from ``ModuleNotFoundError`` to "
+        "``ImportError``), and in ``a/__init__.py`` itself."
+    )
+    limitations = (
+        (
+            "It does not read isort's settings: unlike ruff's PLR0402 it reports an ``import a.b as "
+            "b`` that isort's ``add_imports`` (ruff's ``required-imports``) puts back; exempt it with "
+            "``importstyle-allow-dotted``."
+        ),
+    )
+    added = "0.1.0"
+    peers = (
+        Peer("ruff", ("PLR0402",), "manual-from-import"),
+        Peer("pylint", ("R0402",), "consider-using-from-import"),
+        Peer(
+            "flake8-tidy-imports", ("I250",), same=False,
+            note="one code for this and IPS104's ``import a as a`` and ``from a import b as b``",
+        ),
+        Peer(
+            "wemake-python-styleguide", ("WPS301",), "DottedRawImportViolation", same=False,
+            note="reports every ``import a.b``, aliased or not",
+        ),
+    )
     message = "use 'from {parent} import {leaf}' instead of 'import {module} as {leaf}'"
     sample = {"parent": "a", "leaf": "b", "module": "a.b"}
     options = ("importstyle-allow-dotted",)
@@ -96,6 +151,27 @@ class DottedAlias(Rule):
     """
 
     code = "IPS103"
+    name = "dotted-alias"
+    fix = "always"
+    fix_note = (
+        "``import a.b as c`` becomes ``from a import b as c``, in any scope: the same binding. As for "
+        "IPS102, left where ``a`` binds ``b`` to something else, where ``a.b`` does not exist, and in "
+        "``a/__init__.py`` itself."
+    )
+    limitations = (
+        (
+            "A module with an alias convention is IPS106's: ``import matplotlib.pyplot as pp`` is "
+            "reported as IPS106 (``plt``), and ``import matplotlib.pyplot as plt`` not at all. Drop "
+            "the convention (``importstyle-aliases = matplotlib.pyplot=``) to have it judged here."
+        ),
+    )
+    added = "0.1.0"
+    peers = (
+        Peer(
+            "wemake-python-styleguide", ("WPS301",), "DottedRawImportViolation", same=False,
+            note="reports every ``import a.b``, aliased or not",
+        ),
+    )
     message = "use 'from {parent} import {leaf} as {alias}' instead of 'import {module} as {alias}'"
     sample = {"parent": "a", "leaf": "b", "module": "a.b", "alias": "c"}
     options = ("importstyle-allow-dotted", "importstyle-aliases")
@@ -122,6 +198,37 @@ class UselessAlias(Rule):
     """
 
     code = "IPS104"
+    name = "useless-alias"
+    fix = "always"
+    fix_note = (
+        "``import a as a`` becomes ``import a`` and ``from m import x as x`` becomes ``from m import "
+        "x``, in any scope: the same binding, so nothing changes at run time. ruff marks its PLC0414 "
+        "fix unsafe because the alias may be a re-export; here the files that re-export "
+        "(``__init__.py``, ``.pyi``) are not reported at all."
+    )
+    limitations = (
+        (
+            "Only ``__init__.py`` files and ``.pyi`` stubs count as re-exporting: in another module, a "
+            "``from m import x as x`` meant as an explicit re-export for type checkers (mypy's "
+            "``--no-implicit-reexport``) is reported and fixed. Put ``# noqa: IPS104`` on it."
+        ),
+    )
+    added = "0.1.0"
+    peers = (
+        Peer("ruff", ("PLC0414",), "useless-import-alias", note="ruff too leaves ``__init__.py`` and stubs"),
+        Peer(
+            "pylint", ("C0414",), "useless-import-alias",
+            note="pylint reports ``__init__.py`` too, unless ``allow-reexport-from-package`` is set",
+        ),
+        Peer(
+            "flake8-tidy-imports", ("I250",), same=False,
+            note="one code for this and IPS102's ``import a.b as b``, in every file",
+        ),
+        Peer(
+            "wemake-python-styleguide", ("WPS113",), "SameAliasImportViolation",
+            note="no longer reported since wemake-python-styleguide 1.0, which leaves it to PLC0414",
+        ),
+    )
     message = "useless alias: use '{replacement}'"
     sample = {"replacement": "import a"}
     examples = (
@@ -163,6 +270,28 @@ class FromNoFromModule(Rule):
     """
 
     code = "IPS105"
+    name = "no-from-import"
+    fix = "never"
+    fix_note = (
+        "Every use of each imported name would have to become ``m.name``; the fixer has no "
+        "such rewrite."
+    )
+    limitations = (
+        (
+            "Relative from-imports are not checked (``from .json import dumps``), nor star imports of "
+            "a module that is not listed."
+        ),
+    )
+    added = "0.1.0"
+    peers = (
+        Peer(
+            "ruff", ("ICN003",), "banned-import-from",
+            note=(
+                "ruff's ``banned-from`` names exact modules; here a listed package covers its "
+                "submodules"
+            ),
+        ),
+    )
     message = (
         "use '{replacement}' instead of 'from {module} import ...' ({entry!r} is in importstyle-no-from)"
     )
@@ -200,6 +329,40 @@ class ConventionalAlias(Rule):
     """
 
     code = "IPS106"
+    name = "conventional-alias"
+    fix = "sometimes"
+    fix_note = (
+        "Module-level imports: the alias is added or changed and every use renamed (``from matplotlib "
+        "import pyplot as pp`` becomes ``import matplotlib.pyplot as plt``). Left with the reason: an "
+        "import in a function or class body, a conventional name already bound or used in the file, "
+        "and a from-import whose module binds the name to something other than its submodule."
+    )
+    limitations = (
+        (
+            "One name per module, and only the imported module's full name counts (``import "
+            "numpy.linalg`` is not ``numpy``); a module cannot be given a list of banned aliases "
+            "(ruff's ``banned-aliases``)."
+        ),
+    )
+    added = "0.1.0"
+    peers = (
+        Peer(
+            "ruff", ("ICN001",), "unconventional-import-alias",
+            note=(
+                "ruff's defaults; ``plotly.graph_objects=go`` and ``statsmodels.api=sm`` are in its "
+                "preview only"
+            ),
+        ),
+        Peer(
+            "flake8-import-conventions",
+            ("IC001", "IC003", "IC004", "IC005", "IC006", "IC007", "IC008", "IC009", "IC010"),
+            same=False,
+            note=(
+                "one code per module, a fixed list; for its IC002, ``geopandas`` unaliased, set "
+                "``importstyle-aliases = geopandas=geopandas``"
+            ),
+        ),
+    )
     message = "use 'import {module} as {alias}', the conventional name"
     sample = {"module": "numpy", "alias": "np"}
     default = "on, with defaults"

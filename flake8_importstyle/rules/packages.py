@@ -17,7 +17,7 @@ from flake8_importstyle import resolve
 from flake8_importstyle.analysis import dunder_all, spans
 from flake8_importstyle.config import Config
 from flake8_importstyle.records import ImportRecord
-from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
+from flake8_importstyle.rules.base import Example, FileContext, Finding, Peer, Rule
 from flake8_importstyle.text import line_numbers
 
 
@@ -74,6 +74,26 @@ class ImplicitNamespacePackage(Rule):
     """
 
     code = "IPS401"
+    name = "implicit-namespace-package"
+    fix = "never"
+    fix_note = "An ``__init__.py`` changes the project's layout, not this file."
+    limitations = (
+        (
+            "It reads the folders on disk: a file given through stdin is judged by the folder its "
+            "display name names, and one whose folder does not exist is not reported."
+        ),
+        "Files in the folder flake8 runs in are never reported, so run flake8 from the project's root.",
+    )
+    added = "0.1.0"
+    peers = (
+        Peer(
+            "ruff", ("INP001",), "implicit-namespace-package",
+            note=(
+                "ruff's ``namespace-packages`` is ``importstyle-namespace-packages`` here; ruff too "
+                "leaves shebang files and PEP 723 scripts, but not test modules or script folders"
+            ),
+        ),
+    )
     message = (
         "{folder!r} has no __init__.py, so this file is part of an implicit namespace package: "
         "add {init!r}, or list the folder in importstyle-namespace-packages"
@@ -183,6 +203,27 @@ class UnimportedSubmodule(Rule):
     """
 
     code = "IPS402"
+    name = "unimported-submodule"
+    fix = "never"
+    fix_note = "Which import to add, and where, is the author's choice; the message names one."
+    limitations = (
+        (
+            "It cannot tell, and says nothing, when the package's ``__init__.py`` has a module "
+            "``__getattr__`` (lazy loading, as numpy and scipy do), binds names by a call or a star "
+            "import it cannot follow, or cannot be found by the Python that runs flake8 (a dependency "
+            "not installed there)."
+        ),
+        (
+            'It follows ``name.attr`` chains: a submodule reached through ``getattr(pkg, "sub")`` is '
+            "not seen."
+        ),
+        (
+            "An import of the submodule in another module that always runs first (the program's entry "
+            "point) does not count: the file is still reported."
+        ),
+    )
+    added = "0.1.0"
+    peers = ()
     message = (
         "'{module}' is a submodule that this file never imports; it works only if something else "
         "imported it first; write '{replacement}'"
@@ -498,6 +539,24 @@ class ModulesOnly(Rule):
     """
 
     code = "IPS403"
+    name = "modules-only"
+    fix = "never"
+    fix_note = (
+        "Every use of the names would have to become ``module.name``; the fixer has no such "
+        "rewrite."
+    )
+    limitations = (
+        (
+            "It says nothing where the resolver cannot place a name: a module it cannot find or read "
+            "where flake8 runs, a name bound by a call, a relative import it cannot resolve."
+        ),
+        (
+            "Classes and functions count as names like any other; beyond the typing modules, only "
+            "``importstyle-names-ok`` exempts a module."
+        ),
+    )
+    added = "0.1.0"
+    peers = ()
     message = "{name!r} is not a module; write '{replacement}' and use '{use}.{name}'"
     sample = {"name": "name", "replacement": "import a", "use": "a"}
     default = "off"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
+from flake8_importstyle.rules.base import Example, FileContext, Finding, Peer, Rule
 
 
 class BannedImport(Rule):
@@ -25,6 +25,38 @@ class BannedImport(Rule):
     """
 
     code = "IPS107"
+    name = "banned-import"
+    fix = "never"
+    fix_note = "A ban's reason is words for a person, not a replacement the fixer could write."
+    limitations = (
+        (
+            "Entries are dotted names, no patterns (flake8-tidy-imports' ``example.*.truck``); an "
+            "entry covers everything inside it, so ``mock`` does what ``mock.*`` does there."
+        ),
+        (
+            "Uses are followed through the names the file imports: a banned name reached through "
+            "``getattr``, ``importlib.import_module`` or another module's re-export is not seen."
+        ),
+    )
+    added = "0.1.0"
+    peers = (
+        Peer("ruff", ("TID251",), "banned-api", note="ruff's ``msg`` is the reason here"),
+        Peer(
+            "flake8-tidy-imports", ("I251",), same=False,
+            note=(
+                "reports the imports only; an entry bans exactly that name, and ``mock.*`` what is in "
+                "it"
+            ),
+        ),
+        Peer(
+            "pylint", ("W0407",), "preferred-module", same=False,
+            note="``preferred-modules = old:new`` names a module instead of a reason",
+        ),
+        Peer(
+            "pylint", ("W4901",), "deprecated-module", same=False,
+            note="``deprecated-modules`` lists whole modules, without a reason",
+        ),
+    )
     message = "{name!r} is banned: {reason}"
     sample = {"name": "six.moves", "reason": "use the standard library"}
     default = "when configured"
@@ -125,6 +157,38 @@ class RelativeImport(Rule):
     """
 
     code = "IPS108"
+    name = "relative-import"
+    fix = "never"
+    fix_note = (
+        "The message names the absolute import when the file's package is known; the fixer "
+        "has no rewrite for it."
+    )
+    limitations = (
+        (
+            "The absolute import is named only where the file's package follows from the "
+            "``__init__.py`` files above it; stdin and files outside a package get the message without "
+            "it."
+        ),
+        (
+            "Two strictnesses only: ``siblings`` (``from .. import x`` and deeper are reported) and "
+            "``never``."
+        ),
+    )
+    added = "0.1.0"
+    peers = (
+        Peer(
+            "ruff", ("TID252",), "relative-imports",
+            note='``ban-relative-imports = "parents"`` is ``siblings`` here, ``"all"`` is ``never``',
+        ),
+        Peer(
+            "flake8-tidy-imports", ("I252",),
+            note="``ban-relative-imports = parents`` is ``siblings`` here, ``true`` is ``never``",
+        ),
+        Peer(
+            "wemake-python-styleguide", ("WPS300",), "LocalFolderImportViolation", same=False,
+            note="always reports every relative import, as ``importstyle-relative = never`` does",
+        ),
+    )
     message = "use an absolute import{replacement} instead of 'from {module} import ...'"
     sample = {"replacement": "", "module": ".."}
     default = "when configured"

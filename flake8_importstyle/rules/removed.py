@@ -17,7 +17,7 @@ from flake8_importstyle.deprecations import (
     removal_for,
 )
 from flake8_importstyle.records import ImportRecord, Name
-from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
+from flake8_importstyle.rules.base import Example, FileContext, Finding, Peer, Rule
 from flake8_importstyle.text import word
 
 PKG_RESOURCES = frozenset({"pkg_resources"})
@@ -172,6 +172,35 @@ class RemovedModule(Rule):
     """
 
     code = "IPS206"
+    name = "removed-module"
+    fix = "sometimes"
+    fix_note = (
+        "Only ``pipes.quote``, which is ``shlex.quote`` under another name, when the file uses nothing "
+        "else of ``pipes``: ``import pipes`` at module level becomes ``import shlex``, ``from pipes "
+        "import quote`` becomes ``from shlex import quote``. The other modules have no drop-in "
+        "replacement and are left with that reason."
+    )
+    limitations = (
+        (
+            "Only the modules and members in its table. A guard counts only as a ``try`` whose handler "
+            "catches ``ImportError`` or a ``sys.version_info`` comparison around the import, not a "
+            "``sys.platform`` test or a helper function."
+        ),
+        (
+            "A project that sets neither ``importstyle-target-python`` nor ``requires-python`` is "
+            "judged against the Python that runs flake8."
+        ),
+    )
+    added = "0.1.0"
+    peers = (
+        Peer(
+            "pylint", ("W4901",), "deprecated-module", same=False,
+            note=(
+                "pylint's own list of deprecated modules for its ``py-version``, plus "
+                "``deprecated-modules``"
+            ),
+        ),
+    )
     message = "{name} {when}; {advice}"
     sample = {
         "name": "asyncore",
@@ -298,6 +327,27 @@ class PkgResources(Rule):
     """
 
     code = "IPS207"
+    name = "pkg-resources"
+    fix = "sometimes"
+    fix_note = (
+        "Only ``import pkg_resources`` at module level read for nothing but "
+        '``get_distribution("name").version`` alone in a ``try`` that catches ``DistributionNotFound`` '
+        "(the name a string literal of a distribution): it becomes ``from importlib import metadata`` "
+        'with ``metadata.version("name")`` and ``except metadata.PackageNotFoundError``. Any other use '
+        "(``iter_entry_points``, ``resource_string``, ...) is left with its reason."
+    )
+    limitations = (
+        (
+            "Reported whatever setuptools the project pins: a project that keeps setuptools below 82 "
+            "on purpose can ignore the code (``extend-ignore = IPS207``)."
+        ),
+        (
+            "Uses are followed through the names the file imports: a ``pkg_resources`` API reached "
+            "through ``getattr`` or another module is not seen."
+        ),
+    )
+    added = "0.1.0"
+    peers = ()
     message = "{name}: setuptools 82 removed pkg_resources; use {replacement}"
     sample = {"name": "pkg_resources.get_distribution(name).version", "replacement": PKG_RESOURCES_VERSION}
     examples = (
