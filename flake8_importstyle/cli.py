@@ -136,7 +136,8 @@ def flake8_options(argv: Sequence[str]) -> argparse.Namespace:
     try:
         options: argparse.Namespace = parse_args(list(argv))[1]
     except SystemExit as exc:  # the plugin refusing a value says its one line; argparse said it
-        raise UsageError(exc.code if isinstance(exc.code, str) else "flake8-importstyle: bad flake8 options") from None
+        message = exc.code if isinstance(exc.code, str) else "flake8-importstyle: flake8 refused its options"
+        raise UsageError(message) from None
     except configparser.Error as exc:  # flake8 itself would show a traceback
         raise UsageError(f"flake8-importstyle: cannot parse the config: {_one_line(exc)}") from None
     except (exceptions.Flake8Exception, ValueError, OSError) as exc:
@@ -177,7 +178,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     from flake8_importstyle.target import config_folder, project_folder, project_target
 
     if args.toml_config is not None and util.find_spec("flake8p") is None:
-        raise UsageError("flake8-importstyle: --toml-config is Flake8-pyproject's option, which is not installed")
+        message = "flake8-importstyle: --toml-config is Flake8-pyproject's option, which is not installed"
+        raise UsageError(message)
     flake8 = flake8_options(flake8_argv(args))
     options = {
         name: value
@@ -571,7 +573,9 @@ def parser() -> argparse.ArgumentParser:
     fix.add_argument(
         "-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: CPUs)"
     )
-    fix.add_argument("--config", metavar="FILE", help="read [flake8] from FILE instead of searching for it, as flake8 does")
+    fix.add_argument(
+        "--config", metavar="FILE", help="read [flake8] from FILE instead of searching for it, as flake8 does"
+    )
     fix.add_argument(
         "--append-config",
         action="append",
