@@ -8,9 +8,11 @@ error, or a file that could not be read, parsed or written.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import functools
 import hashlib
+import io
 import os
 import stat
 import sys
@@ -19,7 +21,6 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from importlib import util
 from pathlib import Path
 from typing import TextIO
 
@@ -133,17 +134,25 @@ def flake8_options(argv: Sequence[str]) -> argparse.Namespace:
         if flag in ("--config", "--append-config"):
             _readable(name)
     saved = Plugin.config, Plugin.codes  # flake8 calls every plugin's parse_options, this one's too
+    said = io.StringIO()  # what flake8's argument parser says on a refusal: its usage, then why
     try:
-        options: argparse.Namespace = parse_args(list(argv))[1]
-    except SystemExit as exc:  # the plugin refusing a value says its one line; argparse said it
-        message = exc.code if isinstance(exc.code, str) else "flake8-importstyle: flake8 refused its options"
-        raise UsageError(message) from None
+        with contextlib.redirect_stderr(said):
+            options: argparse.Namespace = parse_args(list(argv))[1]
+    except SystemExit as exc:  # the plugin refusing a value says its one line
+        if isinstance(exc.code, str):
+            raise UsageError(exc.code) from None
+        if "--toml-config" in argv and "flake8p.hook" not in sys.modules:
+            message = "flake8-importstyle: --toml-config is Flake8-pyproject's option, which is not installed"
+            raise UsageError(message) from None
+        why = said.getvalue().strip().splitlines() or ["flake8 refused its options"]
+        raise UsageError(f"flake8-importstyle: {why[-1]}") from None
     except configparser.Error as exc:  # flake8 itself would show a traceback
         raise UsageError(f"flake8-importstyle: cannot parse the config: {_one_line(exc)}") from None
     except (exceptions.Flake8Exception, ValueError, OSError) as exc:
         raise UsageError(f"flake8-importstyle: flake8 cannot read its config: {_one_line(exc)}") from None
     finally:
         Plugin.config, Plugin.codes = saved
+    sys.stderr.write(said.getvalue())  # a plugin's own note, where flake8 would have shown it
     return options
 
 
@@ -177,9 +186,6 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
     from flake8_importstyle.target import config_folder, project_folder, project_target
 
-    if args.toml_config is not None and util.find_spec("flake8p") is None:
-        message = "flake8-importstyle: --toml-config is Flake8-pyproject's option, which is not installed"
-        raise UsageError(message)
     flake8 = flake8_options(flake8_argv(args))
     options = {
         name: value

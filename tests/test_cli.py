@@ -1134,3 +1134,92 @@ def test_without_flake8_pyproject_neither_reads_tool_flake8(tmp_path: Path) -> N
     assert [line for line in lint[1] if " IPS108 " in line] == [
         "probe.py:10:1: IPS108 use an absolute import instead of 'from .. import ...'"
     ]
+
+
+def test_a_list_with_spaces_means_what_it_means_to_flake8(project: Path) -> None:
+    """flake8 splits a comma-separated option at spaces too: ``json numpy`` is two modules,
+    both exempt from IPS101, so there is nothing to fix (it was a bad value to the fixer)."""
+    write(project, {".flake8": "[flake8]\nimportstyle-no-from = json numpy\n"})
+    source = "import json.decoder\nimport numpy.linalg\nprint(json.decoder, numpy.linalg)\n"
+    write(project, {"m.py": source})
+    assert outcome(run(project, "fix", "m.py")) == (0, "", "")
+    assert (project / "m.py").read_text() == source
+
+
+def test_an_unparsable_tox_ini_is_passed_over_as_flake8_does(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "tox.ini": "[tox]\nenvlist = py\n[testenv]\ncommands\n    pytest\n",
+            ".flake8": "[flake8]\nimportstyle-allow-dotted = os.path\n",
+            "m.py": SOURCE,
+            "n.py": "import xml.dom\nprint(xml.dom)\n",
+        },
+    )
+    assert outcome(run(tmp_path, "fix", "m.py", "n.py")) == (1, "rewrote n.py\n", "")
+    assert (tmp_path / "m.py").read_text() == SOURCE  # .flake8 allows it
+
+
+@pytest.mark.parametrize(
+    ("args", "fixed"),
+    [
+        pytest.param([], False, id="setup.cfg"),
+        pytest.param(["--isolated"], True, id="--isolated"),
+        pytest.param(["--append-config", "more.cfg"], True, id="--append-config"),
+        # flake8 reads no file under --isolated, not even those appended
+        pytest.param(["--isolated", "--append-config", "less.cfg"], True, id="--isolated-appended"),
+        pytest.param(["--config", "more.cfg", "--append-config", "less.cfg"], False, id="--config-appended"),
+    ],
+)
+def test_isolated_and_append_config_as_flake8_takes_them(tmp_path: Path, args: list[str], fixed: bool) -> None:
+    write(
+        tmp_path,
+        {
+            "setup.cfg": "[flake8]\nimportstyle-allow-dotted = os.path\n",
+            "more.cfg": "[flake8]\nimportstyle-allow-dotted = xml.*\n",
+            "less.cfg": "[flake8]\nimportstyle-allow-dotted = os.*\n",
+            "m.py": SOURCE,
+        },
+    )
+    assert outcome(run(tmp_path, "fix", *args, "m.py")) == ((1, "rewrote m.py\n", "") if fixed else (0, "", ""))
+    assert (tmp_path / "m.py").read_text() == (FIXED if fixed else SOURCE)
+
+
+@pytest.mark.parametrize(
+    ("config", "line"),
+    [
+        pytest.param(
+            "importstyle-aliases = numpy=\ufb01le",
+            "importstyle-aliases: 'numpy=\ufb01le' names '\ufb01le', which is not written as Python reads names:"
+            " it reads 'file' (NFKC)",
+            id="nfkc",
+        ),
+        pytest.param(
+            "importstyle-aliases = numpy=lambda", "importstyle-aliases: 'numpy=lambda' names 'lambda', which is a keyword", id="keyword"
+        ),
+        pytest.param(
+            "importstyle-banned = six = no, mock = use unittest.mock",
+            "importstyle-banned: 'six = no, mock = use unittest.mock' holds two entries, 'six' and 'mock': write one"
+            " 'module = reason' per line (a reason's own '=' goes in quotes or brackets)",
+            id="two-banned",
+        ),
+        pytest.param("max-line-length = long", "flake8 cannot read its config: invalid literal for int() with base 10: 'long'", id="flake8s"),
+    ],
+)
+def test_a_value_flake8_refuses_the_fixer_refuses_in_one_line(tmp_path: Path, config: str, line: str) -> None:
+    source = "import numpy\nnumpy.zeros(1)\n"
+    write(tmp_path, {"setup.cfg": f"[flake8]\n{config}\n", "m.py": source})
+    assert outcome(run(tmp_path, "fix", "m.py")) == (2, "", f"flake8-importstyle: {line}\n")
+    assert (tmp_path / "m.py").read_text() == source
+    lint = subprocess.run([sys.executable, "-m", "flake8", "m.py"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert lint.returncode == 1 and lint.stdout == ""
+    if not config.startswith("max-line-length"):  # flake8 shows a traceback for a value of its own
+        assert lint.stderr == f"flake8-importstyle: {line}\n"
+
+
+def test_toml_config_without_flake8_pyproject_is_one_line(tmp_path: Path) -> None:
+    write(tmp_path, {"lint.toml": "[tool.flake8]\n", "m.py": SOURCE})
+    command = [sys.executable, "-c", WITHOUT_FLAKE8_PYPROJECT + "from flake8_importstyle.cli import main; raise SystemExit(main())"]
+    result = run(tmp_path, "fix", "--toml-config", "lint.toml", "m.py", command=command)
+    line = "flake8-importstyle: --toml-config is Flake8-pyproject's option, which is not installed\n"
+    assert outcome(result) == (2, "", line)
