@@ -131,7 +131,7 @@ def flake8_options(argv: Sequence[str]) -> argparse.Namespace:
     from flake8_importstyle.plugin import Plugin
 
     for flag, name in zip(argv, argv[1:]):
-        if flag in ("--config", "--append-config"):
+        if flag in ("--config", "--append-config") and "--isolated" not in argv:  # isolated reads neither
             _readable(name)
     saved = Plugin.config, Plugin.codes  # flake8 calls every plugin's parse_options, this one's too
     said = io.StringIO()  # what flake8's argument parser says on a refusal: its usage, then why
@@ -193,7 +193,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         if (value := _hashable(getattr(flake8, "importstyle_" + name.replace("-", "_"), None))) is not None
     }
     folder = config_folder(args.config, isolated=args.isolated)
-    base = Path(folder) if folder is not None else Path.cwd()
+    base = Path(folder).resolve() if folder is not None else Path.cwd()
     if not options.get("target-python"):
         # as the flake8 plugin does: the project's requires-python, else the running Python
         project = project_folder(args.config, isolated=args.isolated)
