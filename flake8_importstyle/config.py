@@ -116,10 +116,17 @@ def _single(option: str, raw: object) -> str | None:
     return pieces[0] if pieces else None
 
 
-def _items(option: str, raw: object) -> list[str]:
-    """Comma- or newline-separated items, stripped, empties dropped."""
-    pieces = _pieces(option, raw)
-    return [piece.strip() for item in pieces for piece in item.replace("\n", ",").split(",") if piece.strip()]
+#: How flake8 splits a ``comma_separated_list`` option given as text (``flake8.utils``).
+_LIST_SEPARATOR = re.compile(r"[,\s]")
+
+
+def _items(option: str, raw: object, *, spaces: bool = True) -> list[str]:
+    """The items of a list option, stripped, empties dropped: a text is split at commas and
+    whitespace, as flake8 splits its comma-separated options (``json numpy`` is two items),
+    or with ``spaces=False`` at commas and newlines only (``numpy = np`` is one item)."""
+    separator = _LIST_SEPARATOR if spaces else re.compile(r"[,\n]")
+    pieces = (piece.strip() for item in _pieces(option, raw) for piece in separator.split(item))
+    return [piece for piece in pieces if piece]
 
 
 def _modules(option: str, raw: object, *, wildcard: bool = False) -> tuple[str, ...]:
@@ -136,7 +143,7 @@ def _modules(option: str, raw: object, *, wildcard: bool = False) -> tuple[str, 
 def _aliases(raw: object) -> Mapping[str, str]:
     aliases = dict(DEFAULT_ALIASES)
     given: dict[str, str] = {}
-    for item in _items("aliases", raw):
+    for item in _items("aliases", raw, spaces=False):
         module, sep, alias = (part.strip() for part in item.partition("="))
         if not sep or "=" in alias:
             raise ConfigError("aliases", item, "is not 'module=alias' (or 'module=' to drop a default)")

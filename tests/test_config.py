@@ -219,3 +219,17 @@ def test_an_accepted_module_is_one_an_import_can_name(name: str) -> None:
         return
     tree = ast.parse(f"import {name}")
     assert tree.body[0].names[0].name == name  # type: ignore[attr-defined]
+
+
+def test_a_list_in_text_is_split_as_flake8_splits_it() -> None:
+    """The same text means the same list here as flake8 hands over (``flake8.utils``), but for
+    the alias pairs, whose ``=`` may have spaces around it."""
+    from flake8.utils import parse_comma_separated_list
+
+    for text in ["json numpy", "json,numpy", " json ,\n\tnumpy,", "xml.*\n    os.path"]:
+        assert Config.from_options(no_from=text.replace("xml.*", "xml")).no_from == tuple(
+            parse_comma_separated_list(text.replace("xml.*", "xml"))
+        )
+        assert Config.from_options(allow_dotted=text).allow_dotted == tuple(parse_comma_separated_list(text))
+    assert Config.from_options(namespace_packages="src/a  tools").namespace_packages == ("src/a", "tools")
+    assert Config.from_options(aliases="numpy = numeric,\n pandas = pds").aliases["pandas"] == "pds"
