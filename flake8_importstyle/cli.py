@@ -8,10 +8,11 @@ error, or a file that could not be read, parsed or written.
 from __future__ import annotations
 
 import argparse
-import configparser
+import contextlib
 import difflib
 import functools
 import hashlib
+import io
 import os
 import stat
 import sys
@@ -26,14 +27,12 @@ from typing import TextIO
 from flake8_importstyle import __version__
 from flake8_importstyle.config import OPTION_NAMES, Config, ConfigError
 from flake8_importstyle.proof import NO_READERS, Readers
-from flake8_importstyle.target import FLAKE8_CONFIGS
 
 #: What flake8 skips by default, and the usual virtual-environment and build folders.
 DEFAULT_EXCLUDE = (
     ".svn", ".git", ".hg", ".bzr", "CVS", "__pycache__", ".tox", ".nox", ".eggs", "*.egg",
     ".venv", "venv", "build", "dist",
 )
-CONFIG_FILES = FLAKE8_CONFIGS
 
 
 class UsageError(Exception):
@@ -44,7 +43,8 @@ class UsageError(Exception):
 class Settings:
     """What every worker needs; plain data, so that it pickles."""
 
-    options: tuple[tuple[str, str], ...]  # importstyle-* values, validated once in the main process
+    #: importstyle-* values as flake8 hands them, validated once in the main process
+    options: tuple[tuple[str, str | tuple[str, ...]], ...]
     exclude: tuple[str, ...]
     filename: tuple[str, ...]
     select: tuple[str, ...]
@@ -63,7 +63,7 @@ class Settings:
 
 
 @functools.lru_cache(maxsize=8)
-def _config(options: tuple[tuple[str, str], ...]) -> Config:
+def _config(options: tuple[tuple[str, str | tuple[str, ...]], ...]) -> Config:
     return Config.from_mapping(dict(options))
 
 
@@ -100,40 +100,79 @@ class Outcome:
 # ----------------------------------------------------------------- config
 
 
-def find_config(start: Path) -> Path | None:
-    """The file flake8 would read: the first of setup.cfg, tox.ini, .flake8 with a [flake8]
-    section, in *start* or the nearest folder above it."""
-    for folder in [start, *start.parents]:
-        for name in CONFIG_FILES:
-            candidate = folder / name
-            if candidate.is_file():
-                parser = configparser.RawConfigParser()
-                try:
-                    parser.read(candidate, encoding="utf-8")
-                except (configparser.Error, UnicodeDecodeError) as exc:
-                    reason = str(exc).splitlines()[0]
-                    message = f"flake8-importstyle: cannot parse {str(candidate)!r}: {reason}"
-                    raise UsageError(message) from None
-                if parser.has_section("flake8"):
-                    return candidate
-    return None
+def flake8_argv(args: argparse.Namespace) -> list[str]:
+    """The options of flake8's that choose its configuration, from the fixer's command line."""
+    argv: list[str] = []
+    if args.config is not None:
+        argv += ["--config", args.config]
+    for extra in args.append_config or ():
+        argv += ["--append-config", extra]
+    if args.isolated:
+        argv.append("--isolated")
+    if args.toml_config is not None:
+        argv += ["--toml-config", args.toml_config]
+    return argv
 
 
-def read_config(path: Path | None) -> tuple[dict[str, str], Path]:
-    """The [flake8] section's options (dashes, not underscores) and the folder they are relative to."""
-    if path is None:
-        return {}, Path.cwd()
-    parser = configparser.RawConfigParser()
+def flake8_options(argv: Sequence[str]) -> argparse.Namespace:
+    """The options flake8 would run with for *argv* (and no file), read by flake8's own code.
+
+    flake8's ``parse_args`` finds the config file (or takes ``--config``, ``--append-config``,
+    ``--isolated``), loads the installed plugins, which may change how configuration is read
+    (Flake8-pyproject reads ``[tool.flake8]``), and normalises each value as it does for the
+    lint, so ``importstyle-no-from = json numpy`` is the same list here as there. Whatever
+    flake8 refuses, the fixer refuses, in one line.
+    """
+    import configparser
+
+    from flake8 import exceptions
+    from flake8.options.parse_args import parse_args
+
+    from flake8_importstyle.plugin import Plugin
+
+    for flag, name in zip(argv, argv[1:]):
+        if flag in ("--config", "--append-config") and "--isolated" not in argv:  # isolated reads neither
+            _readable(name)
+    saved = Plugin.config, Plugin.codes  # flake8 calls every plugin's parse_options, this one's too
+    said = io.StringIO()  # what flake8's argument parser says on a refusal: its usage, then why
     try:
-        if not parser.read(path, encoding="utf-8"):
-            raise UsageError(f"flake8-importstyle: cannot read the config file {str(path)!r}")
-    except (configparser.Error, UnicodeDecodeError) as exc:
-        reason = str(exc).splitlines()[0]
-        raise UsageError(f"flake8-importstyle: cannot parse {str(path)!r}: {reason}") from None
-    if not parser.has_section("flake8"):
-        return {}, path.parent
-    values = {key.replace("_", "-"): value for key, value in parser.items("flake8")}
-    return values, path.parent.resolve()
+        with contextlib.redirect_stderr(said):
+            options: argparse.Namespace = parse_args(list(argv))[1]
+    except SystemExit as exc:  # the plugin refusing a value says its one line
+        if isinstance(exc.code, str):
+            raise UsageError(exc.code) from None
+        if "--toml-config" in argv and "flake8p.hook" not in sys.modules:
+            message = "flake8-importstyle: --toml-config is Flake8-pyproject's option, which is not installed"
+            raise UsageError(message) from None
+        why = said.getvalue().strip().splitlines() or ["flake8 refused its options"]
+        raise UsageError(f"flake8-importstyle: {why[-1]}") from None
+    except configparser.Error as exc:  # flake8 itself would show a traceback
+        raise UsageError(f"flake8-importstyle: cannot parse the config: {_one_line(exc)}") from None
+    except (exceptions.Flake8Exception, ValueError, OSError) as exc:
+        raise UsageError(f"flake8-importstyle: flake8 cannot read its config: {_one_line(exc)}") from None
+    finally:
+        Plugin.config, Plugin.codes = saved
+    sys.stderr.write(said.getvalue())  # a plugin's own note, where flake8 would have shown it
+    return options
+
+
+def _readable(name: str) -> None:
+    if not os.path.isfile(name):
+        raise UsageError(f"flake8-importstyle: cannot read the config file {name!r}")
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _hashable(value: object) -> str | tuple[str, ...] | None:
+    """An option's value as flake8 hands it (a list for a comma-separated option, or from a
+    TOML list), kept in :class:`Settings`, which is hashed and pickled."""
+    if isinstance(value, list):
+        return tuple(item if isinstance(item, str) else repr(item) for item in value)
+    if value is None or isinstance(value, str):
+        return value
+    return repr(value)
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -143,39 +182,43 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    config_path = Path(args.config) if args.config else find_config(Path.cwd())
-    values, base = read_config(config_path)
-    options = {
-        name: values[f"importstyle-{name}"] for name in OPTION_NAMES if f"importstyle-{name}" in values
-    }
-    if not options.get("target-python", "").strip():
-        # as the flake8 plugin does: the project's requires-python, else the running Python
-        from flake8_importstyle.target import project_folder, project_target
-
-        folder = str(base) if config_path is not None else project_folder(None)
-        found = project_target(folder) if folder is not None else None
-        if found is not None:
-            options["target-python"] = "%d.%d" % found
-    try:
-        _config(tuple(sorted(options.items())))
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
     from flake8.utils import normalize_paths
 
-    # the defaults always, plus the config's exclude and extend-exclude: the fixer never
-    # rewrites a virtual environment or a build folder, even where a config's `exclude`
-    # replaced flake8's defaults
-    exclude = [*DEFAULT_EXCLUDE, *_split(values.get("exclude")), *_split(values.get("extend-exclude"))]
+    from flake8_importstyle.target import config_folder, project_folder, project_target
+
+    flake8 = flake8_options(flake8_argv(args))
+    options = {
+        name: value
+        for name in OPTION_NAMES
+        if (value := _hashable(getattr(flake8, "importstyle_" + name.replace("-", "_"), None))) is not None
+    }
+    folder = config_folder(args.config, isolated=args.isolated)
+    base = Path(folder).resolve() if folder is not None else Path.cwd()
+    if not options.get("target-python"):
+        # as the flake8 plugin does: the project's requires-python, else the running Python
+        project = project_folder(args.config, isolated=args.isolated)
+        found = project_target(project) if project is not None else None
+        if found is not None:
+            options["target-python"] = "%d.%d" % found
+    settled = tuple(sorted(options.items()))
+    try:
+        _config(settled)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    # the defaults always, plus the config's exclude and extend-exclude (flake8 made them
+    # absolute, relative to the config's folder): the fixer never rewrites a virtual
+    # environment or a build folder, even where a config's `exclude` replaced flake8's defaults
+    exclude = [*normalize_paths(list(DEFAULT_EXCLUDE)), *flake8.exclude, *flake8.extend_exclude]
     return Settings(
-        options=tuple(sorted(options.items())),
-        exclude=tuple(normalize_paths(exclude, parent=str(base))),
-        filename=tuple(normalize_paths(list(_split(values.get("filename"))) or ["*.py"], parent=str(base))),
+        options=settled,
+        exclude=tuple(dict.fromkeys(exclude)),
+        filename=tuple(flake8.filename or ["*.py"]),
         select=tuple(c.upper() for c in _split(args.select)) or ("IPS",),
         ignore=tuple(c.upper() for c in _split(args.ignore)),
         diff=args.diff,
         context=(str(base), *(args.context or ())),
         root=str(base),
-        disable_noqa=values.get("disable-noqa", "").strip().lower() in ("1", "true", "yes", "on"),
+        disable_noqa=bool(flake8.disable_noqa),
     )
 
 
@@ -535,7 +578,21 @@ def parser() -> argparse.ArgumentParser:
     fix.add_argument(
         "-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: CPUs)"
     )
-    fix.add_argument("--config", metavar="FILE", help="read [flake8] from FILE instead of searching for it")
+    fix.add_argument(
+        "--config", metavar="FILE", help="read [flake8] from FILE instead of searching for it, as flake8 does"
+    )
+    fix.add_argument(
+        "--append-config",
+        action="append",
+        metavar="FILE",
+        help="read FILE's [flake8] after the others, as flake8 does (repeatable)",
+    )
+    fix.add_argument("--isolated", action="store_true", help="read no config file, as flake8 does")
+    fix.add_argument(
+        "--toml-config",
+        metavar="FILE",
+        help="the pyproject.toml to read [tool.flake8] from, as flake8 does with Flake8-pyproject",
+    )
     fix.add_argument(
         "--context",
         action="append",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import fnmatch
+import keyword
+import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Literal, NamedTuple, cast
@@ -36,9 +39,49 @@ class ConfigError(ValueError):
         self.value = value
 
 
+def _nfkc_problem(text: str) -> str | None:
+    normal = unicodedata.normalize("NFKC", text)
+    return None if normal == text else f"is not written as Python reads names: it reads {normal!r} (NFKC)"
+
+
+def _identifier_problem(text: str) -> str | None:
+    """Why *text* is no name an import can bind, as Python reads it, or None (a phrase that
+    follows "which").
+
+    Python reads identifiers in NFKC form (``ﬁle`` is ``file``, and ``ｃｌａｓｓ`` is the
+    keyword's text ``class``): a configured name must already be in that form, or it never
+    equals a name in the code, and an alias written into code would bind another name."""
+    if not text.isidentifier():
+        return "is not an identifier"
+    nfkc = _nfkc_problem(text)
+    if nfkc is not None:
+        return nfkc
+    if keyword.iskeyword(text):
+        return "is a keyword"
+    if text == "__debug__":
+        return "no import may bind"
+    return None
+
+
+def _dotted_problem(text: str) -> str | None:
+    """Why *text* is no dotted module name an import can spell, as Python reads it, or None
+    (a phrase that follows "which")."""
+    parts = text.split(".")
+    if not text or not all(part.isidentifier() for part in parts):
+        return "is not a dotted module name"
+    nfkc = _nfkc_problem(text)
+    if nfkc is not None:
+        return nfkc
+    for part in parts:
+        if keyword.iskeyword(part):
+            return "is a keyword" if len(parts) == 1 else f"has the part {part!r}, a keyword"
+    return None
+
+
 def is_dotted_name(text: str) -> bool:
-    """``a.b.c`` where every part is a Python identifier."""
-    return bool(text) and all(part.isidentifier() for part in text.split("."))
+    """``a.b.c`` where every part is a Python identifier, in the form Python reads it
+    (NFKC), and no keyword."""
+    return _dotted_problem(text) is None
 
 
 def within(name: str, package: str) -> bool:
@@ -46,67 +89,140 @@ def within(name: str, package: str) -> bool:
     return name == package or name.startswith(package + ".")
 
 
-def _items(raw: str | Iterable[str] | None) -> list[str]:
-    """Comma- or newline-separated items, stripped, empties dropped."""
+Raw = str | Iterable[str] | None
+
+
+def _pieces(option: str, raw: object) -> list[str]:
+    """*raw* as a list of texts: flake8 hands a string, or a list for a comma-separated
+    option; Flake8-pyproject may hand a TOML list (or a table, a number) for any option."""
     if raw is None:
         return []
     if isinstance(raw, str):
-        raw = [raw]
-    return [piece.strip() for item in raw for piece in item.replace("\n", ",").split(",") if piece.strip()]
+        return [raw]
+    if isinstance(raw, (list, tuple)) and all(isinstance(item, str) for item in raw):
+        return list(raw)
+    raise ConfigError(option, _shown(raw), "is not text or a list of texts")
 
 
-def _modules(option: str, raw: str | Iterable[str] | None, *, wildcard: bool = False) -> tuple[str, ...]:
+def _shown(raw: object) -> str:
+    return raw if isinstance(raw, str) else repr(raw)
+
+
+def _single(option: str, raw: object) -> str | None:
+    """One value: a string (or a list holding one, from a TOML list)."""
+    pieces = _pieces(option, raw)
+    if len(pieces) > 1:
+        raise ConfigError(option, ", ".join(pieces), "is a list; give one value")
+    return pieces[0] if pieces else None
+
+
+#: How flake8 splits a ``comma_separated_list`` option given as text (``flake8.utils``).
+_LIST_SEPARATOR = re.compile(r"[,\s]")
+
+
+def _items(option: str, raw: object, *, spaces: bool = True) -> list[str]:
+    """The items of a list option, stripped, empties dropped: a text is split at commas and
+    whitespace, as flake8 splits its comma-separated options (``json numpy`` is two items),
+    or with ``spaces=False`` at commas and newlines only (``numpy = np`` is one item)."""
+    separator = _LIST_SEPARATOR if spaces else re.compile(r"[,\n]")
+    pieces = (piece.strip() for item in _pieces(option, raw) for piece in separator.split(item))
+    return [piece for piece in pieces if piece]
+
+
+def _modules(option: str, raw: object, *, wildcard: bool = False) -> tuple[str, ...]:
     out = []
-    for item in _items(raw):
+    for item in _items(option, raw):
         name = item[:-2] if wildcard and item.endswith(".*") else item
-        if not is_dotted_name(name):
-            raise ConfigError(option, item, "is not a dotted module name")
+        problem = _dotted_problem(name)
+        if problem is not None:
+            raise ConfigError(option, item, problem)
         out.append(item)
     return tuple(out)
 
 
-def _aliases(raw: str | Iterable[str] | None) -> Mapping[str, str]:
+def _aliases(raw: object) -> Mapping[str, str]:
     aliases = dict(DEFAULT_ALIASES)
-    for item in _items(raw):
+    given: dict[str, str] = {}
+    for item in _items("aliases", raw, spaces=False):
         module, sep, alias = (part.strip() for part in item.partition("="))
         if not sep or "=" in alias:
             raise ConfigError("aliases", item, "is not 'module=alias' (or 'module=' to drop a default)")
-        if not is_dotted_name(module):
-            raise ConfigError("aliases", item, f"names {module!r}, which is not a dotted module name")
+        problem = _dotted_problem(module)
+        if problem is not None:
+            raise ConfigError("aliases", item, f"names {module!r}, which {problem}")
+        if module in given:
+            why = f"gives {module!r} a second alias, after {given[module]!r}: keep one"
+            raise ConfigError("aliases", item, why)
+        given[module] = item
         if not alias:
             aliases.pop(module, None)
-        elif not alias.isidentifier():
-            raise ConfigError("aliases", item, f"names {alias!r}, which is not an identifier")
-        else:
-            aliases[module] = alias
+            continue
+        problem = _identifier_problem(alias)
+        if problem is not None:
+            raise ConfigError("aliases", item, f"names {alias!r}, which {problem}")
+        aliases[module] = alias
     return MappingProxyType(aliases)
 
 
-def _banned(raw: str | Iterable[str] | None) -> Mapping[str, str]:
-    lines = [raw] if isinstance(raw, str) else list(raw or ())
+#: Where a banned entry's reason holds another entry: after a comma, a semicolon or a space
+#: outside brackets and quotes, a dotted name and a lone ``=`` (``use run(shell=False)`` is one
+#: entry; ``use the stdlib, os.system = use subprocess`` is two).
+_ANOTHER_ENTRY = re.compile(r"[\s,;]\s*([^\W\d][\w.]*)\s*=(?!=)")
+
+
+def _another_entry(reason: str) -> str | None:
+    """The module of a second ``module = reason`` entry written into *reason*, if any."""
+    depth, quote = 0, ""
+    for index, char in enumerate(reason):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+        elif depth == 0 and char in " \t,;":
+            match = _ANOTHER_ENTRY.match(reason, index)
+            if match is not None and is_dotted_name(match.group(1)):
+                return match.group(1)
+    return None
+
+
+def _banned(raw: object) -> Mapping[str, str]:
     banned: dict[str, str] = {}
-    for line in (piece.strip() for text in lines for piece in text.splitlines()):
+    for line in (piece.strip() for text in _pieces("banned", raw) for piece in text.splitlines()):
         if not line:
             continue
         module, sep, reason = (part.strip() for part in line.partition("="))
         if not sep:
             raise ConfigError("banned", line, "is not 'module = reason'")
-        if not is_dotted_name(module):
-            raise ConfigError("banned", line, f"names {module!r}, which is not a dotted module name")
+        problem = _dotted_problem(module)
+        if problem is not None:
+            raise ConfigError("banned", line, f"names {module!r}, which {problem}")
+        second = _another_entry(reason)
+        if second is not None:
+            why = (
+                f"holds two entries, {module!r} and {second!r}: write one 'module = reason' per line"
+                " (a reason's own '=' goes in quotes or brackets)"
+            )
+            raise ConfigError("banned", line, why)
+        if module in banned:
+            raise ConfigError("banned", line, f"bans {module!r} a second time: keep one entry")
         banned[module] = reason
     return MappingProxyType(banned)
 
 
-def _relative(raw: str | None) -> Relative:
-    value = (raw or "allow").strip()
+def _relative(raw: object) -> Relative:
+    value = (_single("relative", raw) or "allow").strip()
     if value not in RELATIVE_CHOICES:
         raise ConfigError("relative", value, f"is not one of {', '.join(RELATIVE_CHOICES)}")
     return cast(Relative, value)
 
 
-def _folders(raw: str | Iterable[str] | None) -> tuple[str, ...]:
+def _folders(raw: object) -> tuple[str, ...]:
     out = []
-    for item in _items(raw):
+    for item in _items("namespace-packages", raw):
         if any(c in item for c in "*?["):
             why = "is a pattern, not a folder (a folder covers the folders below it)"
             raise ConfigError("namespace-packages", item, why)
@@ -114,14 +230,15 @@ def _folders(raw: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _target(raw: str | None) -> tuple[int, int]:
+def _target(raw: object) -> tuple[int, int]:
     from flake8_importstyle.target import parse_version, running
 
-    if raw is None or not raw.strip():
+    value = _single("target-python", raw)
+    if value is None or not value.strip():
         return running()
-    parsed = parse_version(raw)
+    parsed = parse_version(value)
     if parsed is None:
-        raise ConfigError("target-python", raw.strip(), "is not a Python version such as 3.10")
+        raise ConfigError("target-python", value.strip(), "is not a Python version such as 3.10")
     return parsed
 
 
@@ -143,13 +260,13 @@ class Config(NamedTuple):
     def from_options(
         cls,
         *,
-        allow_dotted: str | Iterable[str] | None = None,
-        no_from: str | Iterable[str] | None = None,
-        aliases: str | Iterable[str] | None = None,
-        banned: str | Iterable[str] | None = None,
+        allow_dotted: Raw = None,
+        no_from: Raw = None,
+        aliases: Raw = None,
+        banned: Raw = None,
         relative: str | None = None,
-        namespace_packages: str | Iterable[str] | None = None,
-        names_ok: str | Iterable[str] | None = None,
+        namespace_packages: Raw = None,
+        names_ok: Raw = None,
         target_python: str | None = None,
     ) -> Config:
         """Validate raw option values; raises :class:`ConfigError` naming the option and value."""

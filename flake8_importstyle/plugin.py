@@ -147,13 +147,16 @@ def _project_target() -> tuple[int, int]:
     they are read again from the command line when flake8 is the program running (the
     command, ``python -m flake8``, or one of its ``-j`` workers); otherwise, as when
     flake8 is driven through its API, the config is looked for from the current folder.
+    (``--append-config`` adds options, not a folder; Flake8-pyproject's ``pyproject.toml``
+    is found by ``project_folder``.)
     """
     import os
     import sys
 
-    from flake8_importstyle.target import project_folder, running, target_for
+    from flake8_importstyle.target import project_folder, target_for
 
     config: str | None = None
+    isolated = False
     argv0 = sys.argv[0] if sys.argv else ""
     program = os.path.basename(os.path.dirname(argv0) if argv0.endswith("__main__.py") else argv0)
     if program.startswith("flake8"):
@@ -163,10 +166,9 @@ def _project_target() -> tuple[int, int]:
             first, _ = stage1_arg_parser().parse_known_args(sys.argv[1:])
         except SystemExit:  # pragma: no cover - flake8 itself has refused this command line
             first = None
-        if first is not None and first.isolated:
-            return running()
         config = getattr(first, "config", None)
-    return target_for(None, project_folder(config))
+        isolated = bool(getattr(first, "isolated", False))
+    return target_for(None, project_folder(config, isolated=isolated))
 
 
 def selected_codes(options: argparse.Namespace) -> frozenset[str] | None:

@@ -101,37 +101,117 @@ def project_target(folder: str) -> Version | None:
     return None
 
 
-def project_folder(config: str | None, start: str | None = None) -> str | None:
-    """The folder of the config file flake8 reads (*config*, if given; else the first of
-    setup.cfg, tox.ini, .flake8 with a ``[flake8]`` section in *start* or above), else the
-    nearest folder at or above *start* with a ``pyproject.toml`` or ``setup.cfg``."""
-    if config:
-        return os.path.dirname(os.path.abspath(config))
-    folder = os.path.abspath(start or os.getcwd())
-    candidates = [folder]
-    while True:
-        parent = os.path.dirname(candidates[-1])
-        if parent == candidates[-1]:
-            break
-        candidates.append(parent)
-    for candidate in candidates:
+def _stat_key(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_ino, st.st_dev
+
+
+def folders_up(start: str) -> list[str]:
+    """*start* and the folders above it that flake8 searches for its config file: it stops
+    below the user's home folder (a ``~/setup.cfg`` is never a project's) and at the root."""
+    home = os.path.expanduser("~")
+    try:
+        home_key = _stat_key(home) if home != "~" else None
+    except OSError:
+        home_key = None
+    folder = os.path.abspath(start)
+    folders = [folder]
+    try:
+        key = _stat_key(folder)
+        while True:
+            parent = os.path.dirname(folder)
+            parent_key = _stat_key(parent)
+            if parent_key == key or parent_key == home_key:
+                return folders
+            folder, key = parent, parent_key
+            folders.append(folder)
+    except OSError:  # a folder that vanished or cannot be read: search no higher
+        return folders
+
+
+def _find_config_file(start: str) -> str | None:
+    """What ``flake8.options.config._find_config_file`` does, for a flake8 that no longer has
+    it: the first of setup.cfg, tox.ini, .flake8 with a ``[flake8]`` (or
+    ``[flake8:local-plugins]``) section in *start* or above; a file that does not parse is
+    passed over."""
+    for folder in folders_up(start):
         for name in FLAKE8_CONFIGS:
-            path = os.path.join(candidate, name)
-            if os.path.isfile(path) and _has_flake8_section(path):
-                return candidate
-    for candidate in candidates:
-        if any(os.path.isfile(os.path.join(candidate, n)) for n in ("pyproject.toml", "setup.cfg")):
-            return candidate
+            parser = configparser.RawConfigParser()
+            path = os.path.join(folder, name)
+            try:
+                parser.read(path, encoding="UTF-8")
+            except (UnicodeDecodeError, configparser.ParsingError):
+                continue
+            if "flake8" in parser or "flake8:local-plugins" in parser:
+                return path
     return None
 
 
-def _has_flake8_section(path: str) -> bool:
-    parser = configparser.RawConfigParser()
+def find_config_file(start: str | None = None) -> str | None:
+    """The config file flake8 finds from *start* (the current folder) when neither
+    ``--config`` nor ``--isolated`` is given, found by flake8's own search."""
+    from flake8.options import config
+
+    search = getattr(config, "_find_config_file", None)  # private: a later flake8 may drop it
+    if not callable(search):
+        search = _find_config_file
+    found = search(os.path.abspath(start or os.getcwd()))
+    return found if isinstance(found, str) else None
+
+
+def pyproject_config() -> str | None:
+    """The ``pyproject.toml`` whose ``[tool.flake8]`` table Flake8-pyproject reads instead
+    of flake8's config file, when flake8 has loaded that plugin in this process (its hook
+    replaces ``flake8.options.config.parse_config``); None otherwise."""
+    hook = sys.modules.get("flake8p.hook")
+    if hook is None:
+        return None
+    toml = getattr(hook, "toml_config", None)  # set from --toml-config; pyproject.toml by default
+    path = os.path.abspath(os.fspath(toml) if isinstance(toml, (str, os.PathLike)) else "pyproject.toml")
+    return path if _has_tool_flake8(path) else None
+
+
+def _has_tool_flake8(path: str) -> bool:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, ValueError):
         return False
-    return parser.has_section("flake8")
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "flake8" in tool
+
+
+def config_folder(config: str | None, *, isolated: bool = False, start: str | None = None) -> str | None:
+    """The folder of the configuration flake8 reads, which its paths are relative to: the
+    ``pyproject.toml`` Flake8-pyproject reads (even under ``--isolated``, as that plugin
+    does), else *config* (``--config``), else the file flake8's search finds from *start*;
+    None when it reads none."""
+    toml = pyproject_config()
+    if toml is not None:
+        return os.path.dirname(toml)
+    if isolated:
+        return None
+    if config:
+        return os.path.dirname(os.path.abspath(config))
+    found = find_config_file(start)
+    return os.path.dirname(found) if found is not None else None
+
+
+def project_folder(config: str | None, start: str | None = None, *, isolated: bool = False) -> str | None:
+    """The folder of the configuration flake8 reads (:func:`config_folder`), else (but for
+    ``--isolated``) the nearest folder at or above *start*, below the home folder as flake8
+    searches, with a ``pyproject.toml`` or ``setup.cfg``."""
+    folder = config_folder(config, isolated=isolated, start=start)
+    if folder is not None or isolated:
+        return folder
+    for candidate in folders_up(start or os.getcwd()):
+        if any(os.path.isfile(os.path.join(candidate, n)) for n in ("pyproject.toml", "setup.cfg")):
+            return candidate
+    return None
 
 
 def target_for(option: str | None, folder: str | None) -> Version:

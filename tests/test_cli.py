@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import os
 import pickle
+import re
 import resource
 import shutil
 import stat
@@ -887,3 +888,342 @@ def test_the_fixer_targets_the_projects_requires_python(project: Path, requires:
         assert result.returncode == 1
     else:
         assert outcome(result) == (0, "", "")
+
+
+# ------------------------------------------- one configuration, read as flake8 reads it
+
+#: A file whose findings show every option's value: IPS105 names the no-from entry, IPS106
+#: the alias, IPS107 the banned entry's reason, IPS108 the relative policy, IPS101 the
+#: allowed dotted names, IPS205/IPS206 the target Python, ``# noqa`` disable-noqa.
+PROBE = """\
+from json import dumps
+from numpy import zeros
+import numpy
+import json.decoder
+import xml.dom.minidom
+import os.path
+import email.mime  # noqa
+import tkinter as tkk
+from six.moves import range
+from .. import sibling
+from . import helper
+import pipes
+import imp
+print(dumps, zeros, numpy, json.decoder, xml.dom.minidom, os.path, email.mime, tkk, range, sibling, helper)
+print(pipes.quote, imp.reload)
+"""
+
+SETTINGS = """\
+[flake8]
+importstyle-no-from = json numpy
+importstyle-allow-dotted =
+    xml.*
+    email.mime
+importstyle-aliases = tkinter=tk, numpy=
+importstyle-banned =
+    six.moves = use the standard library
+    os.path = use pathlib
+importstyle-relative = siblings
+"""
+
+#: The fixer's side of the agreement: its settings, read by its own command line, and the
+#: findings the plugin's rules give under them on the files it would fix, ``# noqa`` as flake8
+#: decides it, printed as flake8 prints them.
+FIXER_SIDE = """\
+import ast, sys
+from flake8_importstyle import cli
+from flake8_importstyle.noqa import Noqa
+from flake8_importstyle.rules import check_tree
+try:
+    settings = cli.settings_from(cli.parser().parse_args(["fix", *sys.argv[1:], "."]))
+except cli.UsageError as exc:
+    print(exc, file=sys.stderr)
+    raise SystemExit(1)
+for path in cli.discover(["."], settings):
+    text = path.read_text(encoding="utf-8")
+    noqa = Noqa(text, disable_noqa=settings.disable_noqa)
+    for f in check_tree(ast.parse(text), text.splitlines(True), str(path), settings.config):
+        if noqa.allows(f.line, f.code):
+            print(f"{path}:{f.line}:{f.col + 1}: {f.code} {f.message}")
+"""
+
+
+def _normalised(result: subprocess.CompletedProcess[bytes]) -> tuple[int, list[str], str]:
+    out = result.stdout.decode("utf-8").splitlines()
+    return result.returncode, sorted(os.path.normpath(line) for line in out), result.stderr.decode("utf-8")
+
+
+def flake8_and_fixer(cwd: Path, home: Path, args: list[str]) -> tuple[tuple[int, list[str], str], ...]:
+    """What real flake8 reports in *cwd* with *args* (HOME=*home*), and what the fixer, given the
+    same *args*, would find under the settings it reads."""
+    env = {**ENV, "HOME": str(home)}
+    common: dict[str, Any] = {"cwd": cwd, "env": env, "capture_output": True, "timeout": 120, "check": False}
+    lint = subprocess.run([sys.executable, "-m", "flake8", "--select", "IPS", *args, "."], **common)
+    fixer = subprocess.run([sys.executable, "-c", FIXER_SIDE, *args], **common)
+    return _normalised(lint), _normalised(fixer)
+
+
+AGREEMENT = [
+    pytest.param({"setup.cfg": SETTINGS}, "proj", [], id="setup.cfg"),
+    pytest.param({".flake8": SETTINGS}, "proj/sub", [], id=".flake8-above-the-folder"),
+    pytest.param({"tox.ini": SETTINGS}, "proj", [], id="tox.ini"),
+    pytest.param(
+        # flake8 passes over a tox.ini it cannot parse (an unrelated section's line without
+        # '='), [flake8] and all, and reads the next file
+        {"tox.ini": "[testenv]\ncommands\n    pytest\n" + SETTINGS, ".flake8": "[flake8]\nimportstyle-no-from = json\n"},
+        "proj",
+        [],
+        id="unparsable-tox.ini",
+    ),
+    pytest.param({"setup.cfg": "[metadata]\nname = x\n", "tox.ini": SETTINGS}, "proj", [], id="setup.cfg-without-flake8"),
+    pytest.param({"setup.cfg": SETTINGS, "lint.cfg": "[flake8]\n"}, "proj", ["--config", "lint.cfg"], id="--config"),
+    pytest.param(
+        {"setup.cfg": SETTINGS, "more.cfg": "[flake8]\nimportstyle-relative = never\nimportstyle-no-from = json\n"},
+        "proj",
+        ["--append-config", "more.cfg"],
+        id="--append-config",
+    ),
+    pytest.param(
+        {"setup.cfg": SETTINGS, "a.cfg": "[flake8]\nimportstyle-relative = never\n", "b.cfg": "[flake8]\ndisable-noqa = 1\n"},
+        "proj",
+        ["--config", "a.cfg", "--append-config", "b.cfg"],
+        id="--config-and-two-appended",
+    ),
+    pytest.param({"setup.cfg": SETTINGS}, "proj", ["--isolated"], id="--isolated"),
+    pytest.param({"setup.cfg": SETTINGS}, "proj", ["--config", "missing.cfg"], id="--config-missing"),
+    pytest.param({"setup.cfg": SETTINGS}, "proj", ["--isolated", "--config", "missing.cfg"], id="--isolated-config-missing"),
+    pytest.param({"more.cfg": SETTINGS}, "proj", ["--isolated", "--append-config", "more.cfg"], id="--isolated-appended"),
+    # the home folder and what is above it are never searched
+    pytest.param({"../setup.cfg": SETTINGS}, "proj", [], id="config-in-the-home-folder"),
+    pytest.param({"../../setup.cfg": SETTINGS}, "proj", [], id="config-above-the-home-folder"),
+    pytest.param(
+        {"setup.cfg": "[flake8]\nimportstyle-target-python = 3.10\n", "../pyproject.toml": "[project]\nrequires-python = '>=3.13'\n"},
+        "proj",
+        [],
+        id="target-option",
+    ),
+    pytest.param(
+        {"setup.cfg": "[flake8]\n", "pyproject.toml": "[project]\nrequires-python = '>=3.13'\n"}, "proj/sub", [], id="requires-python"
+    ),
+    pytest.param({"pyproject.toml": "[project]\nrequires-python = '>=3.10'\n"}, "proj/sub", [], id="requires-python-no-config"),
+    pytest.param({"pyproject.toml": "[project]\nrequires-python = '>=3.13'\n"}, "proj", ["--isolated"], id="requires-python-isolated"),
+    pytest.param({"../pyproject.toml": "[project]\nrequires-python = '>=3.13'\n"}, "proj", [], id="requires-python-in-home"),
+    pytest.param(
+        {"setup.cfg": "[flake8]\ndisable-noqa = True\nextend-exclude = sub\nfilename = *.py, *.pyw\n"}, "proj", [], id="files-and-noqa"
+    ),
+    pytest.param(
+        {"setup.cfg": "[flake8]\nexclude = ./sub/probe.py\n  ./probe.pyw\n"}, "proj", [], id="exclude-relative-to-the-config"
+    ),
+    pytest.param(
+        {"setup.cfg": "[flake8]\nimportstyle-aliases = numpy=class\n"}, "proj", [], id="bad-value"
+    ),
+    pytest.param(
+        {"setup.cfg": "[flake8]\nimportstyle-banned = six.moves = use the stdlib, os.path = use pathlib\n"},
+        "proj",
+        [],
+        id="two-banned-on-a-line",
+    ),
+]
+
+
+def agree(tmp_path: Path, files: dict[str, str], cwd: str, args: list[str]) -> list[str]:
+    """Assert that real flake8 and the fixer, in the same folder with the same options, read
+    the same settings: the same files, the same findings with the same messages (which show
+    each option's value), or the same one-line error. The project is ``home/proj``. Returns
+    flake8's findings."""
+    home = tmp_path / "home"
+    write(home / "proj", {**files, "probe.py": PROBE, "sub/probe.py": PROBE, "probe.pyw": PROBE})
+    lint, fixer = flake8_and_fixer(home / cwd, home, args)
+    assert "Traceback" not in lint[2] + fixer[2]
+    refused = not any(re.match(r"\S+:\d+:\d+: IPS\d+ ", line) for line in lint[1])
+    if lint[0] == 1 and refused:  # flake8 refused the configuration: so does the fixer, in one line
+        assert fixer[0] != 0 and not fixer[1] and fixer[2].count("\n") == 1, fixer
+        if lint[2].startswith("flake8-importstyle: "):  # the plugin refused a value
+            assert fixer[2] == lint[2]
+        return []
+    assert (lint[2], fixer[2]) == ("", "")
+    assert lint[1], "the probe has findings under every configuration"
+    assert fixer[1] == lint[1]
+    return lint[1]
+
+
+@pytest.mark.parametrize(("files", "cwd", "args"), AGREEMENT)
+def test_the_fixer_reads_the_configuration_flake8_reads(
+    tmp_path: Path, files: dict[str, str], cwd: str, args: list[str]
+) -> None:
+    agree(tmp_path, files, cwd, args)
+
+
+def test_the_agreement_projects_differ(tmp_path: Path) -> None:
+    """The agreement above means something only if the configurations give different
+    findings: those it compares are not all the defaults'."""
+    seen = set()
+    chosen = ["setup.cfg", "unparsable-tox.ini", "--isolated", "target-option", "requires-python"]
+    for index, param in enumerate(p for p in AGREEMENT if p.id in chosen):
+        files, cwd, args = param.values
+        home = tmp_path / str(index) / "home"
+        write(home / "proj", {**files, "probe.py": PROBE, "sub/probe.py": PROBE})
+        seen.add(tuple(flake8_and_fixer(home / cwd, home, args)[0][1]))
+    assert len(seen) == 5
+
+
+#: [tool.flake8] as Flake8-pyproject reads it: TOML lists, multi-line strings, numbers.
+PYPROJECT = """\
+[project]
+name = "x"
+requires-python = ">=3.13"
+
+[tool.flake8]
+importstyle-no-from = ["json", "numpy"]
+importstyle-allow-dotted = "xml.*, email.mime"
+importstyle-aliases = ["tkinter=tk", "numpy="]
+importstyle-banned = ["six.moves = use the standard library", "os.path = use pathlib"]
+importstyle-relative = "never"
+disable-noqa = true
+"""
+
+#: Run the code that follows with the Flake8-pyproject distribution out of sight, as if it
+#: were not installed: flake8 finds its plugins through importlib.metadata.distributions.
+WITHOUT_FLAKE8_PYPROJECT = """\
+import importlib.metadata as _md
+_all = _md.distributions
+_md.distributions = lambda **kw: (d for d in _all(**kw) if d.metadata["Name"].lower() != "flake8-pyproject")
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "cwd", "args"),
+    [
+        pytest.param({"pyproject.toml": PYPROJECT, "setup.cfg": SETTINGS}, "proj", [], id="pyproject-over-setup.cfg"),
+        pytest.param({"pyproject.toml": PYPROJECT}, "proj", ["--isolated"], id="pyproject-even-isolated"),
+        pytest.param({"pyproject.toml": PYPROJECT, "setup.cfg": SETTINGS}, "proj/sub", [], id="only-in-the-current-folder"),
+        pytest.param(
+            {"lint/tool.toml": PYPROJECT, "setup.cfg": SETTINGS}, "proj", ["--toml-config", "lint/tool.toml"], id="--toml-config"
+        ),
+        pytest.param(
+            {"pyproject.toml": "[tool.flake8]\nimportstyle-target-python = 3.10\n"}, "proj", [], id="a-toml-number"
+        ),
+        pytest.param(
+            {"pyproject.toml": "[tool.flake8]\nimportstyle-relative = ['never', 'allow']\n"}, "proj", [], id="a-toml-list"
+        ),
+        pytest.param(
+            {"pyproject.toml": "[tool.flake8]\nimportstyle-aliases = {numpy = 'np'}\n"}, "proj", [], id="a-toml-table"
+        ),
+    ],
+)
+def test_with_flake8_pyproject_the_fixer_reads_tool_flake8(
+    tmp_path: Path, files: dict[str, str], cwd: str, args: list[str]
+) -> None:
+    """With Flake8-pyproject installed, flake8 reads ``[tool.flake8]`` of the current
+    folder's pyproject.toml (or ``--toml-config``) instead of its config file, and so does the fixer."""
+    pytest.importorskip("flake8p", reason="Flake8-pyproject is not installed")
+    findings = agree(tmp_path, files, cwd, args)
+    # the TOML's 'never' flags `from . import helper`; setup.cfg's 'siblings' does not
+    read_the_toml = PYPROJECT in files.values() and cwd == "proj"
+    assert any(line.startswith("probe.py:11:1: IPS108") for line in findings) == read_the_toml
+
+
+def test_without_flake8_pyproject_neither_reads_tool_flake8(tmp_path: Path) -> None:
+    """Where Flake8-pyproject is not installed, flake8 ignores ``[tool.flake8]``, and so does
+    the fixer: both read setup.cfg."""
+    home = tmp_path / "home"
+    write(home / "proj", {"pyproject.toml": PYPROJECT, "setup.cfg": SETTINGS, "probe.py": PROBE})
+    env = {**ENV, "HOME": str(home)}
+    common: dict[str, Any] = {"cwd": home / "proj", "env": env, "capture_output": True, "timeout": 120, "check": False}
+    flake8_command = WITHOUT_FLAKE8_PYPROJECT + "import runpy; runpy.run_module('flake8', run_name='__main__')"
+    lint = _normalised(subprocess.run([sys.executable, "-c", flake8_command, "--select", "IPS", "."], **common))
+    fixer = _normalised(subprocess.run([sys.executable, "-c", WITHOUT_FLAKE8_PYPROJECT + FIXER_SIDE], **common))
+    assert lint[1] and (fixer[1], fixer[2]) == (lint[1], lint[2])
+    # setup.cfg's siblings policy, not the TOML's never
+    assert [line for line in lint[1] if " IPS108 " in line] == [
+        "probe.py:10:1: IPS108 use an absolute import instead of 'from .. import ...'"
+    ]
+
+
+def test_a_list_with_spaces_means_what_it_means_to_flake8(project: Path) -> None:
+    """flake8 splits a comma-separated option at spaces too: ``json numpy`` is two modules,
+    both exempt from IPS101, so there is nothing to fix (it was a bad value to the fixer)."""
+    write(project, {".flake8": "[flake8]\nimportstyle-no-from = json numpy\n"})
+    source = "import json.decoder\nimport numpy.linalg\nprint(json.decoder, numpy.linalg)\n"
+    write(project, {"m.py": source})
+    assert outcome(run(project, "fix", "m.py")) == (0, "", "")
+    assert (project / "m.py").read_text() == source
+
+
+def test_an_unparsable_tox_ini_is_passed_over_as_flake8_does(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "tox.ini": "[tox]\nenvlist = py\n[testenv]\ncommands\n    pytest\n",
+            ".flake8": "[flake8]\nimportstyle-allow-dotted = os.path\n",
+            "m.py": SOURCE,
+            "n.py": "import xml.dom\nprint(xml.dom)\n",
+        },
+    )
+    assert outcome(run(tmp_path, "fix", "m.py", "n.py")) == (1, "rewrote n.py\n", "")
+    assert (tmp_path / "m.py").read_text() == SOURCE  # .flake8 allows it
+
+
+@pytest.mark.parametrize(
+    ("args", "fixed"),
+    [
+        pytest.param([], False, id="setup.cfg"),
+        pytest.param(["--isolated"], True, id="--isolated"),
+        pytest.param(["--append-config", "more.cfg"], True, id="--append-config"),
+        # flake8 reads no file under --isolated, not even those appended
+        pytest.param(["--isolated", "--append-config", "less.cfg"], True, id="--isolated-appended"),
+        pytest.param(["--config", "more.cfg", "--append-config", "less.cfg"], False, id="--config-appended"),
+    ],
+)
+def test_isolated_and_append_config_as_flake8_takes_them(tmp_path: Path, args: list[str], fixed: bool) -> None:
+    write(
+        tmp_path,
+        {
+            "setup.cfg": "[flake8]\nimportstyle-allow-dotted = os.path\n",
+            "more.cfg": "[flake8]\nimportstyle-allow-dotted = xml.*\n",
+            "less.cfg": "[flake8]\nimportstyle-allow-dotted = os.*\n",
+            "m.py": SOURCE,
+        },
+    )
+    assert outcome(run(tmp_path, "fix", *args, "m.py")) == ((1, "rewrote m.py\n", "") if fixed else (0, "", ""))
+    assert (tmp_path / "m.py").read_text() == (FIXED if fixed else SOURCE)
+
+
+@pytest.mark.parametrize(
+    ("config", "line"),
+    [
+        pytest.param(
+            "importstyle-aliases = numpy=\ufb01le",
+            "importstyle-aliases: 'numpy=\ufb01le' names '\ufb01le', which is not written as Python reads names:"
+            " it reads 'file' (NFKC)",
+            id="nfkc",
+        ),
+        pytest.param(
+            "importstyle-aliases = numpy=lambda", "importstyle-aliases: 'numpy=lambda' names 'lambda', which is a keyword", id="keyword"
+        ),
+        pytest.param(
+            "importstyle-banned = six = no, mock = use unittest.mock",
+            "importstyle-banned: 'six = no, mock = use unittest.mock' holds two entries, 'six' and 'mock': write one"
+            " 'module = reason' per line (a reason's own '=' goes in quotes or brackets)",
+            id="two-banned",
+        ),
+        pytest.param("max-line-length = long", "flake8 cannot read its config: invalid literal for int() with base 10: 'long'", id="flake8s"),
+    ],
+)
+def test_a_value_flake8_refuses_the_fixer_refuses_in_one_line(tmp_path: Path, config: str, line: str) -> None:
+    source = "import numpy\nnumpy.zeros(1)\n"
+    write(tmp_path, {"setup.cfg": f"[flake8]\n{config}\n", "m.py": source})
+    assert outcome(run(tmp_path, "fix", "m.py")) == (2, "", f"flake8-importstyle: {line}\n")
+    assert (tmp_path / "m.py").read_text() == source
+    lint = subprocess.run([sys.executable, "-m", "flake8", "m.py"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert lint.returncode == 1 and lint.stdout == ""
+    if not config.startswith("max-line-length"):  # flake8 shows a traceback for a value of its own
+        assert lint.stderr == f"flake8-importstyle: {line}\n"
+
+
+def test_toml_config_without_flake8_pyproject_is_one_line(tmp_path: Path) -> None:
+    write(tmp_path, {"lint.toml": "[tool.flake8]\n", "m.py": SOURCE})
+    command = [sys.executable, "-c", WITHOUT_FLAKE8_PYPROJECT + "from flake8_importstyle.cli import main; raise SystemExit(main())"]
+    result = run(tmp_path, "fix", "--toml-config", "lint.toml", "m.py", command=command)
+    line = "flake8-importstyle: --toml-config is Flake8-pyproject's option, which is not installed\n"
+    assert outcome(result) == (2, "", line)

@@ -123,3 +123,109 @@ def test_the_plugin_reads_the_projects_requires_python(
         assert Plugin.config.target_python == (3, 12)
     finally:
         Plugin.config = saved
+
+
+# ------------------------------------------------ the config file, found as flake8 finds it
+
+#: Layouts under a home folder ``home``; the search starts in ``home/proj/sub``.
+SEARCHES = [
+    pytest.param({"home/proj/sub/setup.cfg": "[flake8]\n"}, "home/proj/sub/setup.cfg", id="here"),
+    pytest.param({"home/proj/tox.ini": "[flake8]\n"}, "home/proj/tox.ini", id="above"),
+    pytest.param(
+        {"home/proj/setup.cfg": "[flake8]\n", "home/proj/tox.ini": "[flake8]\n", "home/proj/.flake8": "[flake8]\n"},
+        "home/proj/setup.cfg",
+        id="setup.cfg-first",
+    ),
+    pytest.param(
+        {"home/proj/tox.ini": "[testenv]\ncommands\n  pytest\n[flake8]\n", "home/proj/.flake8": "[flake8]\n"},
+        "home/proj/.flake8",
+        id="an-unparsable-tox.ini-is-passed-over",
+    ),
+    pytest.param({"home/proj/setup.cfg": b"[flake8]\n# \xff\n"}, None, id="not-utf-8"),
+    pytest.param({"home/proj/sub/tox.ini": "[tox]\n", "home/proj/.flake8": "[flake8]\n"}, "home/proj/.flake8", id="no-section"),
+    pytest.param({"home/proj/tox.ini": "[flake8:local-plugins]\n"}, "home/proj/tox.ini", id="local-plugins"),
+    pytest.param({"home/setup.cfg": "[flake8]\n"}, None, id="not-in-the-home-folder"),
+    pytest.param({"setup.cfg": "[flake8]\n"}, None, id="not-above-the-home-folder"),
+]
+
+
+def _layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str | bytes]) -> str:
+    for name, content in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+    (tmp_path / "home/proj/sub").mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    return str(tmp_path / "home/proj/sub")
+
+
+@pytest.mark.parametrize(("files", "expected"), SEARCHES)
+def test_the_config_file_is_the_one_flake8_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str | bytes], expected: str | None
+) -> None:
+    from flake8.options.config import _find_config_file as flake8_find
+
+    from flake8_importstyle import target
+
+    start = _layout(tmp_path, monkeypatch, files)
+    want = str(tmp_path / expected) if expected else None
+    assert flake8_find(start) == want
+    assert target.find_config_file(start) == want
+    # the copy used where flake8 no longer has its private function gives the same answer
+    assert target._find_config_file(start) == want
+
+
+def test_without_flake8s_private_search_the_copy_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flake8.options import config
+
+    from flake8_importstyle import target
+
+    assert callable(getattr(config, "_find_config_file", None)), "flake8 renamed it: the fallback is in use"
+    start = _layout(tmp_path, monkeypatch, {"home/proj/tox.ini": "[flake8]\n"})
+    monkeypatch.delattr(config, "_find_config_file")
+    assert target.find_config_file(start) == str(tmp_path / "home/proj/tox.ini")
+
+
+def test_the_folders_searched_stop_below_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flake8_importstyle.target import folders_up
+
+    start = _layout(tmp_path, monkeypatch, {})
+    assert folders_up(start) == [start, str(tmp_path / "home/proj")]
+    monkeypatch.setenv("HOME", str(tmp_path / "elsewhere"))  # not a folder: the search goes to the root
+    assert folders_up(start)[-1] == "/" and len(folders_up(start)) == len(Path(start).parts)
+
+
+def test_no_project_file_above_the_home_folder_sets_the_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    start = _layout(tmp_path, monkeypatch, {"home/pyproject.toml": "[project]\nrequires-python = '>=3.9'\n"})
+    assert project_folder(None, start) is None
+    (tmp_path / "home/proj/pyproject.toml").write_text("[project]\nrequires-python = '>=3.9'\n", encoding="utf-8")
+    assert project_folder(None, start) == str(tmp_path / "home/proj")
+    assert project_folder(None, start, isolated=True) is None  # --isolated reads no project file
+
+
+def test_flake8_pyprojects_toml_is_the_config_where_flake8_loaded_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Flake8-pyproject's hook (loaded by flake8 as a plugin) reads ``[tool.flake8]`` of the
+    current folder's pyproject.toml, or of its ``--toml-config``, even under ``--isolated``."""
+    import types
+
+    from flake8_importstyle.target import config_folder, pyproject_config
+
+    start = _layout(tmp_path, monkeypatch, {"home/proj/sub/pyproject.toml": "[tool.flake8]\nselect = \"IPS\"\n"})
+    monkeypatch.chdir(start)
+    (tmp_path / "home/proj/setup.cfg").write_text("[flake8]\n", encoding="utf-8")
+    monkeypatch.delitem(sys.modules, "flake8p.hook", raising=False)
+    assert pyproject_config() is None
+    assert config_folder(None) == str(tmp_path / "home/proj")
+    hook = types.ModuleType("flake8p.hook")
+    hook.toml_config = Path("pyproject.toml")  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "flake8p.hook", hook)
+    assert pyproject_config() == str(Path(start) / "pyproject.toml")
+    assert config_folder(None) == config_folder(None, isolated=True) == config_folder("x/y.cfg") == start
+    hook.toml_config = Path("../other.toml")  # type: ignore[attr-defined]
+    assert pyproject_config() is None  # no such file
+    (tmp_path / "home/proj/other.toml").write_text("[tool.black]\n", encoding="utf-8")
+    assert pyproject_config() is None  # no [tool.flake8]
+    (tmp_path / "home/proj/other.toml").write_text("[tool.flake8]\n", encoding="utf-8")
+    assert config_folder(None) == str(tmp_path / "home/proj")
