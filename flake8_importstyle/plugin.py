@@ -159,7 +159,7 @@ def _project_target() -> tuple[int, int]:
     isolated = False
     argv0 = sys.argv[0] if sys.argv else ""
     program = os.path.basename(os.path.dirname(argv0) if argv0.endswith("__main__.py") else argv0)
-    if program.startswith("flake8"):
+    if program.removesuffix(".exe") == "flake8":  # not flake8-importstyle, the fixer
         from flake8.main.options import stage1_arg_parser
 
         try:
