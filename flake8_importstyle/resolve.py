@@ -51,7 +51,7 @@ from importlib.machinery import (
     SourcelessFileLoader,
 )
 from types import MappingProxyType
-from typing import Final, NamedTuple, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Final, NamedTuple, TypeVar, cast
 
 from flake8_importstyle.analysis import nested_bodies, quiet_parse
 
@@ -79,11 +79,14 @@ _BUILTINS = frozenset(sys.builtin_module_names)
 # --------------------------------------------------------------------------- caches
 
 
-class _Cache(Protocol):
-    def cache_clear(self) -> None: ...
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class _Cache(Protocol):
+        def cache_clear(self) -> None: ...
 
 
-_C = TypeVar("_C", bound=_Cache)
+_C = TypeVar("_C", bound="_Cache")
 
 #: The ``cache_clear`` of every cache whose answers hold for one run.
 _RUN_CACHES: list[Callable[[], None]] = []
@@ -301,8 +304,8 @@ def _find_in(name: str, locations: tuple[str, ...]) -> Lookup:
     leaf = name.rpartition(".")[2]
     if not leaf.isidentifier():
         return None
-    listings = [_listing(location) for location in locations]
-    if all(entries is not None and leaf not in entries for entries in listings):
+    # one folder that may hold it is enough to ask PathFinder: the others are not listed
+    if all(entries is not None and leaf not in entries for entries in map(_listing, locations)):
         return None  # no file or folder of that name: nothing for PathFinder to find
     try:
         spec = PathFinder.find_spec(name, list(locations))
