@@ -20,9 +20,19 @@ round, each round runs the three configurations in turn, rotating the order
 from round to round so that drift in machine speed cancels out.  The ratios to
 ``bare`` are taken round by round and summarised as median [min-max].
 
-An editor-like case is timed as well: ``flake8 --isolated FILE`` on one typical
-file (by default the standard library's ``argparse.py``), bare against
-importstyle, interleaved.
+Every code on: the ``importstyle`` environment is also timed with the opt-in
+codes IPS401 and IPS403 selected and every option set to a sample value
+(:data:`EVERY_CODE_ARGS`), in the same rounds, against the same ``bare`` runs.
+
+The editor case: what one lint costs as an editor runs it, a new flake8
+process per lint. Three commands, each in every environment, interleaved
+round by round: ``flake8 FILE`` (by default the standard library's
+``argparse.py``; no ``--isolated``, as an editor passes none, from an empty
+folder), the same file through stdin (``flake8 --stdin-display-name FILE -``,
+as editors lint an unsaved buffer), and ``flake8 --version`` (which loads
+every plugin and asks for its options, and which editors run when they
+start). What a plugin adds is the median, over the rounds, of its run's CPU
+time minus the ``bare`` run's of the same round, in milliseconds.
 
 Run from the repository root (POSIX only; needs pip to reach the package index
 the first time)::
@@ -32,6 +42,7 @@ the first time)::
     python benchmarks/overhead.py --corpus src/ other.py --rounds 5
     python benchmarks/overhead.py --json     # the same figures as JSON
     python benchmarks/overhead.py --check --target 1.03   # exit 1 if too slow
+    python benchmarks/overhead.py --editor-only --file-rounds 40   # the editor case alone
 
 The environments are kept in ``benchmarks/.envs/`` (``--envs DIR``) and reused
 while they match.  Exit status: 0 on success, 1 if ``--check`` fails, 2 if an
@@ -55,7 +66,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata, util
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = REPO_ROOT / "flake8_importstyle"
@@ -64,8 +75,26 @@ STDLIB = Path(sysconfig.get_paths()["stdlib"])
 DEFAULT_FILE = STDLIB / "argparse.py"
 
 BARE, IMPORTSTYLE, TIDY = "bare", "importstyle", "tidy"
-CONFIGS = (BARE, IMPORTSTYLE, TIDY)
-LABELS = {BARE: "bare", IMPORTSTYLE: "importstyle", TIDY: "tidy-imports"}
+#: The importstyle environment with every code on and every option set.
+EVERY = "every"
+ENVS = (BARE, IMPORTSTYLE, TIDY)
+CONFIGS = (BARE, IMPORTSTYLE, EVERY, TIDY)
+#: The environment each configuration runs in.
+ENV_OF = {BARE: BARE, IMPORTSTYLE: IMPORTSTYLE, EVERY: IMPORTSTYLE, TIDY: TIDY}
+LABELS = {BARE: "bare", IMPORTSTYLE: "importstyle", EVERY: "every code on", TIDY: "tidy-imports"}
+#: IPS401 and IPS403 on, and a sample value for every option: the configuration
+#: that asks the resolver the most questions.
+EVERY_CODE_ARGS = (
+    "--extend-select=IPS401,IPS403",
+    "--importstyle-allow-dotted=xml.*,os.path",
+    "--importstyle-no-from=json,subprocess",
+    "--importstyle-aliases=numpy=np,collections.abc=abc",
+    "--importstyle-banned=six.moves = use the standard library\ncgi = use email.message",
+    "--importstyle-relative=siblings",
+    "--importstyle-namespace-packages=tools",
+    "--importstyle-names-ok=json,dataclasses",
+    "--importstyle-target-python=3.10",
+)
 PLUGIN_DISTS = {IMPORTSTYLE: "flake8-importstyle", TIDY: "flake8-tidy-imports"}
 #: The distributions that must be identical in all three environments.
 CORE_DISTS = ("flake8", "pycodestyle", "pyflakes", "mccabe")
@@ -75,7 +104,12 @@ MARKER = "overhead-env.json"
 FULL_EXCLUDED_DIRS = frozenset({"site-packages", "dist-packages"})
 ALWAYS_SKIPPED_DIRS = frozenset({"__pycache__"})
 CORPUS_ARGS = ("--isolated", "-j", "1", "--exit-zero")
-FILE_ARGS = ("--isolated",)
+#: The editor case's commands: name -> flake8's arguments (FILE stands for the file).
+EDITOR_COMMANDS = {
+    "path": ("FILE",),
+    "stdin": ("--stdin-display-name", "FILE", "-"),
+    "version": ("--version",),
+}
 #: flake8 exits 1 when it reports something; anything else means it failed.
 FILE_OK_STATUSES = frozenset({0, 1})
 WARMUP_ROUNDS = 1
@@ -96,6 +130,19 @@ class EnvSpec:
     requirements: tuple[str, ...]
     #: Run ``pip install`` on every run, not only when the environment is (re)built.
     reinstall: bool = False
+
+
+class Targets(NamedTuple):
+    """What ``--check`` holds the figures to."""
+
+    #: importstyle/bare CPU on the corpus (and no more than tidy-imports/bare)
+    ratio: float
+    #: every-code-on/bare CPU on the corpus
+    every: float
+    #: CPU ms importstyle may add to one lint of the editor's file, by path or through stdin
+    lint_ms: float
+    #: CPU ms importstyle may add to ``flake8 --version``
+    version_ms: float
 
 
 @dataclass(frozen=True)
@@ -362,15 +409,18 @@ def select_corpus(full: bool, paths: Sequence[Path] | None) -> Corpus:
 # --------------------------------------------------------------------------- measuring
 
 
-def run_flake8(python: Path, args: Sequence[str], workdir: Path, ok: frozenset[int], name: str) -> Sample:
+def run_flake8(
+    python: Path, args: Sequence[str], workdir: Path, ok: frozenset[int], name: str, stdin: Path | None = None
+) -> Sample:
     """One whole flake8 process, output discarded; its CPU time comes from RUSAGE_CHILDREN."""
     command = [str(python), "-m", "flake8", *args]
+    source = stdin.open("rb") if stdin is not None else None
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     status = subprocess.run(
         command,
         cwd=workdir,
-        stdin=subprocess.DEVNULL,
+        stdin=source if source is not None else subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=child_environ(),
@@ -378,6 +428,8 @@ def run_flake8(python: Path, args: Sequence[str], workdir: Path, ok: frozenset[i
     ).returncode
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if source is not None:
+        source.close()
     if status not in ok:
         raise SetupError(
             f"flake8 in the '{name}' environment exited with status {status};"
@@ -395,33 +447,38 @@ def rotated(names: Sequence[str], shift: int) -> list[str]:
 def measure_corpus(
     pythons: dict[str, Path], corpus: Corpus, rounds: int, workdir: Path
 ) -> dict[str, list[Sample]]:
-    """WARMUP_ROUNDS + *rounds* rounds of the three configurations, order rotated each round."""
+    """WARMUP_ROUNDS + *rounds* rounds of the four configurations, order rotated each round."""
     args = [*CORPUS_ARGS, *map(str, corpus.files)]
     samples: dict[str, list[Sample]] = {name: [] for name in CONFIGS}
     for number in range(WARMUP_ROUNDS + rounds):
         measured = number >= WARMUP_ROUNDS
         title = f"round {number - WARMUP_ROUNDS + 1}/{rounds}" if measured else "warm-up"
         for name in rotated(CONFIGS, number):
-            sample = run_flake8(pythons[name], args, workdir, frozenset({0}), name)
+            extra = EVERY_CODE_ARGS if name == EVERY else ()
+            sample = run_flake8(pythons[ENV_OF[name]], [*extra, *args], workdir, frozenset({0}), name)
             log(f"{title} {LABELS[name]:<12} cpu {sample.cpu:7.2f} s, wall {sample.wall:7.2f} s")
             if measured:
                 samples[name].append(sample)
     return samples
 
 
-def measure_file(
+def measure_editor(
     pythons: dict[str, Path], file: Path, rounds: int, workdir: Path
-) -> dict[str, list[Sample]]:
-    """``flake8 --isolated FILE``, bare and importstyle interleaved, after one unmeasured run each."""
-    names = (BARE, IMPORTSTYLE)
-    args = [*FILE_ARGS, str(file)]
-    samples: dict[str, list[Sample]] = {name: [] for name in names}
-    for name in names:
-        run_flake8(pythons[name], args, workdir, FILE_OK_STATUSES, name)
-    for number in range(rounds):
-        for name in rotated(names, number):
-            samples[name].append(run_flake8(pythons[name], args, workdir, FILE_OK_STATUSES, name))
-    log(f"one file: {rounds} rounds of {file.name} done")
+) -> dict[str, dict[str, list[Sample]]]:
+    """Each editor command in each environment, interleaved, after one unmeasured round.
+
+    Returns command -> environment -> samples, one per round.
+    """
+    samples: dict[str, dict[str, list[Sample]]] = {cmd: {env: [] for env in ENVS} for cmd in EDITOR_COMMANDS}
+    for number in range(1 + rounds):
+        for command, template in EDITOR_COMMANDS.items():
+            args = [str(file) if arg == "FILE" else arg for arg in template]
+            stdin = file if command == "stdin" else None
+            for env in rotated(ENVS, number):
+                sample = run_flake8(pythons[env], args, workdir, FILE_OK_STATUSES, env, stdin)
+                if number:
+                    samples[command][env].append(sample)
+    log(f"editor case: {rounds} rounds of {file.name} done")
     return samples
 
 
@@ -438,63 +495,84 @@ def spread(values: Sequence[float]) -> dict[str, Any]:
     }
 
 
+def added_ms(runs: Sequence[Sample], bare: Sequence[Sample]) -> dict[str, float]:
+    """What a plugin adds to one flake8 process, in ms: the median of the round-by-round
+    differences in CPU time, and in wall time."""
+    return {
+        "cpu_ms": 1e3 * statistics.median(r.cpu - b.cpu for r, b in zip(runs, bare, strict=True)),
+        "wall_ms": 1e3 * statistics.median(r.wall - b.wall for r, b in zip(runs, bare, strict=True)),
+    }
+
+
 def build_report(
-    corpus: Corpus,
+    corpus: Corpus | None,
     envs: Envs,
     rounds: int,
-    corpus_samples: dict[str, list[Sample]],
+    corpus_samples: dict[str, list[Sample]] | None,
     file: Path,
-    file_samples: dict[str, list[Sample]],
-    target: float,
+    editor_samples: dict[str, dict[str, list[Sample]]],
+    targets: Targets,
 ) -> dict[str, Any]:
     """Every figure of the run, as plain data: the table and ``--json`` both show this."""
-    configs: dict[str, Any] = {}
-    for name in CONFIGS:
-        runs = corpus_samples[name]
-        configs[name] = {
-            "label": LABELS[name],
-            "cpu_s": [s.cpu for s in runs],
-            "wall_s": [s.wall for s in runs],
-            "cpu_s_median": statistics.median(s.cpu for s in runs),
-            "wall_s_median": statistics.median(s.wall for s in runs),
-            "ratio_to_bare": (
-                None if name == BARE else spread(paired_ratios(runs, corpus_samples[BARE]))
-            ),
-        }
-    ours = configs[IMPORTSTYLE]["ratio_to_bare"]["median"]
-    peer = configs[TIDY]["ratio_to_bare"]["median"]
-    failures = [
-        reason
-        for failed, reason in (
-            (ours > target, f"importstyle/bare {ours:.3f} exceeds the target {target:.3f}"),
-            (ours > peer, f"importstyle/bare {ours:.3f} exceeds tidy-imports/bare {peer:.3f}"),
-        )
-        if failed
-    ]
-    file_walls = {name: [s.wall for s in runs] for name, runs in file_samples.items()}
-    file_ratios = [
-        ours_s / bare_s for ours_s, bare_s in zip(file_walls[IMPORTSTYLE], file_walls[BARE], strict=True)
-    ]
-    return {
-        "corpus": {"description": corpus.description, "files": len(corpus.files), "lines": corpus.lines},
+    failures: list[str] = []
+    report: dict[str, Any] = {
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "versions": envs.core,
         "plugins": envs.plugins,
-        "flake8_args": list(CORPUS_ARGS),
-        "warmup_rounds": WARMUP_ROUNDS,
-        "rounds": rounds,
-        "configs": configs,
-        "file": {
-            "path": str(file),
-            "lines": count_lines(file),
-            "flake8_args": list(FILE_ARGS),
-            "rounds": len(file_ratios),
-            "wall_s": file_walls,
-            "wall_s_median": {name: statistics.median(walls) for name, walls in file_walls.items()},
-            "ratio": spread(file_ratios),
-        },
-        "check": {"target": target, "passed": not failures, "failures": failures},
     }
+    if corpus is not None and corpus_samples is not None:
+        configs: dict[str, Any] = {}
+        for name in CONFIGS:
+            runs = corpus_samples[name]
+            configs[name] = {
+                "label": LABELS[name],
+                "cpu_s": [s.cpu for s in runs],
+                "wall_s": [s.wall for s in runs],
+                "cpu_s_median": statistics.median(s.cpu for s in runs),
+                "wall_s_median": statistics.median(s.wall for s in runs),
+                "ratio_to_bare": (
+                    None if name == BARE else spread(paired_ratios(runs, corpus_samples[BARE]))
+                ),
+            }
+        ours = configs[IMPORTSTYLE]["ratio_to_bare"]["median"]
+        every = configs[EVERY]["ratio_to_bare"]["median"]
+        peer = configs[TIDY]["ratio_to_bare"]["median"]
+        for failed, reason in (
+            (ours > targets.ratio, f"importstyle/bare {ours:.3f} exceeds the target {targets.ratio:.3f}"),
+            (ours > peer, f"importstyle/bare {ours:.3f} exceeds tidy-imports/bare {peer:.3f}"),
+            (every > targets.every, f"every-code-on/bare {every:.3f} exceeds the target {targets.every:.3f}"),
+        ):
+            if failed:
+                failures.append(reason)
+        report.update(
+            corpus={"description": corpus.description, "files": len(corpus.files), "lines": corpus.lines},
+            flake8_args=list(CORPUS_ARGS),
+            every_code_args=list(EVERY_CODE_ARGS),
+            warmup_rounds=WARMUP_ROUNDS,
+            rounds=rounds,
+            configs=configs,
+        )
+    editor: dict[str, Any] = {}
+    for command, by_env in editor_samples.items():
+        editor[command] = {
+            "flake8_args": [str(file) if a == "FILE" else a for a in EDITOR_COMMANDS[command]],
+            "cpu_s_median": {env: statistics.median(s.cpu for s in runs) for env, runs in by_env.items()},
+            "wall_s_median": {env: statistics.median(s.wall for s in runs) for env, runs in by_env.items()},
+            "added": {env: added_ms(runs, by_env[BARE]) for env, runs in by_env.items() if env != BARE},
+        }
+    limits = {"path": targets.lint_ms, "stdin": targets.lint_ms, "version": targets.version_ms}
+    for command, limit in limits.items():
+        added = editor[command]["added"][IMPORTSTYLE]["cpu_ms"]
+        if added > limit:
+            failures.append(f"importstyle adds {added:.1f} CPU ms to 'flake8 {command}', over {limit:g} ms")
+    report["editor"] = {
+        "file": str(file),
+        "lines": count_lines(file),
+        "rounds": len(editor_samples["path"][BARE]),
+        "commands": editor,
+    }
+    report["check"] = {"targets": targets._asdict(), "passed": not failures, "failures": failures}
+    return report
 
 
 def plural(count: int, noun: str) -> str:
@@ -502,33 +580,41 @@ def plural(count: int, noun: str) -> str:
 
 
 def format_table(report: dict[str, Any], show_check: bool) -> str:
-    corpus, versions, file = report["corpus"], report["versions"], report["file"]
+    versions = report["versions"]
     others = ", ".join(f"{dist} {version}" for dist, version in versions.items() if dist != "flake8")
     plugins = ", ".join(
         f"{dist} {version}{' (this tree)' if dist == PLUGIN_DISTS[IMPORTSTYLE] else ''}"
         for dist, version in report["plugins"].items()
     )
-    lines = [
-        f"corpus: {corpus['files']:,} files, {corpus['lines']:,} lines ({corpus['description']})",
-        f"flake8 {versions['flake8']} ({others}), {plural(report['rounds'], 'round')} after"
-        f" {report['warmup_rounds']} warm-up, -j 1",
-        f"plugins: {plugins}",
-        f"{'config':<15}{'cpu s (median)':<17}{'wall s (median)':<18}ratio to bare (median [min-max])",
-    ]
-    for config in report["configs"].values():
-        ratio = config["ratio_to_bare"]
-        shown = "1.000" if ratio is None else f"{ratio['median']:.3f} [{ratio['min']:.3f}-{ratio['max']:.3f}]"
-        cpu, wall = config["cpu_s_median"], config["wall_s_median"]
-        lines.append(f"{config['label']:<15}{cpu:<17.2f}{wall:<18.2f}{shown}")
-    walls = file["wall_s_median"]
+    lines = [f"flake8 {versions['flake8']} ({others}), {report['python']}", f"plugins: {plugins}"]
+    if "corpus" in report:
+        corpus = report["corpus"]
+        lines += [
+            f"corpus: {corpus['files']:,} files, {corpus['lines']:,} lines ({corpus['description']}),"
+            f" {plural(report['rounds'], 'round')} after {report['warmup_rounds']} warm-up, -j 1",
+            f"{'config':<15}{'cpu s (median)':<17}{'wall s (median)':<18}ratio to bare (median [min-max])",
+        ]
+        for config in report["configs"].values():
+            ratio = config["ratio_to_bare"]
+            shown = (
+                "1.000" if ratio is None else f"{ratio['median']:.3f} [{ratio['min']:.3f}-{ratio['max']:.3f}]"
+            )
+            cpu, wall = config["cpu_s_median"], config["wall_s_median"]
+            lines.append(f"{config['label']:<15}{cpu:<17.2f}{wall:<18.2f}{shown}")
+    editor = report["editor"]
     lines.append(
-        f"one file ({Path(file['path']).name}, {file['lines']:,} lines), wall s:"
-        f" bare {walls[BARE]:.2f}, importstyle {walls[IMPORTSTYLE]:.2f}, ratio {file['ratio']['median']:.2f}"
+        f"editor case ({Path(editor['file']).name}, {editor['lines']:,} lines, {editor['rounds']} rounds):"
+        " bare's CPU s, and what each plugin adds (median of the rounds' differences), CPU ms / wall ms"
     )
+    for command, figures in editor["commands"].items():
+        added = ", ".join(
+            f"{LABELS[env]} {a['cpu_ms']:+.1f} / {a['wall_ms']:+.1f}" for env, a in figures["added"].items()
+        )
+        lines.append(f"  flake8 {command:<8} bare {figures['cpu_s_median'][BARE]:.3f} s; {added}")
     if show_check:
         check = report["check"]
         verdict = "ok" if check["passed"] else "FAILED: " + "; ".join(check["failures"])
-        lines.append(f"check (target {check['target']:.3f}, and no slower than tidy-imports): {verdict}")
+        lines.append(f"check ({', '.join(f'{k} {v:g}' for k, v in check['targets'].items())}): {verdict}")
     return "\n".join(lines)
 
 
@@ -553,16 +639,28 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--file", type=Path, default=DEFAULT_FILE, help="one file to time (default: the stdlib's argparse.py)"
     )
-    parser.add_argument("--file-rounds", type=positive_int, default=20, help="one-file rounds (default: 20)")
+    parser.add_argument(
+        "--file-rounds", type=positive_int, default=30, help="editor-case rounds (default: 30)"
+    )
+    parser.add_argument("--editor-only", action="store_true", help="time the editor case alone")
     parser.add_argument("--envs", type=Path, default=DEFAULT_ENVS, help="where the environments live")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
         "--target", type=float, default=1.03, help="top importstyle/bare ratio for --check (default: 1.03)"
     )
     parser.add_argument(
+        "--every-target", type=float, default=1.05, help="top every-code-on/bare ratio (default: 1.05)"
+    )
+    parser.add_argument(
+        "--lint-ms", type=float, default=10.0, help="top CPU ms added to one editor lint (default: 10)"
+    )
+    parser.add_argument(
+        "--version-ms", type=float, default=5.0, help="top CPU ms added to flake8 --version (default: 5)"
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
-        help="exit 1 if importstyle/bare exceeds --target or tidy-imports/bare",
+        help="exit 1 if a figure misses its target (the ratios, and the editor case's ms)",
     )
     return parser.parse_args(argv)
 
@@ -570,19 +668,24 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     file: Path = args.file.absolute()
+    targets = Targets(args.target, args.every_target, args.lint_ms, args.version_ms)
+    corpus: Corpus | None = None
+    corpus_samples: dict[str, list[Sample]] | None = None
     try:
         if not file.is_file():
             raise SetupError(f"--file: no such file: {file}")
-        corpus = select_corpus(args.full, args.corpus)
-        log(f"corpus: {len(corpus.files):,} files, {corpus.lines:,} lines ({corpus.description})")
+        if not args.editor_only:
+            corpus = select_corpus(args.full, args.corpus)
+            log(f"corpus: {len(corpus.files):,} files, {corpus.lines:,} lines ({corpus.description})")
         envs = build_envs(args.envs.absolute())
         with tempfile.TemporaryDirectory(prefix="overhead-") as workdir:
-            corpus_samples = measure_corpus(envs.pythons, corpus, args.rounds, Path(workdir))
-            file_samples = measure_file(envs.pythons, file, args.file_rounds, Path(workdir))
+            if corpus is not None:
+                corpus_samples = measure_corpus(envs.pythons, corpus, args.rounds, Path(workdir))
+            editor_samples = measure_editor(envs.pythons, file, args.file_rounds, Path(workdir))
     except SetupError as exc:
         print(f"overhead.py: {exc}", file=sys.stderr)
         return EXIT_SETUP_FAILED
-    report = build_report(corpus, envs, args.rounds, corpus_samples, file, file_samples, args.target)
+    report = build_report(corpus, envs, args.rounds, corpus_samples, file, editor_samples, targets)
     print(json.dumps(report, indent=2) if args.json else format_table(report, args.check))
     if args.check and not report["check"]["passed"]:
         print(f"overhead.py: check failed: {'; '.join(report['check']['failures'])}", file=sys.stderr)

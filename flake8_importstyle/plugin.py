@@ -1,4 +1,9 @@
-"""The flake8 adapter: options in, findings out; nothing else."""
+"""The flake8 adapter: options in, findings out; nothing else.
+
+flake8 imports this module on every start, ``flake8 --version`` too, so it
+imports next to nothing itself: the rules are imported when the first file
+is checked, the resolver when a rule needs it.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +13,23 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from flake8_importstyle import __version__
 from flake8_importstyle.config import OPTION_NAMES, RELATIVE_CHOICES, Config, ConfigError
-from flake8_importstyle.rules import BY_CODE, OFF_BY_DEFAULT, check_tree
 
 if TYPE_CHECKING:
     import argparse
 
     from flake8.options.manager import OptionManager
 
+    from flake8_importstyle.rules.base import Finding
+
 #: Reported, instead of aborting flake8's whole run, if a rule ever fails on a file.
 INTERNAL_ERROR = "IPS001"
 #: The entry point's code prefix (setup.cfg: ``IPS = flake8_importstyle.plugin:Plugin``).
 PREFIX = "IPS"
+#: The codes flake8 ignores until they are selected: those of the rules whose
+#: ``default`` is "off" (tests/test_long_lived.py checks the two agree). Written
+#: out here so that ``add_options``, which ``flake8 --version`` runs too, needs
+#: no rule module.
+OFF_BY_DEFAULT = ("IPS401", "IPS403")
 
 OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     (
@@ -111,6 +122,13 @@ class Plugin:
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
+        """Called whenever flake8 starts a run, again and again in a process
+        that runs flake8 lint after lint (an editor's language server): the
+        resolver's answers are forgotten here, so each run sees the files as
+        they are now."""
+        from flake8_importstyle import resolve
+
+        resolve.new_run()
         try:
             cls.config = Config.from_mapping(
                 {name: getattr(options, "importstyle_" + name.replace("-", "_")) for name in OPTION_NAMES}
@@ -138,6 +156,15 @@ class Plugin:
             return
         for f in findings:
             yield f.line, f.col, f"{f.code} {f.message}", type(self)
+
+
+def check_tree(
+    tree: ast.AST, lines: Sequence[str], filename: str, config: Config, codes: frozenset[str] | None
+) -> list[Finding]:
+    """:func:`flake8_importstyle.rules.check_tree`, the rules imported on the first call."""
+    from flake8_importstyle.rules import check_tree as check
+
+    return check(tree, lines, filename, config, codes)
 
 
 def _project_target() -> tuple[int, int]:
@@ -186,6 +213,8 @@ def selected_codes(options: argparse.Namespace) -> frozenset[str] | None:
     if not hasattr(options, "extended_default_ignore"):
         return None
     from flake8.style_guide import Decision, DecisionEngine
+
+    from flake8_importstyle.rules import BY_CODE
 
     engine = DecisionEngine(options)
     chosen = [*(getattr(options, "select", None) or ()), *(getattr(options, "extend_select", None) or ())]

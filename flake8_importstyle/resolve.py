@@ -21,7 +21,14 @@ The questions the IPS4xx rules ask, answered from the file system alone:
 A module's source is read with :func:`ast.parse` only: whatever cannot be
 found, read or parsed is *unknown*, and every answer is ``True``, ``False``,
 or ``None`` for "cannot tell". The rules report nothing on ``None``: the
-resolver never guesses. Every answer is cached for the process, bounded.
+resolver never guesses.
+
+Every answer is cached for one run of flake8 and bounded: :func:`new_run`
+forgets them all, and the plugin calls it whenever flake8 (re)reads its
+options, so a process that lints again and again (an editor's language
+server) sees the files as they are now. Only the namespaces read from
+sources outlive a run, each kept with the hash of the bytes it was read
+from and used again only for the same bytes.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ import os
 import re
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from importlib.machinery import (
     EXTENSION_SUFFIXES,
@@ -44,7 +51,7 @@ from importlib.machinery import (
     SourcelessFileLoader,
 )
 from types import MappingProxyType
-from typing import Final, NamedTuple, cast
+from typing import TYPE_CHECKING, Final, NamedTuple, TypeVar, cast
 
 from flake8_importstyle.analysis import nested_bodies, quiet_parse
 
@@ -61,10 +68,60 @@ BUILTIN_MODULE_ATTRIBUTES: Final[Mapping[str, frozenset[str]]] = MappingProxyTyp
 MAX_SOURCE_BYTES: Final = 4_000_000
 #: How many modules :func:`loads` and :func:`loaded_by` read at most before they give up.
 MAX_LOADED: Final = 200
+#: How many parsed sources outlive a run (:func:`read_namespace`).
+MAX_PARSED: Final = 4096
 #: How deep one answer may follow re-exports (``from .a import b``) and aliases.
 MAX_DEPTH: Final = 12
 
 _BUILTINS = frozenset(sys.builtin_module_names)
+
+
+# --------------------------------------------------------------------------- caches
+
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class _Cache(Protocol):
+        def cache_clear(self) -> None: ...
+
+
+_C = TypeVar("_C", bound="_Cache")
+
+#: The ``cache_clear`` of every cache whose answers hold for one run.
+_RUN_CACHES: list[Callable[[], None]] = []
+
+
+def per_run(cache: _C) -> _C:
+    """Register *cache* (an ``lru_cache``) as one that :func:`new_run` empties.
+
+    For every cache of an answer that depends on what is on disk, here and
+    in the rules that keep their own (``@resolve.per_run`` above ``@lru_cache``).
+    """
+    _RUN_CACHES.append(cache.cache_clear)
+    return cache
+
+
+def new_run() -> None:
+    """Forget every answer read from the disk: a new run of flake8 starts.
+
+    Parsed sources are kept, but each is used again only for the same bytes
+    (:func:`read_namespace`). importlib's finders cache folder listings by
+    the folder's modification time, which a quick edit may not change: they
+    are told to forget too, once the resolver has looked at the disk.
+    """
+    looked = _listing.cache_info().currsize or _find_in.cache_info().currsize
+    for clear in _RUN_CACHES:
+        clear()
+    if looked:
+        importlib.invalidate_caches()
+
+
+def clear_caches() -> None:
+    """Forget every answer and every parsed source (for tests)."""
+    _PARSED.clear()
+    new_run()
+    importlib.invalidate_caches()
 
 
 class Kind(enum.Enum):
@@ -117,6 +174,7 @@ def package_root(folder: str) -> str:
     return _package_root(os.path.abspath(folder))
 
 
+@per_run
 @lru_cache(maxsize=4096)
 def _package_root(folder: str) -> str:
     if not has_init(folder) or not os.path.basename(folder).isidentifier():
@@ -125,6 +183,7 @@ def _package_root(folder: str) -> str:
     return folder if parent == folder else _package_root(parent)
 
 
+@per_run
 @lru_cache(maxsize=4096)
 def has_init(folder: str) -> bool:
     """Whether *folder* holds an ``__init__.py`` (one ``stat``, cached per folder)."""
@@ -158,6 +217,7 @@ def search_roots(filename: str | None) -> Roots:
     return _search_roots(folder, cwd, tuple(sys.path))
 
 
+@per_run
 @lru_cache(maxsize=1024)
 def _search_roots(folder: str | None, cwd: str, path: tuple[str, ...]) -> Roots:
     roots = [package_root(folder)] if folder is not None else []
@@ -207,6 +267,7 @@ def _may_extend_path(package: Module) -> bool:
     return names is None or names.extends_path
 
 
+@per_run
 @lru_cache(maxsize=2048)
 def _mentions(path: str, text: bytes) -> bool:
     """Whether the file *path* holds *text* (True when it cannot be read: assume the worst)."""
@@ -217,6 +278,7 @@ def _mentions(path: str, text: bytes) -> bool:
         return True
 
 
+@per_run
 @lru_cache(maxsize=8192)
 def _find_top(name: str, roots: Roots) -> Lookup:
     if not name.isidentifier():
@@ -235,14 +297,15 @@ def _find_top(name: str, roots: Roots) -> Lookup:
     return Module(name, Kind.FROZEN, locations=() if frozen.submodule_search_locations is not None else None)
 
 
+@per_run
 @lru_cache(maxsize=8192)
 def _find_in(name: str, locations: tuple[str, ...]) -> Lookup:
     """*name* looked up in *locations* (the roots, or its parent's search locations)."""
     leaf = name.rpartition(".")[2]
     if not leaf.isidentifier():
         return None
-    listings = [_listing(location) for location in locations]
-    if all(entries is not None and leaf not in entries for entries in listings):
+    # one folder that may hold it is enough to ask PathFinder: the others are not listed
+    if all(entries is not None and leaf not in entries for entries in map(_listing, locations)):
         return None  # no file or folder of that name: nothing for PathFinder to find
     try:
         spec = PathFinder.find_spec(name, list(locations))
@@ -281,6 +344,7 @@ def _namespace(name: str, portions: tuple[str, ...]) -> Module:
     return Module(name, Kind.NAMESPACE, locations=portions)
 
 
+@per_run
 @lru_cache(maxsize=4096)
 def _listing(folder: str) -> frozenset[str] | None:
     """The names a module in *folder* could have (``mod`` for ``mod.py``, ``mod.cpython-311.so``,
@@ -412,9 +476,14 @@ def namespace(module: Module) -> Namespace | None:
     return read_namespace(module.source, module.name, module.is_package, not module.runs_source)
 
 
+@per_run
 @lru_cache(maxsize=2048)
 def read_namespace(path: str, module: str, is_package: bool, stub: bool) -> Namespace | None:
-    """Parse the file *path*, the source of *module*; None if it cannot be read or parsed."""
+    """Parse the file *path*, the source of *module*; None if it cannot be read or parsed.
+
+    The file is read once per run; it is parsed again only when its bytes
+    differ from those of the last parse (kept for :data:`MAX_PARSED` sources).
+    """
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_SOURCE_BYTES + 1)
@@ -422,6 +491,24 @@ def read_namespace(path: str, module: str, is_package: bool, stub: bool) -> Name
         return None
     if len(data) > MAX_SOURCE_BYTES:
         return None
+    key = (path, module, is_package, stub)
+    known = _PARSED.pop(key, None)
+    digest = (len(data), hash(data))
+    if known is not None and known[0] == digest:
+        names = known[1]
+    else:
+        names = _parse_namespace(data, path, module, is_package, stub)
+    if len(_PARSED) >= MAX_PARSED:
+        del _PARSED[next(iter(_PARSED))]  # the least recently used
+    _PARSED[key] = (digest, names)
+    return names
+
+
+#: Namespaces read in earlier runs: (path, module, is_package, stub) -> ((size, hash of the bytes), names).
+_PARSED: dict[tuple[str, str, bool, bool], tuple[tuple[int, int], Namespace | None]] = {}
+
+
+def _parse_namespace(data: bytes, path: str, module: str, is_package: bool, stub: bool) -> Namespace | None:
     try:
         tree = cast(ast.Module, quiet_parse(data, path))
     except (SyntaxError, ValueError, RecursionError, MemoryError, LookupError, OverflowError):
@@ -790,6 +877,7 @@ def is_module(name: str, roots: Roots) -> bool | None:
     return _is_module(name, roots)
 
 
+@per_run
 @lru_cache(maxsize=8192)
 def _is_module(name: str, roots: Roots) -> bool | None:
     parent, _, leaf = name.rpartition(".")
@@ -940,6 +1028,7 @@ def exports(name: str, roots: Roots) -> frozenset[str] | None:
     return _exports(name, roots)
 
 
+@per_run
 @lru_cache(maxsize=2048)
 def _exports(name: str, roots: Roots) -> frozenset[str] | None:
     found = find(name, roots)
@@ -1009,6 +1098,7 @@ def loads(starts: Iterable[str], target: str, roots: Roots) -> bool | None:
     return _loads(within, target, roots)
 
 
+@per_run
 @lru_cache(maxsize=2048)
 def _loads(starts: tuple[str, ...], target: str, roots: Roots) -> bool | None:
     return _walk_loaded(starts, target.partition(".")[0], roots, set(), target)
@@ -1047,22 +1137,3 @@ def _walk_loaded(
                 continue
             todo.extend(m for m in names.imports if m == top or m.startswith(top + "."))
     return (False if target is not None else True) if complete else None
-
-
-def clear_caches() -> None:
-    """Forget every answer (for tests that change files between lookups)."""
-    for cached in (
-        _package_root,
-        has_init,
-        _search_roots,
-        _find_top,
-        _find_in,
-        _listing,
-        _mentions,
-        read_namespace,
-        _is_module,
-        _exports,
-        _loads,
-    ):
-        cached.cache_clear()
-    importlib.invalidate_caches()

@@ -508,3 +508,47 @@ def test_a_module_in_a_zip_archive_is_found_but_not_read(tmp_path: Path) -> None
     assert found("zipped.sub", roots).kind is Kind.OTHER
     assert resolve.is_module("zipped.sub", roots) is True
     assert resolve.is_module("zipped.f", roots) is None  # cannot be read from the archive
+
+
+# ------------------------------------------------------------- one run, then another
+
+
+def test_a_new_run_forgets_answers_and_reparses_only_changed_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/sub.py": "", "other.py": "x = 1\n"})
+    roots = (str(tmp_path),)
+    parses: list[str] = []
+    real = resolve._parse_namespace
+
+    def counting(data: bytes, path: str, *args: object) -> object:
+        parses.append(os.path.basename(path))
+        return real(data, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(resolve, "_parse_namespace", counting)
+    assert resolve.binds(found("pkg", roots), "sub", roots) is False
+    assert resolve.is_module("other.x", roots) is False
+    (tmp_path / "pkg" / "__init__.py").write_text("from . import sub\n")
+    assert resolve.binds(found("pkg", roots), "sub", roots) is False  # the same run: the same answer
+    resolve.new_run()
+    assert resolve.binds(found("pkg", roots), "sub", roots) is True  # the edit is seen
+    assert resolve.is_module("other.x", roots) is False
+    assert sorted(parses) == ["__init__.py", "__init__.py", "other.py"]  # other.py's bytes did not change
+
+
+def test_a_new_file_is_found_in_the_next_run(tmp_path: Path) -> None:
+    write(tmp_path, {"pkg/__init__.py": ""})
+    roots = (str(tmp_path),)
+    assert resolve.find("pkg.late", roots) is None
+    (tmp_path / "pkg" / "late.py").write_text("")
+    resolve.new_run()
+    assert found("pkg.late", roots).kind is Kind.SOURCE
+
+
+def test_the_parsed_sources_kept_between_runs_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resolve, "MAX_PARSED", 3)
+    write(tmp_path, {f"m{i}.py": f"x{i} = 1\n" for i in range(5)})
+    for i in range(5):
+        assert resolve.is_module(f"m{i}.x{i}", (str(tmp_path),)) is False
+    assert len(resolve._PARSED) == 3
+    assert {key[1] for key in resolve._PARSED} == {"m2", "m3", "m4"}  # the least recently used went

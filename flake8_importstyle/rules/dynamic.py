@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from flake8_importstyle.analysis import (
     IMPORT_CALL_WORD,
@@ -25,8 +27,6 @@ IMPORT_MODULE = frozenset({"importlib.import_module"})
 BUILTINS = frozenset({"builtins"})
 BUILTINS_OR_IMPORTLIB = frozenset({"builtins", "importlib"})
 REMOVED_API_MODULES = frozenset({"importlib", "pkgutil"})
-#: The last words of the removed APIs used as attributes (``imp`` is flagged at its import).
-REMOVED_API_WORDS = tuple(word(name.rpartition(".")[2]) for name in sorted(REMOVED_APIS) if "." in name)
 SETATTR = frozenset({"builtins.setattr"})
 
 
@@ -394,9 +394,9 @@ class RemovedImportApi(Rule):
                 hit = removed_api(full) if full else None
                 if hit and self._due(file, hit):
                     yield self._finding(name.line, name.col, hit)
-        if not file.may_use(REMOVED_API_MODULES, *REMOVED_API_WORDS):
+        if not REMOVED_API_MODULES & file.imported_modules or not file.may_use(None, *_removed_api_words()):
             return
-        for attribute in file.nodes_on(file.lines_matching(*REMOVED_API_WORDS)):
+        for attribute in file.nodes_on(file.lines_matching(*_removed_api_words())):
             if not isinstance(attribute, ast.Attribute):
                 continue
             qualified = file.bindings.qualify(attribute)
@@ -404,3 +404,10 @@ class RemovedImportApi(Rule):
                 continue
             if self._due(file, qualified):
                 yield self._finding(*file.position(attribute), qualified)
+
+
+@lru_cache(maxsize=1)
+def _removed_api_words() -> tuple[re.Pattern[str], ...]:
+    """The last words of the removed APIs used as attributes (``imp`` is flagged at its
+    import), compiled on first use: only files that import importlib or pkgutil need them."""
+    return tuple(word(name.rpartition(".")[2]) for name in sorted(REMOVED_APIS) if "." in name)

@@ -320,6 +320,7 @@ def _trusted(file: FileContext, name: str, target: str) -> bool:
     return True
 
 
+@resolve.per_run
 @lru_cache(maxsize=8192)
 def _is_package(name: str, roots: resolve.Roots) -> bool:
     found = resolve.find(name, roots)

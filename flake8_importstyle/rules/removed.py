@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from flake8_importstyle.deprecations import (
@@ -21,7 +23,15 @@ from flake8_importstyle.rules.base import Example, FileContext, Finding, Peer, R
 from flake8_importstyle.text import word
 
 PKG_RESOURCES = frozenset({"pkg_resources"})
-_PKG_WORDS = tuple(word(name) for name in sorted(PKG_RESOURCES_APIS))
+
+
+@lru_cache(maxsize=1)
+def _pkg_words() -> tuple[re.Pattern[str], ...]:
+    """The names of pkg_resources' APIs as words, compiled on first use: only files
+    that import pkg_resources need them."""
+    return tuple(word(name) for name in sorted(PKG_RESOURCES_APIS))
+
+
 #: The minor versions a ``sys.version_info`` test is evaluated at.
 _MINORS = range(0, 40)
 
@@ -417,10 +427,10 @@ class PkgResources(Rule):
                     )
                 else:
                     yield self.finding(name.line, name.col, name=full, replacement=PKG_RESOURCES_MODULE)
-        if not file.may_use(None, *_PKG_WORDS):
+        if not file.may_use(None, *_pkg_words()):
             return
         versions: set[int] = set()
-        for node in file.nodes_on(file.lines_matching(*_PKG_WORDS, word("version"))):
+        for node in file.nodes_on(file.lines_matching(*_pkg_words(), word("version"))):
             # `get_distribution(name).version`: importlib.metadata.version(name)
             if (
                 isinstance(node, ast.Attribute)
@@ -435,7 +445,7 @@ class PkgResources(Rule):
                     name="pkg_resources.get_distribution(name).version",
                     replacement=PKG_RESOURCES_VERSION,
                 )
-        for node in file.nodes_on(file.lines_matching(*_PKG_WORDS)):
+        for node in file.nodes_on(file.lines_matching(*_pkg_words())):
             if not isinstance(node, (ast.Attribute, ast.Name)) or id(node) in versions:
                 continue
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
