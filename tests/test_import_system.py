@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from flake8_importstyle import resolve
 from flake8_importstyle.rules import base
 from tests.conftest import codes, lint
 
@@ -333,3 +334,31 @@ def test_a_file_with_a_trigger_word_reads_only_the_statements_on_its_lines(
     function = range(4, 4 + 201)
     assert visited
     assert not [node for node in visited if getattr(node, "lineno", 0) in function], "read the function"
+
+
+@pytest.mark.parametrize(
+    ("init", "expected"),
+    [
+        ("", []),  # sub is the submodule: the reload leaves it in sys.modules
+        ("from . import sub\n", []),
+        ("from . import sub\nsub = object()\n", ["IPS302"]),  # the package binds the name to a new value
+        ("def sub():\n    pass\n", ["IPS302"]),
+    ],
+)
+def test_a_from_imported_submodule_is_not_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, init: str, expected: list[str]
+) -> None:
+    (tmp_path / "mypkg").mkdir()
+    (tmp_path / "mypkg" / "__init__.py").write_text(init, encoding="utf-8")
+    (tmp_path / "mypkg" / "sub.py").write_text("NAME = 1\n", encoding="utf-8")
+    source = "import importlib\nimport mypkg\nfrom mypkg import sub\nimportlib.reload(mypkg)\nprint(sub)\n"
+    monkeypatch.chdir(tmp_path)
+    resolve.clear_caches()
+    try:
+        assert codes(source, str(tmp_path / "app.py")) == expected
+        # what the rule says is what Python does: the name still holds what the package now holds, or not
+        program = source.replace("print(sub)", "print(sub is mypkg.sub)")
+        run = subprocess.run([sys.executable, "-c", program], cwd=tmp_path, capture_output=True, text=True, check=True)
+        assert run.stdout.strip() == ("False" if expected else "True")
+    finally:
+        resolve.clear_caches()
