@@ -221,6 +221,7 @@ RM = "import importlib\nimport m\nfrom m import x\n"  # a from-import of a modul
         (RM + "importlib.reload(m)\nmatch v:\n    case x:\n        x()\n", []),
         (RM + "importlib.reload(m)\nx: int\nx()\n", ["IPS302"]),  # an annotation alone binds nothing
         (RM + "importlib.reload(m)\nx += 1\n", ["IPS302"]),
+        (RM + "importlib.reload(m)\nfrom m import *\nx()\n", []),
         # a path that leaves the scope reads nothing after it
         (RM + "if c:\n    importlib.reload(m)\n    raise SystemExit\nx()\n", []),
         (RM + "while True:\n    importlib.reload(m)\nx()\n", []),

@@ -615,6 +615,8 @@ class _StaleFlow:
         state = _without(state, first)
         for stale in reloads:
             state = {**state, **stale}
+        if "*" in binds:
+            return {}  # `from m import *` may bind any name again
         return _without(state, binds)
 
     def statement(self, stmt: ast.stmt, state: State) -> State | None:
