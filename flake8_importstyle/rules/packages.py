@@ -352,7 +352,9 @@ def _set_here(
             (assigned if _ASSIGNED.match(source, start + length) else other).append(start)
     lines = set(line_numbers(source, assigned))
     if "del" in source:
-        lines.update(n for n in line_numbers(source, other) if _DEL.search(file.lines[n - 1]))
+        lines.update(
+            n for n in line_numbers(source, other) if n <= len(file.lines) and _DEL.search(file.lines[n - 1])
+        )
     if "setattr" in source:
         names = "|".join(sorted(re.escape(name) for name in packages))
         lines.update(file.lines_matching(re.compile(rf"setattr\s*\(\s*(?:{names})\b")))
