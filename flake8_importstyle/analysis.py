@@ -301,6 +301,69 @@ def nested_bodies(stmt: ast.stmt) -> list[list[ast.stmt]]:
     return []
 
 
+#: One step of a statement's place in its scope: (id of the compound statement,
+#: how its branch relates to the others, the branch's number).
+Branch = tuple[int, str, int]
+#: Branch kinds: alternatives ("x": an ``if``'s body and ``else``, ``match``
+#: cases, a ``try`` body and its handlers), a ``try``'s ``else`` ("e": after
+#: the body, instead of a handler), and branches that follow each other ("s":
+#: loop bodies and their ``else``, ``with`` bodies, ``finally``).
+_ALTERNATIVE, _TRY_ELSE, _SEQUENTIAL = "x", "e", "s"
+
+
+def branches(stmt: ast.stmt) -> list[tuple[str, list[ast.stmt]]]:
+    """The bodies a compound statement runs in its own scope, each with its kind."""
+    if isinstance(stmt, ast.If):
+        return [(_ALTERNATIVE, stmt.body), (_ALTERNATIVE, stmt.orelse)]
+    if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+        return [(_SEQUENTIAL, stmt.body), (_SEQUENTIAL, stmt.orelse)]
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return [(_SEQUENTIAL, stmt.body)]
+    if isinstance(stmt, ast.Match):
+        return [(_ALTERNATIVE, case.body) for case in stmt.cases]
+    handlers = getattr(stmt, "handlers", None)
+    if handlers is not None:  # Try, TryStar
+        out = [(_ALTERNATIVE, stmt.body)]  # type: ignore[attr-defined]
+        out += [(_ALTERNATIVE, h.body) for h in handlers]
+        return [*out, (_TRY_ELSE, stmt.orelse), (_SEQUENTIAL, stmt.finalbody)]  # type: ignore[attr-defined]
+    return []
+
+
+def block_paths(scope: Scope) -> dict[int, tuple[Branch, ...]]:
+    """id(statement) -> the branches that hold it, outermost first, for every
+    statement of *scope* (:func:`exclusive` compares two of them)."""
+    paths: dict[int, tuple[Branch, ...]] = {}
+    stack: list[tuple[list[ast.stmt], tuple[Branch, ...]]] = [(getattr(scope.node, "body", []), ())]
+    while stack:
+        body, path = stack.pop()
+        for stmt in body:
+            paths[id(stmt)] = path
+            if isinstance(stmt, _SCOPE_STATEMENTS):
+                continue
+            for number, (kind, inner) in enumerate(branches(stmt)):
+                if inner:
+                    stack.append((inner, (*path, (id(stmt), kind, number))))
+    return paths
+
+
+def exclusive(a: tuple[Branch, ...], b: tuple[Branch, ...]) -> bool:
+    """Whether no run goes through the statements at paths *a* and *b* one after
+    the other (loops aside): they sit in alternative branches of one statement,
+    an ``if`` and its ``else``, two ``match`` cases, a ``try`` body (or its
+    ``else``) and a handler. A ``try`` body and its handlers count as
+    alternatives: a handler runs only if the body failed."""
+    for (stmt_a, kind_a, number_a), (stmt_b, kind_b, number_b) in zip(a, b):
+        if stmt_a != stmt_b:
+            return False  # two statements of one block: one runs after the other
+        if number_a != number_b:
+            if _SEQUENTIAL in (kind_a, kind_b):
+                return False
+            if _TRY_ELSE in (kind_a, kind_b):  # the else follows the body (branch 0), not a handler
+                return min(number_a, number_b) != 0
+            return True
+    return False
+
+
 def scopes(tree: ast.AST) -> list[Scope]:
     """The module body and every function (and class) body, each one flattened."""
     out: list[Scope] = []

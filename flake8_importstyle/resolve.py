@@ -467,6 +467,9 @@ class Namespace(NamedTuple):
     extends_path: bool = False
     #: ``sys.modules[__name__] = other``, where ``other`` is a module: its dotted name
     replaced_by: str | None = None
+    #: the code that runs on import calls ``import_module``/``__import__`` with a name
+    #: that is not a literal: it may load any module (the literal ones are in :attr:`imports`)
+    imports_dynamically: bool = False
 
 
 def namespace(module: Module) -> Namespace | None:
@@ -550,6 +553,7 @@ class _Reader:
                     self._bind(text, Bound.UNKNOWN)
         if b":=" in data:
             self._walrus(tree.body)
+        dynamic = (b"import_module" in data or b"__import__" in data) and self._dynamic_imports(tree.body)
         all_names: tuple[str, ...] | None | _Unknown
         all_names = tuple(self.all_names) if isinstance(self.all_names, list) else self.all_names
         return Namespace(
@@ -561,6 +565,7 @@ class _Reader:
             rewrites=self.rewrites or _writes_globals(tree, data),
             extends_path=self.extends_path or "__path__" in self.bindings,
             replaced_by=self._replacement(),
+            imports_dynamically=dynamic,
         )
 
     def _replacement(self) -> str | None:
@@ -714,6 +719,55 @@ class _Reader:
                 if module is not None and module != "__future__":
                     self._imported(module)
                     self.imports.update(f"{module}.{a.name}" for a in stmt.names if a.name != "*")
+
+    def _dynamic_imports(self, body: list[ast.stmt]) -> bool:
+        """Add the modules that ``import_module("...")`` and ``__import__("...")`` calls
+        load when the module runs (at the top level, in a class body, or in a function
+        the top level calls by name); True if one of them names no literal module."""
+        functions: dict[str, ast.stmt] = {}
+        called: list[str] = []
+        calls: list[ast.Call] = []
+        for stmt, _block in _top_level(body):
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions[stmt.name] = stmt
+            nodes = ast.walk(stmt) if isinstance(stmt, ast.ClassDef) else _own_expressions(stmt)
+            for node in nodes:
+                if isinstance(node, ast.Call):
+                    calls.append(node)
+                    if isinstance(node.func, ast.Name):
+                        called.append(node.func.id)
+        for name in dict.fromkeys(called):
+            if name in functions:
+                calls.extend(n for n in ast.walk(functions[name]) if isinstance(n, ast.Call))
+        dynamic = False
+        for call in calls:
+            func = call.func
+            leaf = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if leaf in {"import_module", "__import__"}:
+                module = self._dynamic_target(call, leaf)
+                if module is None:
+                    dynamic = True
+                else:
+                    self._imported(module)
+        return dynamic
+
+    def _dynamic_target(self, call: ast.Call, leaf: str) -> str | None:
+        """The module a call loads: ``import_module("a.b")``, ``import_module(".b", __package__)``,
+        ``__import__("a.b")``; None when the call does not say plainly (``__name__`` is
+        the package itself only in an ``__init__``: not plain)."""
+        if call.keywords or not call.args or any(isinstance(a, ast.Starred) for a in call.args):
+            return None
+        first = call.args[0]
+        name = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+        if not name:
+            return None
+        if not name.startswith("."):
+            return name if len(call.args) == 1 or leaf == "import_module" else None
+        anchor = call.args[1] if leaf == "import_module" and len(call.args) == 2 else None
+        if not (isinstance(anchor, ast.Name) and anchor.id == "__package__"):
+            return None
+        dots = len(name) - len(name.lstrip("."))
+        return self._absolute(dots, name[dots:] or None)
 
     def _walrus(self, body: list[ast.stmt]) -> None:
         for stmt, _block in _top_level(body):
@@ -1135,5 +1189,7 @@ def _walk_loaded(
             if names is None:
                 complete = False
                 continue
+            if names.imports_dynamically:
+                complete = False  # it may load anything
             todo.extend(m for m in names.imports if m == top or m.startswith(top + "."))
     return (False if target is not None else True) if complete else None

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from flake8_importstyle import resolve
 from flake8_importstyle.rules import base
 from tests.conftest import codes, lint
 
@@ -140,6 +144,134 @@ def test_module_cache_flow(source: str, expected: list[str]) -> None:
     assert codes(source) == expected
 
 
+RA = "import sys\nimport a\n"  # a module held, then removed and imported again
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # alternatives: the import never runs after the removal
+        (RA + "if x:\n    del sys.modules['a']\nelse:\n    import a\n", []),
+        (RA + "if x:\n    del sys.modules['a']\nelif y:\n    import a\n", []),
+        (RA + "try:\n    del sys.modules['a']\nexcept KeyError:\n    import a\n", []),
+        (RA + "try:\n    pass\nexcept KeyError:\n    del sys.modules['a']\nexcept E:\n    import a\n", []),
+        (RA + "try:\n    pass\nexcept KeyError:\n    del sys.modules['a']\nelse:\n    import a\n", []),
+        (RA + "match k:\n    case 1:\n        del sys.modules['a']\n    case _:\n        import a\n", []),
+        # ... and what follows: a try's else and finally, a loop's else, the statement after an if
+        (RA + "try:\n    del sys.modules['a']\nexcept KeyError:\n    pass\nelse:\n    import a\n", ["IPS301"]),
+        (RA + "try:\n    del sys.modules['a']\nfinally:\n    import a\n", ["IPS301"]),
+        (RA + "for k in ks:\n    del sys.modules['a']\nelse:\n    import a\n", ["IPS301"]),
+        (RA + "if x:\n    del sys.modules['a']\nimport a\n", ["IPS301"]),
+        # an earlier removal that does come first still counts
+        (RA + "del sys.modules['a']\nif x:\n    del sys.modules['a']\nelse:\n    import a\n", ["IPS301"]),
+        # each branch's import is the first one after the removal on its path
+        (RA + "del sys.modules['a']\nif x:\n    import a\nelse:\n    import a\n", ["IPS301", "IPS301"]),
+        ("import sys\nif x:\n    import a\nelse:\n    del sys.modules['a']\n    import a\n", []),  # held in the other branch
+        # nested guards: the removal takes out only what every guard admits
+        (
+            "import sys\nfrom a.b import x\nfor k in list(sys.modules):\n    if k.startswith('a.'):\n"
+            "        if k == 'a.c':\n            del sys.modules[k]\nfrom a.b import x\n",
+            [],
+        ),
+        (
+            "import sys\nfrom a.b import x\nfor k in list(sys.modules):\n    if k.startswith('a.'):\n"
+            "        if k == 'a.b':\n            del sys.modules[k]\nfrom a.b import x\n",
+            ["IPS301"],
+        ),
+        (
+            "import sys\nfrom a.b import x\nfor k in list(sys.modules):\n    if k.startswith('a'):\n"
+            "        if k.startswith(('a.b', 'z')):\n            sys.modules.pop(k)\nfrom a.b import x\n",
+            ["IPS301"],
+        ),
+        (
+            "import sys\nfrom a.b import x\nfor k in list(sys.modules):\n    if k.startswith('a.c'):\n"
+            "        if k.startswith('a.'):\n            sys.modules.pop(k)\nfrom a.b import x\n",
+            [],
+        ),
+        (
+            "import sys\nimport b\nfor k in list(sys.modules):\n    if k.startswith('a.'):\n"
+            "        if k == 'b':\n            del sys.modules[k]\nimport b\n",
+            [],
+        ),
+    ],
+)
+def test_reimport_follows_the_branches(source: str, expected: list[str]) -> None:
+    assert codes(source) == expected
+
+
+RM = "import importlib\nimport m\nfrom m import x\n"  # a from-import of a module that is reloaded
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # a branch that excludes the reload's holds no stale read; what follows it may
+        (RM + "if c:\n    importlib.reload(m)\nelse:\n    x()\n", []),
+        (RM + "try:\n    importlib.reload(m)\nexcept ImportError:\n    x()\n", []),
+        (RM + "match c:\n    case 1:\n        importlib.reload(m)\n    case _:\n        x()\n", []),
+        (RM + "if c:\n    importlib.reload(m)\nx()\n", ["IPS302"]),
+        (RM + "try:\n    importlib.reload(m)\nexcept ImportError:\n    pass\nelse:\n    x()\n", ["IPS302"]),
+        (RM + "try:\n    importlib.reload(m)\nfinally:\n    x()\n", ["IPS302"]),
+        (RM + "with c:\n    importlib.reload(m)\nx()\n", ["IPS302"]),
+        (RM + "for i in r:\n    importlib.reload(m)\n    break\nx()\n", ["IPS302"]),
+        # bound again on every path, or on one only
+        (RM + "importlib.reload(m)\nif c:\n    from m import x\nelse:\n    x = m.x\nx()\n", []),
+        (RM + "importlib.reload(m)\ntry:\n    from m import x\nexcept ImportError:\n    x = None\nx()\n", []),
+        (RM + "importlib.reload(m)\nif c:\n    from m import x\nx()\n", ["IPS302"]),
+        (RM + "importlib.reload(m)\nmatch v:\n    case x:\n        x()\n", []),
+        (RM + "importlib.reload(m)\nx: int\nx()\n", ["IPS302"]),  # an annotation alone binds nothing
+        (RM + "importlib.reload(m)\nx += 1\n", ["IPS302"]),
+        (RM + "importlib.reload(m)\nfrom m import *\nx()\n", []),
+        # a path that leaves the scope reads nothing after it
+        (RM + "if c:\n    importlib.reload(m)\n    raise SystemExit\nx()\n", []),
+        (RM + "while True:\n    importlib.reload(m)\nx()\n", []),
+        # a comprehension's own variable is not the name; its first iterable is
+        (RM + "importlib.reload(m)\ny = [x for x in range(3)]\n", []),
+        (RM + "importlib.reload(m)\ny = {x: 1 for x in 'ab'}, (x for x in 'ab'), [[x for x in r] for r in rs]\n", []),
+        (RM + "importlib.reload(m)\ny = [x for x in x]\n", ["IPS302"]),
+        (RM + "importlib.reload(m)\ny = [[x for x in r] for r in x]\n", ["IPS302"]),
+        # annotations: a function's variable annotations never run; a signature's do, unless deferred
+        (RM + "def f():\n    importlib.reload(m)\n    v: x = 1\n    return v\n", []),
+        (RM + "importlib.reload(m)\ndef f(v: x) -> None:\n    pass\n", ["IPS302"]),
+        ("from __future__ import annotations\n" + RM + "importlib.reload(m)\ndef f(v: x) -> x:\n    w: x = v\n", []),
+        ("from __future__ import annotations\n" + RM + "importlib.reload(m)\nv: x = 1\n", []),
+        (RM + "importlib.reload(m)\nf = lambda: x\n", []),
+        (RM + "importlib.reload(m)\nf = lambda v=x: v\n", ["IPS302"]),
+        # a from-imported submodule is what sys.modules holds: the reload of its package keeps it
+        ("import importlib\nimport xml\nfrom xml import etree\nimportlib.reload(xml)\nprint(etree)\n", []),
+        ("import importlib\nimport json\nfrom json import dumps\nimportlib.reload(json)\ndumps\n", ["IPS302"]),
+    ],
+)
+def test_stale_names_follow_the_branches(source: str, expected: list[str]) -> None:
+    assert codes(source) == expected
+
+
+def test_the_first_stale_read_is_the_one_reported() -> None:
+    source = RM + "importlib.reload(m)\nprint(\n    x,\n    x,\n    [x, x],\n)\nx()\n"
+    assert [(f.line, f.col, f.code) for f in lint(source)] == [(6, 4, "IPS302")]
+    # in source order within one line too, and once per path
+    source = RM + "importlib.reload(m)\nif c:\n    f(x, g(x))\nelse:\n    f(x)\n"
+    assert [(f.line, f.col) for f in lint(source)] == [(6, 6), (8, 6)]
+
+
+@pytest.mark.slow
+def test_noqa_on_the_first_stale_read_silences_it(tmp_path: Path) -> None:
+    """Through the real flake8: a # noqa on the reported line leaves nothing."""
+    source = RM + "importlib.reload(m)\nprint(\n    x,{}\n    x,\n)\n"
+    for noqa, expected in (("", ["x.py:6:5: IPS302"]), ("  # noqa: IPS302", [])):
+        (tmp_path / "x.py").write_text(source.format(noqa), encoding="utf-8")
+        proc = subprocess.run(
+            [sys.executable, "-m", "flake8", "--isolated", "--select", "IPS", "x.py"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert proc.stderr == ""
+        assert [line.split(" '")[0] for line in proc.stdout.splitlines()] == expected
+
+
 def test_messages() -> None:
     source = "import sys\nimport a.b as ab\ndel sys.modules['a.b']\nimport a.b as ab\n"
     assert [f"{f.line}:{f.col} {f.code} {f.message}" for f in lint(source, allow_dotted="a.b")] == [
@@ -203,3 +335,31 @@ def test_a_file_with_a_trigger_word_reads_only_the_statements_on_its_lines(
     function = range(4, 4 + 201)
     assert visited
     assert not [node for node in visited if getattr(node, "lineno", 0) in function], "read the function"
+
+
+@pytest.mark.parametrize(
+    ("init", "expected"),
+    [
+        ("", []),  # sub is the submodule: the reload leaves it in sys.modules
+        ("from . import sub\n", []),
+        ("from . import sub\nsub = object()\n", ["IPS302"]),  # the package binds the name to a new value
+        ("def sub():\n    pass\n", ["IPS302"]),
+    ],
+)
+def test_a_from_imported_submodule_is_not_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, init: str, expected: list[str]
+) -> None:
+    (tmp_path / "mypkg").mkdir()
+    (tmp_path / "mypkg" / "__init__.py").write_text(init, encoding="utf-8")
+    (tmp_path / "mypkg" / "sub.py").write_text("NAME = 1\n", encoding="utf-8")
+    source = "import importlib\nimport mypkg\nfrom mypkg import sub\nimportlib.reload(mypkg)\nprint(sub)\n"
+    monkeypatch.chdir(tmp_path)
+    resolve.clear_caches()
+    try:
+        assert codes(source, str(tmp_path / "app.py")) == expected
+        # what the rule says is what Python does: the name still holds what the package now holds, or not
+        program = source.replace("print(sub)", "print(sub is mypkg.sub)")
+        run = subprocess.run([sys.executable, "-c", program], cwd=tmp_path, capture_output=True, text=True, check=True)
+        assert run.stdout.strip() == ("False" if expected else "True")
+    finally:
+        resolve.clear_caches()

@@ -135,6 +135,17 @@ def test_the_issue_example() -> None:
         ("import email\nclass A:\n    m: email.message.Message\n", ["IPS402"]),
         ("import email\n@email.utils.decorate\ndef f():\n    pass\n", ["IPS402"]),
         ("import email\nif TYPE_CHECKING:\n    pass\nelse:\n    email.utils.x\n", ["IPS402"]),
+        # the file sets the attribute itself: what the chain reaches is its own doing
+        ("import xml\nimport shim\nxml.etree = shim\nxml.etree.ElementTree.parse('x')\n", []),
+        ("import email\nemail.utils: object = None\nemail.utils.x\n", []),
+        ("import email\nimport shim\nsetattr(email, 'utils', shim)\nemail.utils.x\n", []),
+        ("import email\ndef f():\n    email.utils = None\nemail.utils.x\n", []),
+        ("import email\ndel email.utils\n", []),
+        # ... but not by comparing it, nor by setting something else
+        ("import email\nif email.utils == 1:\n    pass\n", ["IPS402"]),
+        ("import email\nemail.other = 1\nemail.utils.x\n", ["IPS402"]),
+        ("import email\nsetattr(email, 'other', 1)\nemail.utils.x\n", ["IPS402"]),
+        ("import xml\nxml.etree.ElementTree = None\nxml.etree.x\n", ["IPS402"]),  # xml.etree is read
         # a module that cannot be found is never guessed at
         ("import no_such_package\nno_such_package.sub.run()\n", []),
     ],
@@ -197,6 +208,19 @@ def test_stubs_are_not_checked() -> None:
         ("from .sub import *\n", []),
         ("def f(:\n", []),  # an __init__.py that does not parse: cannot tell
         ("def load():\n    from . import sub\n", ["IPS402"]),  # only when load() runs
+        # loaded through import_module or __import__: a literal name says which module...
+        ("import importlib\nimportlib.import_module('mypkg.sub')\n", []),
+        ("from importlib import import_module\nimport_module('.sub', __package__)\n", []),
+        ("__import__('mypkg.sub')\n", []),
+        ("import importlib\nclass Plugins:\n    sub = importlib.import_module('mypkg.sub')\n", []),
+        ("import importlib\nimportlib.import_module('json')\n", ["IPS402"]),
+        # ... any other name may be this one: cannot tell
+        ("import importlib\nimportlib.import_module('.sub', __name__)\n", []),
+        ("import importlib\nfor name in ['sub']:\n    importlib.import_module(f'{__name__}.{name}')\n", []),
+        ("def _load():\n    __import__('mypkg.' + 'sub')\n_load()\n", []),
+        ("import importlib\n_ = [importlib.import_module(n) for n in NAMES]\n", []),
+        # a function that nothing at the top level calls loads nothing on import
+        ("import importlib\ndef load(name):\n    return importlib.import_module(name)\n", ["IPS402"]),
     ],
 )
 def test_a_local_package(tmp_path: Path, init: str | None, expected: list[str]) -> None:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import ast
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from flake8_importstyle.analysis import (
     MODULES_REMOVAL_WORDS,
     RELOAD_WORD,
+    Branch,
     Scope,
+    block_paths,
+    exclusive,
     has_unpacking,
     literal_str,
     own_nodes,
@@ -19,6 +22,7 @@ from flake8_importstyle.analysis import (
     spans,
     string_arg,
 )
+from flake8_importstyle import resolve
 from flake8_importstyle.classify import record_from_ast
 from flake8_importstyle.records import MODULE_CONTEXT
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
@@ -45,6 +49,25 @@ class Keys(NamedTuple):
             return NotImplemented
         everything = self.everything or other.everything
         return Keys(self.exact | other.exact, self.prefixes | other.prefixes, everything)
+
+    def __and__(self, other: object) -> Keys:
+        """The keys both admit: ``k.startswith("a.")`` and, inside it, ``k == "a.x"`` admit ``a.x``."""
+        if not isinstance(other, Keys):
+            return NotImplemented
+        if self.everything or other.everything:
+            return other if self.everything else self
+        exact = {k for k in self.exact if other.admits(k)} | {k for k in other.exact if self.admits(k)}
+        prefixes = {
+            longer
+            for p in self.prefixes
+            for q in other.prefixes
+            for shorter, longer in ((p, q), (q, p))
+            if longer.startswith(shorter)
+        }
+        return Keys(frozenset(exact), frozenset(prefixes))
+
+    def admits(self, key: str) -> bool:
+        return self.everything or key in self.exact or any(key.startswith(p) for p in self.prefixes)
 
 
 EVERYTHING = Keys(everything=True)
@@ -82,17 +105,45 @@ class _Removals:
             for prefix in keys.prefixes:
                 self._prefixes.setdefault(prefix, []).append(removal)
 
-    def last_before(self, stmt: int, module: str) -> Removal | None:
-        """The last removal in a statement before statement *stmt* that takes *module* out."""
+    def last_before(self, stmt: int, module: str, order: _Order) -> Removal | None:
+        """The last removal in a statement before statement *stmt* that takes *module*
+        out and can run before it (not in an alternative branch)."""
         candidates = [self._everything, self._exact.get(module, ())]
         if self._prefixes:
             candidates += [self._prefixes.get(module[:n], ()) for n in range(len(module) + 1)]
         best: Removal | None = None
         for removals in candidates:
             i = bisect_left(removals, stmt, key=_stmt) - 1
-            if i >= 0 and (best is None or removals[i].order > best.order):
-                best = removals[i]
+            for removal in removals[max(0, i - LOOK_BACK) : i + 1][::-1]:  # noqa: E203
+                if not order.exclusive(removal.stmt, stmt):
+                    if best is None or removal.order > best.order:
+                        best = removal
+                    break
         return best
+
+
+#: How many alternative-branch events a look back skips before it gives up (and
+#: stays silent): an if/elif chain with an import in each branch costs no more.
+LOOK_BACK = 64
+
+
+class _Order:
+    """Which statements of one scope cannot follow each other (:func:`exclusive`);
+    the block paths are worked out on the first question, which only a candidate
+    finding asks."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self._paths: dict[int, tuple[Branch, ...]] | None = None
+
+    def exclusive(self, i: int, j: int) -> bool:
+        """Whether statements *i* and *j* of the scope sit in alternative branches."""
+        if i == j:
+            return False
+        if self._paths is None:
+            self._paths = block_paths(self.scope)
+        statements = self.scope.statements
+        return exclusive(self._paths[id(statements[i])], self._paths[id(statements[j])])
 
 
 def _stmt(removal: Removal) -> int:
@@ -259,7 +310,9 @@ def _removals(
                 continue
             for inner in (n for s in node.body for n in ast.walk(s)):  # type: ignore[attr-defined]
                 if isinstance(inner, ast.stmt) and id(inner) in where:
-                    guarded.setdefault(id(inner), (key, test))
+                    # nested guards: the statement removes only what every one of them admits
+                    outer = guarded.get(id(inner))
+                    guarded[id(inner)] = (key, test & outer[1] if outer and outer[0] == key else test)
     for key_node, node in _removed_key(file, stmt):
         literal = literal_str(key_node)
         if literal is not None:
@@ -272,6 +325,25 @@ def _removals(
         removals.append(Removal(i, file.position(cleared)[0], EVERYTHING, len(removals)))
 
 
+_UNLOAD_EXTRAS = """\
+import sys
+
+from plugins.core import run
+
+
+def unload_extras(fresh):
+    for name in list(sys.modules):
+        if name.startswith("plugins."):
+            if name == "plugins.extras":
+                del sys.modules[name]
+    if fresh:
+        del sys.modules["plugins.core"]
+    else:
+        from plugins.core import run
+    return run
+"""
+
+
 class ReimportAfterRemoval(Rule):
     """Removing a module from ``sys.modules`` and importing it again runs it
     again into a *new* module object, while every name bound by the earlier
@@ -279,6 +351,16 @@ class ReimportAfterRemoval(Rule):
     fails across them) and of its state. ``importlib.reload(M)`` re-executes
     the module in the same object instead (Python docs, ``sys.modules``).
     A first import after a removal holds nothing stale and is not flagged.
+
+    The rule follows one scope at a time (the module body or one function),
+    statements nested in ``if``, ``for``, ``while``, ``try``, ``with`` and
+    ``match`` included. A removal and an import in alternative branches (an
+    ``if`` and its ``else``, two ``match`` cases, a ``try`` body or its
+    ``else`` and a handler, two handlers) never run one after the other; a
+    ``try``'s ``else`` and ``finally``, a loop's ``else`` and what follows a
+    block do. A loop over ``sys.modules`` (or a copy) removes the keys its
+    ``if k.startswith("...")`` / ``if k == "..."`` guards admit, all of
+    them when guards are nested.
     """
 
     code = "IPS301"
@@ -314,6 +396,10 @@ class ReimportAfterRemoval(Rule):
             ),
             good="import importlib\nimport config\n\n\ndef reset():\n    return importlib.reload(config)\n",
         ),
+        Example(
+            bad=_UNLOAD_EXTRAS,
+            good=_UNLOAD_EXTRAS,
+        ),
     )
 
     def check(self, file: FileContext) -> Iterator[Finding]:
@@ -337,17 +423,19 @@ class ReimportAfterRemoval(Rule):
             if not removals:
                 continue
             removed = _Removals(removals)
-            first_binder: dict[str, ImportEvent] = {}
+            order = _Order(scope)
+            binders: dict[str, list[ImportEvent]] = {}
             for event in imports:
                 if event.binds:
-                    first_binder.setdefault(event.module, event)
-            last_import: dict[str, int] = {}
+                    binders.setdefault(event.module, []).append(event)
+            seen: dict[str, list[int]] = {}  # module -> the statements that imported it so far
             for event in imports:
-                removal = removed.last_before(event.stmt, event.module)
-                if removal is not None and last_import.get(event.module, -1) < removal.stmt:
-                    earlier = first_binder.get(event.module)
-                    if earlier is None or earlier.stmt >= removal.stmt:
-                        earlier = None if scope is module_scope else module_binders.get(event.module)
+                removal = removed.last_before(event.stmt, event.module, order)
+                before = seen.setdefault(event.module, [])
+                if removal is not None and not _imported_since(before, removal.stmt, event.stmt, order):
+                    earlier = _holder(binders.get(event.module, []), removal.stmt, event.stmt, order)
+                    if earlier is None and scope is not module_scope:
+                        earlier = module_binders.get(event.module)
                     if earlier is not None:
                         yield self.at(
                             file,
@@ -356,7 +444,30 @@ class ReimportAfterRemoval(Rule):
                             removed=removal.line,
                             earlier=file.position(earlier.node)[0],
                         )
-                last_import[event.module] = event.stmt
+                before.append(event.stmt)
+
+
+def _imported_since(before: list[int], removed: int, at: int, order: _Order) -> bool:
+    """Whether an import of the module in one of the statements *before* ran after
+    the removal in statement *removed* and before statement *at*: then that one
+    made the new module object, and this import finds it."""
+    for looked, stmt in enumerate(reversed(before)):
+        if stmt < removed:
+            return False
+        if looked >= LOOK_BACK or not order.exclusive(stmt, at):
+            return True
+    return False
+
+
+def _holder(binders: list[ImportEvent], removed: int, at: int, order: _Order) -> ImportEvent | None:
+    """The first import before the removal in statement *removed* that binds the
+    module and can run before both the removal and the import at *at*."""
+    for looked, event in enumerate(binders):
+        if event.stmt >= removed or looked >= LOOK_BACK:
+            return None
+        if not order.exclusive(event.stmt, removed) and not order.exclusive(event.stmt, at):
+            return event
+    return None
 
 
 class StaleNameAfterReload(Rule):
@@ -364,6 +475,19 @@ class StaleNameAfterReload(Rule):
     earlier by ``from M import x`` still holds the object from before the
     reload: the code goes on using the old function, class or value. Read
     ``M.x``, or repeat the from-import after the reload.
+
+    The rule follows the scope that reloads (the module body or one function)
+    from the reload on, through ``if``/``else``, ``try``/``except``/``else``/``finally``,
+    loops, ``with`` and ``match``: the name is stale on every path that does
+    not bind it again, and the finding is its first stale read on a path (so a
+    ``# noqa`` there silences it). A branch that never runs after the reload
+    (the ``else`` of the reload's ``if``, a handler of its ``try``) holds no
+    stale read. Not reads of the name: a comprehension's own variable, an annotation that is
+    never evaluated (a function's local ones, and all of them under ``from
+    __future__ import annotations``), the body of a function or lambda (it
+    runs later). A from-imported submodule (``from xml import etree`` before
+    ``reload(xml)``) is not stale: the reload of its package leaves
+    ``sys.modules["xml.etree"]`` in place.
     """
 
     code = "IPS302"
@@ -398,6 +522,18 @@ class StaleNameAfterReload(Rule):
                 "reload(settings)\nprint(settings.DEBUG)\n"
             ),
         ),
+        Example(
+            bad=(
+                "from importlib import reload\n\nimport settings\nfrom settings import DEBUG\n\n"
+                "if settings.STALE:\n    reload(settings)\n    from settings import DEBUG\nelse:\n"
+                "    print(DEBUG)\nflags = [DEBUG for DEBUG in (True, False)]\nprint(DEBUG)\n"
+            ),
+            good=(
+                "from importlib import reload\n\nimport settings\nfrom settings import DEBUG\n\n"
+                "if settings.STALE:\n    reload(settings)\n    from settings import DEBUG\nelse:\n"
+                "    print(DEBUG)\nflags = [DEBUG for DEBUG in (True, False)]\nprint(DEBUG)\n"
+            ),
+        ),
     )
 
     def check(self, file: FileContext) -> Iterator[Finding]:
@@ -406,47 +542,244 @@ class StaleNameAfterReload(Rule):
         module_scope = file.scopes[0]
         reload_lines = file.lines_for(RELOAD_FUNCTIONS)
         facts = _ScopeFacts(file)
+        future = any(r.is_future and any(n.name == "annotations" for n in r.names) for r in file.records)
         for scope in file.scopes:
             if scope is not module_scope and not spans(scope.node, reload_lines):
                 continue
+            order = _Order(scope)
+            reloads: dict[int, list[State]] = {}
             for i, stmt in enumerate(scope.statements):
                 if not spans(stmt, reload_lines):
                     continue
-                for node in own_nodes(stmt):
-                    if not isinstance(node, ast.Call) or len(node.args) != 1 or node.keywords:
+                for node in sorted((n for n in own_nodes(stmt) if isinstance(n, ast.Call)), key=_position):
+                    if len(node.args) != 1 or node.keywords:
                         continue
                     if file.bindings.qualify(node.func) not in RELOAD_FUNCTIONS:
                         continue
                     module = file.bindings.qualify(node.args[0])
                     if module is None:
                         continue
-                    yield from self._stale_uses(file, facts, scope, module_scope, i, module, node)
+                    names = facts.stale_names(scope, module_scope, i, module, order)
+                    if names:
+                        line = file.position(node)[0]
+                        reloads.setdefault(id(stmt), []).append(
+                            {bound: (module, member, line) for bound, member in names}
+                        )
+            if not reloads:
+                continue
+            in_function = isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            flow = _StaleFlow(reloads, reload_lines, future, future or in_function)
+            flow.block(getattr(scope.node, "body", []), {})
+            for use, (module, member, line) in flow.stale_reads:
+                if not facts.holds_module(module, member):
+                    yield self.at(file, use, name=use.id, module=module, reload_line=line, member=member)
 
-    def _stale_uses(
+
+#: What a stale name holds: the reloaded module, the member, the line of the reload.
+Stale = tuple[str, str, int]
+#: The names stale at a point of the flow. Never changed in place: a statement that
+#: changes nothing hands on the same dict, so joins of untouched branches cost nothing.
+State = dict[str, Stale]
+
+
+def _join(*states: State | None) -> State | None:
+    """The names stale on at least one of the paths that meet (None: no path gets here)."""
+    live = [state for state in states if state is not None]
+    if not live:
+        return None
+    full = [state for state in live if state]
+    if not full:
+        return live[0]
+    first = full[0]
+    if all(state is first for state in full):
+        return first
+    merged: State = {}
+    for state in full:
+        for name, stale in state.items():
+            merged.setdefault(name, stale)
+    return merged
+
+
+def _without(state: State, names: Iterable[str]) -> State:
+    gone = {name for name in names if name in state}
+    return {k: v for k, v in state.items() if k not in gone} if gone else state
+
+
+class _StaleFlow:
+    """One pass over a scope's blocks in the order they run: which names are stale
+    where, and the first stale read of each on each path.
+
+    Statements before the first reload, and any statement while nothing is
+    stale that holds no reload, are skipped without reading their
+    expressions. Loops run once: a read before the reload in a loop body is not
+    followed round to the next iteration.
+    """
+
+    def __init__(
         self,
-        file: FileContext,
-        facts: _ScopeFacts,
-        scope: Scope,
-        module_scope: Scope,
-        at: int,
-        module: str,
-        reload: ast.Call,
-    ) -> Iterator[Finding]:
-        names = {(bound, member) for j, bound, member in facts.from_imports(scope, module) if j < at}
-        if scope is not module_scope:
-            local = facts.local_names(scope)
-            names |= {
-                (bound, member)
-                for _, bound, member in facts.from_imports(module_scope, module)
-                if bound not in local
-            }
-        if not names:
-            return
-        line = file.position(reload)[0]
-        for bound, member in sorted(names):
-            use = facts.next_use(scope, bound, at)
-            if use is not None:
-                yield self.at(file, use, name=bound, module=module, reload_line=line, member=member)
+        reloads: dict[int, list[State]],
+        reload_lines: list[int],
+        lazy_signatures: bool,
+        lazy_locals: bool,
+    ) -> None:
+        self.reloads = reloads
+        self.reload_lines = reload_lines
+        self.lazy_signatures = lazy_signatures
+        self.lazy_locals = lazy_locals
+        self.stale_reads: list[tuple[ast.Name, Stale]] = []
+        self._breaks: list[list[State | None]] = []
+        self._continues: list[list[State | None]] = []
+
+    def block(self, body: list[ast.stmt], state: State | None) -> State | None:
+        for stmt in body:
+            if state is None:
+                return None  # after return, raise, break or continue
+            if state or spans(stmt, self.reload_lines):
+                state = self.statement(stmt, state)
+        return state
+
+    def run(self, node: ast.AST, state: State, reloads: Iterable[State] = ()) -> State:
+        """Read what *node* reads (in source order), reload, and bind what it binds."""
+        reads, binds = _reads_and_binds(node, self.lazy_signatures, self.lazy_locals) if state else ([], [])
+        first: dict[str, ast.Name] = {}
+        for read in reads:
+            if read.id in state and read.id not in first:
+                first[read.id] = read
+                self.stale_reads.append((read, state[read.id]))
+        state = _without(state, first)
+        for stale in reloads:
+            state = {**state, **stale}
+        if "*" in binds:
+            return {}  # `from m import *` may bind any name again
+        return _without(state, binds)
+
+    def statement(self, stmt: ast.stmt, state: State) -> State | None:
+        state = self.run(stmt, state, self.reloads.get(id(stmt), ()))
+        if isinstance(stmt, (ast.Return, ast.Raise)):
+            return None
+        if isinstance(stmt, (ast.Break, ast.Continue)):
+            exits = self._breaks if isinstance(stmt, ast.Break) else self._continues
+            if exits:
+                exits[-1].append(state)
+            return None
+        if isinstance(stmt, ast.If):
+            return _join(self.block(stmt.body, state), self.block(stmt.orelse, state))
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            return self.loop(stmt, state)
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            return self.block(stmt.body, state)
+        if isinstance(stmt, ast.Match):
+            cases = [self.case(case, state) for case in stmt.cases]
+            return _join(state, *cases)
+        handlers = getattr(stmt, "handlers", None)
+        if handlers is not None:
+            return self.try_(stmt, handlers, state)
+        return state
+
+    def case(self, case: ast.match_case, state: State) -> State | None:
+        state = self.run(case.pattern, state)
+        if case.guard is not None:
+            state = self.run(case.guard, state)
+        return self.block(case.body, state)
+
+    def loop(self, stmt: ast.For | ast.AsyncFor | ast.While, state: State) -> State | None:
+        self._breaks.append([])
+        self._continues.append([])
+        try:
+            body = self.block(stmt.body, state)
+        finally:
+            breaks, continues = self._breaks.pop(), self._continues.pop()
+        test = getattr(stmt, "test", None)
+        forever = isinstance(test, ast.Constant) and bool(test.value)  # `while True:` ends by break only
+        done = None if forever else self.block(stmt.orelse, _join(state, body, *continues))
+        return _join(done, *breaks)
+
+    def try_(self, stmt: ast.stmt, handlers: list[ast.ExceptHandler], state: State) -> State | None:
+        body = self.block(stmt.body, state)  # type: ignore[attr-defined]
+        outs = [self.block(stmt.orelse, body)]  # type: ignore[attr-defined]
+        for handler in handlers:  # a handler runs instead of the body: it starts where the body did
+            entry = self.run(handler.type, state) if handler.type is not None else state
+            outs.append(self.block(handler.body, _without(entry, [handler.name] if handler.name else [])))
+        normal = _join(*outs)
+        if not stmt.finalbody:  # type: ignore[attr-defined]
+            return normal
+        final = self.block(stmt.finalbody, _join(normal, state) or {})  # type: ignore[attr-defined]
+        return final if normal is not None else None
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+#: Children a statement does not run itself: its nested statements, handlers and cases.
+_NOT_OWN = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _reads_and_binds(
+    root: ast.AST, lazy_signatures: bool, lazy_locals: bool
+) -> tuple[list[ast.Name], list[str]]:
+    """The names *root* reads when it runs (in source order) and the names it binds,
+    in the scope it runs in. Not its nested statements, handlers or ``match``
+    cases; not the bodies of the lambdas it makes, a comprehension's own
+    variables, nor the annotations that are never evaluated: those of
+    signatures when *lazy_signatures*, those of variables when *lazy_locals*."""
+    reads: list[ast.Name] = []
+    binds: list[str] = []
+    if isinstance(root, (ast.Import, ast.ImportFrom)):
+        return reads, [alias.asname or alias.name.partition(".")[0] for alias in root.names]
+    if isinstance(root, _DEFINITIONS):
+        binds.append(root.name)
+    elif isinstance(root, ast.AugAssign) and isinstance(root.target, ast.Name):
+        reads.append(root.target)  # `x += 1` reads x first
+    stack: list[tuple[ast.AST, frozenset[str]]] = [(root, frozenset())]
+    while stack:
+        node, local = stack.pop()
+        if isinstance(node, ast.Name):
+            if node.id in local:
+                pass
+            elif isinstance(node.ctx, ast.Load):
+                reads.append(node)
+            else:
+                binds.append(node.id)
+            continue
+        if isinstance(node, _COMPREHENSIONS):
+            generators = node.generators
+            inner = local | {n.id for g in generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+            stack.append((generators[0].iter, local))  # the first iterable is the enclosing scope's
+            stack.extend((g.iter, inner) for g in generators[1:])
+            stack.extend((test, inner) for g in generators for test in g.ifs)
+            parts = (node.key, node.value) if isinstance(node, ast.DictComp) else (node.elt,)
+            stack.extend((part, inner) for part in parts)
+            continue
+        name = getattr(node, "rest" if isinstance(node, ast.MatchMapping) else "name", None)
+        if isinstance(node, (ast.MatchAs, ast.MatchStar, ast.MatchMapping)) and name:
+            binds.append(name)
+        for field, value in ast.iter_fields(node):
+            if _unevaluated(node, field, lazy_signatures, lazy_locals):
+                continue
+            for child in value if isinstance(value, list) else (value,):
+                if isinstance(child, ast.AST) and not isinstance(child, _NOT_OWN):
+                    stack.append((child, local))
+    reads.sort(key=_position)
+    return reads, binds
+
+
+def _unevaluated(node: ast.AST, field: str, lazy_signatures: bool, lazy_locals: bool) -> bool:
+    """Whether the *field* of *node* is not evaluated where *node* runs."""
+    if field == "type_params":
+        return True  # PEP 695: evaluated lazily
+    if isinstance(node, ast.Lambda):
+        return field == "body"
+    if isinstance(node, ast.arg):
+        return field == "annotation" and lazy_signatures
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return field == "returns" and lazy_signatures
+    if isinstance(node, ast.AnnAssign):
+        # `x: T` without a value binds nothing; a function's variable annotations are never evaluated
+        return (field == "annotation" and lazy_locals) or (field == "target" and node.value is None)
+    return field == "value" and type(node).__name__ == "TypeAlias"  # `type X = ...`: lazy
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
 
 class _ScopeFacts:
@@ -457,7 +790,7 @@ class _ScopeFacts:
         self.file = file
         self._from: dict[int, dict[str, list[tuple[int, str, str]]]] = {}
         self._local: dict[int, set[str]] = {}
-        self._uses: dict[int, dict[str, list[tuple[int, ast.Name | None]]]] = {}
+        self._modules: dict[str, bool] = {}
 
     def from_imports(self, scope: Scope, module: str) -> list[tuple[int, str, str]]:
         """(statement index, bound name, member) of the from-imports of *module* in *scope*."""
@@ -474,49 +807,42 @@ class _ScopeFacts:
                         )
         return found.get(module, [])
 
+    def stale_names(
+        self, scope: Scope, module_scope: Scope, at: int, module: str, order: _Order
+    ) -> list[tuple[str, str]]:
+        """(bound name, member) of the from-imports of *module* that a reload in
+        statement *at* of *scope* leaves stale: those of the scope that can run
+        before it, and in a function the module's that the function does not bind."""
+        names = {
+            (bound, member)
+            for j, bound, member in self.from_imports(scope, module)
+            if j < at and not order.exclusive(j, at)
+        }
+        if scope is not module_scope:
+            local = self.local_names(scope)
+            names |= {
+                (bound, member)
+                for _, bound, member in self.from_imports(module_scope, module)
+                if bound not in local
+            }
+        return sorted(names)
+
+    def holds_module(self, module: str, member: str) -> bool:
+        """Whether ``from module import member`` binds a module (a submodule the
+        reload of *module* leaves in ``sys.modules``); asked only of a finding."""
+        dotted = f"{module}.{member}"
+        found = self._modules.get(dotted)
+        if found is None:
+            roots = resolve.search_roots(self.file.filename)
+            found = self._modules[dotted] = resolve.is_module(dotted, roots) is True
+        return found
+
     def local_names(self, scope: Scope) -> set[str]:
         """The names a function scope binds locally (so a module-level name is not what it reads)."""
         found = self._local.get(id(scope))
         if found is None:
             found = self._local[id(scope)] = {b for s in scope.statements for b in _local_names(s)}
         return found
-
-    def next_use(self, scope: Scope, name: str, at: int) -> ast.Name | None:
-        """The first read of *name* in a statement after statement *at*, unless a
-        statement before it binds the name again."""
-        uses = self._uses.get(id(scope))
-        if uses is None:
-            uses = self._uses[id(scope)] = _uses_and_bindings(scope)
-        events = uses.get(name, [])
-        i = bisect_right(events, at, key=_first)
-        return events[i][1] if i < len(events) else None
-
-
-def _first(event: tuple[int, ast.Name | None]) -> int:
-    return event[0]
-
-
-def _uses_and_bindings(scope: Scope) -> dict[str, list[tuple[int, ast.Name | None]]]:
-    """For each name, the statements that read it (with its first read there) or
-    bind it (None), in order."""
-    events: dict[str, list[tuple[int, ast.Name | None]]] = {}
-    for i, stmt in enumerate(scope.statements):
-        first: dict[str, ast.Name | None] = {}
-        for node in own_nodes(stmt):
-            if isinstance(node, ast.Name):
-                if isinstance(node.ctx, ast.Load):
-                    if first.get(node.id) is None:
-                        first[node.id] = node
-                else:
-                    first.setdefault(node.id, None)
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            first.setdefault(stmt.name, None)
-        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            for alias in stmt.names:
-                first.setdefault(alias.asname or alias.name.partition(".")[0], None)
-        for name, use in first.items():
-            events.setdefault(name, []).append((i, use))
-    return events
 
 
 def _local_names(stmt: ast.stmt) -> Iterator[str]:

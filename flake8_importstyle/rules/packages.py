@@ -187,6 +187,16 @@ def _shown(folder: str, cwd: str) -> str:
 # ----------------------------------------------------------------------- IPS402
 
 
+_SET_HERE = """\
+import xml
+
+import etree_shim
+
+xml.etree = etree_shim
+tree = xml.etree.ElementTree.parse("data.xml")
+"""
+
+
 class UnimportedSubmodule(Rule):
     """``import xml`` runs ``xml/__init__.py``, which does not import
     ``xml.etree``: the attribute ``xml.etree`` exists only once something
@@ -200,6 +210,13 @@ class UnimportedSubmodule(Rule):
     the deepest submodule the chain needs; the import it suggests follows
     ``importstyle-aliases``, ``importstyle-no-from`` and
     ``importstyle-allow-dotted``.
+
+    What a package's code loads through ``importlib.import_module("...")`` or
+    ``__import__("...")`` with a literal name counts as imported; a call with
+    any other name (``import_module(f"{__name__}.{name}")``), at the top level
+    or in a function the top level calls, may load any submodule: "cannot
+    tell", no finding. So is a chain below what the file sets itself
+    (``xml.etree = shim``, ``setattr(xml, "etree", shim)``, ``del xml.etree``).
     """
 
     code = "IPS402"
@@ -239,6 +256,7 @@ class UnimportedSubmodule(Rule):
             good="import os\nimport json\nfrom importlib import util\n\n"
             "os.path.join('a', 'b')\njson.decoder.JSONDecodeError\nutil.find_spec('json')\n",
         ),
+        Example(bad=_SET_HERE, good=_SET_HERE),
     )
 
     def check(self, file: FileContext) -> Iterator[Finding]:
@@ -261,6 +279,9 @@ class UnimportedSubmodule(Rule):
             module = _needed(packages[base], attrs, imports, roots)
             if module is not None:
                 needed.setdefault(module, []).extend((base, offset) for offset in offsets)
+        set_here = _set_here(file, chains, packages)
+        if set_here:  # what the file puts there itself is its own doing, not a missing import
+            needed = {m: o for m, o in needed.items() if not any(_within(m, d) for d in set_here)}
         # importing the deeper module imports the shallower one too: one finding is enough
         needed = {m: o for m, o in needed.items() if not any(n.startswith(m + ".") for n in needed)}
         if not needed:
@@ -345,6 +366,63 @@ def _chains(source: str, packages: dict[str, str]) -> dict[tuple[str, tuple[str,
                 continue  # part of a longer name: `my_xml.etree`, `self.xml.etree`
             attrs = tuple(match.group(1).split(".")[1:])
             found.setdefault((name, attrs), []).append(start)
+    return found
+
+
+def _within(module: str, dotted: str) -> bool:
+    return module == dotted or module.startswith(dotted + ".")
+
+
+#: What follows a chain that the file assigns to: ``=``, ``+=``..., or an annotation.
+_ASSIGNED = re.compile(r"\s*(?:(?:[-+*/%&|^@]|//|\*\*|>>|<<)?=(?!=)|:)")
+_DEL = re.compile(r"del(?<!\wdel)\s")
+
+
+def _set_here(
+    file: FileContext, chains: dict[tuple[str, tuple[str, ...]], list[int]], packages: dict[str, str]
+) -> set[str]:
+    """The dotted names this file sets on a package itself: ``xml.etree = shim``,
+    ``del xml.etree``, ``setattr(xml, "etree", shim)``. The text picks the lines
+    (a chain followed by ``=``, a chain on a line with ``del``, ``setattr(`` with
+    the package's name); the syntax tree has the last word."""
+    source = file.source
+    assigned: list[int] = []
+    other: list[int] = []
+    for (name, attrs), starts in chains.items():
+        length = len(name) + sum(len(a) + 1 for a in attrs)
+        for start in starts:
+            (assigned if _ASSIGNED.match(source, start + length) else other).append(start)
+    lines = set(line_numbers(source, assigned))
+    if "del" in source:
+        lines.update(
+            n for n in line_numbers(source, other) if n <= len(file.lines) and _DEL.search(file.lines[n - 1])
+        )
+    if "setattr" in source:
+        names = "|".join(sorted(re.escape(name) for name in packages))
+        lines.update(file.lines_matching(re.compile(rf"setattr\s*\(\s*(?:{names})\b")))
+    if not lines:
+        return set()
+    found: set[str] = set()
+    for node in file.nodes_on(lines):
+        if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
+            dotted = _qualify(node, packages)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "setattr"
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+        ):
+            owner = node.args[0]
+            base = packages.get(owner.id) if isinstance(owner, ast.Name) else None
+            if isinstance(owner, ast.Attribute):
+                base = _qualify(owner, packages)
+            dotted = f"{base}.{node.args[1].value}" if base else None
+        else:
+            continue
+        if dotted is not None:
+            found.add(dotted)
     return found
 
 
