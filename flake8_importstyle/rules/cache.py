@@ -372,8 +372,9 @@ class ReimportAfterRemoval(Rule):
     )
     limitations = (
         (
-            "One scope at a time, in source order: a removal in one function and the import in another "
-            "function, or in another module, is not seen."
+            "One scope at a time: a removal in one function and the import in another function, or in "
+            "another module, is not seen. Branches are followed; a loop body is followed once, not round "
+            "to its next iteration."
         ),
         (
             "Removals are ``del``/``pop`` of ``sys.modules`` keys, ``sys.modules.clear()`` and loops "
@@ -499,8 +500,9 @@ class StaleNameAfterReload(Rule):
     )
     limitations = (
         (
-            "One scope at a time, in source order (a function also sees the module's from-imports); a "
-            "reload in another function or module is not seen."
+            "One scope at a time, along its branches (a function also sees the module's from-imports); a "
+            "reload in another function or module is not seen, nor a class body after a module-level "
+            "reload, and a loop body is followed once."
         ),
         "Only the first read of each stale name after a reload is reported.",
     )
