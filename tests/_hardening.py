@@ -29,6 +29,7 @@ from flake8_importstyle import rules
 from flake8_importstyle.config import Config
 from flake8_importstyle.fix import FixError, FixResult, fix_bytes
 from flake8_importstyle.plugin import Plugin
+from flake8_importstyle.text import source_lines
 
 FULL_SWEEP = os.environ.get("IMPORTSTYLE_FULL_SWEEP") == "1"
 IN_CI = bool(os.environ.get("CI"))
@@ -155,7 +156,7 @@ def plugin_findings(
 ) -> list[tuple[int, int, str]]:
     """What the flake8 adapter yields for *source*; fails on an exception or an IPS001."""
     tree = parse_quietly(source)
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     out = []
     for line, col, text, kind in plugin(tree, lines, filename).run():
         assert kind is plugin
@@ -318,7 +319,7 @@ def parsed(paths: Iterable[Path]) -> Iterator[tuple[Path, ast.Module, list[str]]
             tree = ast.parse(source)
         except (SyntaxError, UnicodeDecodeError, ValueError):
             continue
-        yield path, tree, source.splitlines(keepends=True)
+        yield path, tree, source_lines(source)
 
 
 def stdlib_excludes() -> str:

@@ -7,6 +7,7 @@ import pytest
 
 from flake8_importstyle.config import Config
 from flake8_importstyle.rules import DEFAULT_CODES, Finding, check_tree
+from flake8_importstyle.text import source_lines
 
 
 def config_from(options: Mapping[str, str]) -> Config:
@@ -18,7 +19,7 @@ def lint(
     source: str, filename: str = "example.py", *, extend_select: Iterable[str] = (), **options: str
 ) -> list[Finding]:
     """The findings of the default rules, and of the opt-in ones in *extend_select*."""
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     selected = DEFAULT_CODES | set(extend_select)
     return check_tree(ast.parse(source), lines, filename, config_from(options), selected)
 
