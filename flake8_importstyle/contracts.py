@@ -121,7 +121,7 @@ class Contract(NamedTuple):
     def matched(self, expressions: Iterable[Expression], name: str) -> list[tuple[str, str]]:
         """(module, expression) for each module that *name* is part of and an expression names."""
         out: list[tuple[str, str]] = []
-        names = list(ancestors(name)) if self.as_packages else [name]
+        names = list(ancestors(name))[::-1] if self.as_packages else [name]  # the outermost first
         for expr in expressions:
             out.extend((module, expr.text) for module in names if expr.matches(module))
         return out
