@@ -137,7 +137,16 @@ class Violation(NamedTuple):
     """One import that breaks a contract: the code, and the message's values."""
 
     code: str
-    values: Mapping[str, str]
+    module: str
+    imported: str
+    rule: str
+    contract: str
+
+    @property
+    def values(self) -> dict[str, str]:
+        return {
+            "module": self.module, "imported": self.imported, "rule": self.rule, "contract": self.contract
+        }
 
 
 class ContractSet(NamedTuple):
@@ -201,8 +210,7 @@ def _check(contract: Contract, importer: str, imported: str) -> Violation | None
 
 
 def _violation(code: str, contract: Contract, importer: str, imported: str, rule: str) -> Violation:
-    values = {"module": importer, "imported": imported, "rule": rule, "contract": contract.name}
-    return Violation(code, values)
+    return Violation(code, importer, imported, rule, contract.name)
 
 
 def _forbidden(contract: Contract, importer: str, imported: str) -> Violation | None:
@@ -213,7 +221,7 @@ def _forbidden(contract: Contract, importer: str, imported: str) -> Violation | 
         for source, _ in sources:
             if within(source, target) or within(target, source):
                 continue  # import-linter skips a source and a forbidden module that overlap
-            return _violation("IPS501", contract, importer, imported, f"{source} may not import {target}")
+            return _violation("IPS501", contract, importer, imported, f"{source} -> {target} is forbidden")
     return None
 
 

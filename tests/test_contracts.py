@@ -102,6 +102,14 @@ def test_the_option_reads_each_kind() -> None:
     assert ips5("import x\n", "a.py", "layers in x.*: b > a") == []  # a top-level module is in no container
 
 
+def test_one_import_of_a_module_is_reported_once() -> None:
+    """``from web import a, b`` imports ``web`` once (a and b are no modules here)."""
+    source = "from web import (\n    a,\n    b,\n)\nfrom web import c\n"
+    found = [(f.line, f.col) for f in lint(source, "domain.py", contracts="forbidden: domain -> web")
+             if f.code in CODES]
+    assert found == [(2, 4), (5, 16)]
+
+
 def test_the_message_names_the_contract_and_the_rule() -> None:
     (finding,) = [f for f in lint("import web.views\n", "domain.py", contracts="layers: web > domain")
                   if f.code in CODES]

@@ -45,12 +45,14 @@ def _violations(file: FileContext, contracts: ContractSet) -> list[tuple[int, in
         base = file.absolute(record)
         if base is None:
             continue
+        seen: set[Violation] = set()  # `from m import a, b`: one import of m, reported once
         for name in record.names:
             if name.name == "*":
                 hits = violations(contracts, importer, [base])
             else:
                 hits = _from_import(file, contracts, importer, base, f"{base}.{name.name}")
-            found.extend((name.line, name.col, v) for v in hits)
+            found.extend((name.line, name.col, v) for v in hits if v not in seen)
+            seen.update(hits)
     return found
 
 
@@ -61,7 +63,7 @@ def _from_import(
     else ``base``; the resolver is asked only when the two answers differ."""
     hits = violations(contracts, importer, [full, base])
     graph_full = contracts.graph_names(full)
-    if graph_full == contracts.graph_names(base) or not any(v.values["imported"] == graph_full for v in hits):
+    if graph_full == contracts.graph_names(base) or not any(v.imported == graph_full for v in hits):
         return hits
     from flake8_importstyle.resolve import find, search_roots
 
@@ -111,7 +113,7 @@ class ForbiddenImport(_ContractRule):
     sample = {
         "module": "myproj.domain.models",
         "imported": "myproj.web",
-        "rule": "myproj.domain may not import myproj.web",
+        "rule": "myproj.domain -> myproj.web is forbidden",
         "contract": "Domain is independent of the web",
     }
     limitations = (
