@@ -9,6 +9,7 @@ from flake8_importstyle.classify import records_from_ast
 from flake8_importstyle.config import Config
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
 from flake8_importstyle.rules.contracts import ForbiddenImport, IndependenceBroken, LayersBroken
+from flake8_importstyle.rules.origin import ReimportedName
 from flake8_importstyle.rules.cache import ReimportAfterRemoval, StaleNameAfterReload
 from flake8_importstyle.rules.dynamic import (
     DottedDunderImport,
@@ -51,6 +52,7 @@ RULES: tuple[type[Rule], ...] = (
     ImplicitNamespacePackage,
     UnimportedSubmodule,
     ModulesOnly,
+    ReimportedName,
     ForbiddenImport,
     LayersBroken,
     IndependenceBroken,
