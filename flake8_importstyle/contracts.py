@@ -21,7 +21,7 @@ import configparser
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Literal, NamedTuple
 
 from flake8_importstyle.config import ConfigError, is_dotted_name
@@ -118,14 +118,6 @@ class Contract(NamedTuple):
     ignore: tuple[tuple[Expression, Expression], ...] = ()
     as_packages: bool = True
 
-    def matched(self, expressions: Iterable[Expression], name: str) -> list[tuple[str, str]]:
-        """(module, expression) for each module that *name* is part of and an expression names."""
-        out: list[tuple[str, str]] = []
-        names = list(ancestors(name))[::-1] if self.as_packages else [name]  # the outermost first
-        for expr in expressions:
-            out.extend((module, expr.text) for module in names if expr.matches(module))
-        return out
-
     def ignores(self, importer: str, imported: Iterable[str]) -> bool:
         return any(
             left.matches(importer) and any(right.matches(name) for name in imported)
@@ -184,90 +176,153 @@ def violations(contracts: ContractSet, importer: str, imported: Sequence[str]) -
     *imported* holds the names the import may stand for, the likeliest first
     (``from a.b import c``: ``a.b.c`` when it is a module, else ``a.b``); the first
     that breaks a contract is reported, and an ``ignore_imports`` entry matching any
-    of them keeps the import.
+    of them keeps the import. The importer's side of every contract is worked out
+    once per module (:func:`_view`), so an import costs a few lookups per contract
+    that concerns the file.
     """
+    view = _view(contracts, importer)
+    if not view:
+        return []
     names = list(dict.fromkeys(contracts.graph_names(name) for name in imported))
     found: list[Violation] = []
-    for contract in contracts.contracts:
+    for contract, check in view:
         if contract.ignore and contract.ignores(importer, names):
             continue
         for name in names:
-            hit = _check(contract, importer, name)
+            if within(importer, name) or within(name, importer):
+                continue  # a module importing its own package or its own submodule
+            hit = check(name)
             if hit is not None:
                 found.append(hit)
                 break
     return found
 
 
-def _check(contract: Contract, importer: str, imported: str) -> Violation | None:
-    if within(importer, imported) or within(imported, importer):
-        return None  # a module importing its own package or its own submodule
+Check = Callable[[str], "Violation | None"]
+#: Per contract set (kept alive beside its id), each importer's checks.
+_VIEWS: dict[int, tuple[ContractSet, dict[str, tuple[tuple[Contract, Check], ...]]]] = {}
+
+
+def _view(contracts: ContractSet, importer: str) -> tuple[tuple[Contract, Check], ...]:
+    entry = _VIEWS.get(id(contracts))
+    if entry is None or entry[0] is not contracts:
+        if len(_VIEWS) > 8:
+            _VIEWS.clear()
+        entry = _VIEWS[id(contracts)] = (contracts, {})
+    views = entry[1]
+    view = views.get(importer)
+    if view is None:
+        view = views[importer] = tuple(
+            (contract, check) for contract in contracts.contracts
+            for check in [_importer_side(contract, importer)] if check is not None
+        )
+    return view
+
+
+class _Names(NamedTuple):
+    """Module expressions, compiled for lookups: plain names in a set, the rest as patterns."""
+
+    plain: frozenset[str]
+    patterns: tuple[Expression, ...]
+    as_packages: bool
+
+    @classmethod
+    def of(cls, expressions: Iterable[Expression], as_packages: bool = True) -> _Names:
+        listed = tuple(expressions)
+        plain = frozenset(e.text for e in listed if e.pattern is None)
+        return cls(plain, tuple(e for e in listed if e.pattern is not None), as_packages)
+
+    def modules(self, name: str) -> list[str]:
+        """The modules the expressions name that *name* is part of, the outermost first."""
+        names = list(ancestors(name))[::-1] if self.as_packages else [name]
+        return [m for m in names if m in self.plain or any(e.matches(m) for e in self.patterns)]
+
+
+def _apart(one: str, other: str) -> bool:
+    return not (within(one, other) or within(other, one))
+
+
+def _importer_side(contract: Contract, importer: str) -> Check | None:
+    """The check of an imported module against *contract*, for imports by *importer*;
+    None when the contract does not concern *importer* at all."""
     if contract.kind == "forbidden":
-        return _forbidden(contract, importer, imported)
+        sources = _Names.of(contract.modules, contract.as_packages).modules(importer)
+        if not sources:
+            return None
+        targets = _Names.of(contract.forbidden, contract.as_packages)
+
+        def forbidden(imported: str) -> Violation | None:
+            for target in targets.modules(imported):
+                for source in sources:
+                    if _apart(source, target):  # import-linter skips overlapping pairs
+                        rule = f"{source} -> {target} is forbidden"
+                        return _violation("IPS501", contract, importer, imported, rule)
+            return None
+
+        return forbidden
     if contract.kind == "independence":
-        return _independence(contract, importer, imported)
-    return _layers(contract, importer, imported)
+        modules = _Names.of(contract.modules)
+        mine = modules.modules(importer)
+        if not mine:
+            return None
+
+        def independence(imported: str) -> Violation | None:
+            for other in modules.modules(imported):
+                for own in mine:
+                    if _apart(own, other):
+                        rule = f"{own} and {other} are independent"
+                        return _violation("IPS503", contract, importer, imported, rule)
+            return None
+
+        return independence
+    return _layers_side(contract, importer)
+
+
+def _layers_side(contract: Contract, importer: str) -> Check | None:
+    tails = {tail: index for index, layer in enumerate(contract.layers) for tail in layer.tails}
+    containers = _Names.of(contract.modules).modules(importer) if contract.modules else [""]
+    mine = []  # (container, the importer's layer index, the layer's module)
+    for container in containers:
+        found = _layer_in(tails, container, importer)
+        if found is not None:
+            mine.append((container, *found))
+    if not mine:
+        return None
+
+    def layers(imported: str) -> Violation | None:
+        for container, low_index, low_name in mine:
+            found = _layer_in(tails, container, imported)
+            if found is None:
+                continue
+            high_index, high_name = found
+            if high_index < low_index:
+                rule = f"layer {low_name} is below {high_name}"
+                return _violation("IPS502", contract, importer, imported, rule)
+            if high_index == low_index and high_name != low_name and contract.layers[low_index].independent:
+                rule = f"layers {low_name} and {high_name} are independent siblings"
+                return _violation("IPS502", contract, importer, imported, rule)
+        return None
+
+    return layers
+
+
+def _layer_in(tails: Mapping[str, int], container: str, name: str) -> tuple[int, str] | None:
+    """The layer (index, module) that *name* is part of within *container*, if any."""
+    if container:
+        if not name.startswith(container + "."):
+            return None
+        rest = name[len(container) + 1:]
+    else:
+        rest = name
+    for tail in list(ancestors(rest))[::-1]:
+        index = tails.get(tail)
+        if index is not None:
+            return index, f"{container}.{tail}" if container else tail
+    return None
 
 
 def _violation(code: str, contract: Contract, importer: str, imported: str, rule: str) -> Violation:
     return Violation(code, importer, imported, rule, contract.name)
-
-
-def _forbidden(contract: Contract, importer: str, imported: str) -> Violation | None:
-    sources = contract.matched(contract.modules, importer)
-    if not sources:
-        return None
-    for target, _ in contract.matched(contract.forbidden, imported):
-        for source, _ in sources:
-            if within(source, target) or within(target, source):
-                continue  # import-linter skips a source and a forbidden module that overlap
-            return _violation("IPS501", contract, importer, imported, f"{source} -> {target} is forbidden")
-    return None
-
-
-def _independence(contract: Contract, importer: str, imported: str) -> Violation | None:
-    mine = contract.matched(contract.modules, importer)
-    if not mine:
-        return None
-    for other, _ in contract.matched(contract.modules, imported):
-        for own, _ in mine:
-            if within(own, other) or within(other, own):
-                continue
-            return _violation("IPS503", contract, importer, imported, f"{own} and {other} are independent")
-    return None
-
-
-def _layer_of(contract: Contract, container: str, name: str) -> tuple[int, str] | None:
-    for index, layer in enumerate(contract.layers):
-        for tail in layer.tails:
-            full = f"{container}.{tail}" if container else tail
-            if within(name, full):
-                return index, full
-    return None
-
-
-def _containers(contract: Contract, name: str) -> list[str]:
-    if not contract.modules:
-        return [""]
-    return [module for module, _ in contract.matched(contract.modules, name)]
-
-
-def _layers(contract: Contract, importer: str, imported: str) -> Violation | None:
-    for container in _containers(contract, importer):
-        low = _layer_of(contract, container, importer)
-        if low is None:
-            continue
-        high = _layer_of(contract, container, imported)
-        if high is None:
-            continue
-        (low_index, low_name), (high_index, high_name) = low, high
-        if high_index < low_index:
-            rule = f"layer {low_name} is below {high_name}"
-            return _violation("IPS502", contract, importer, imported, rule)
-        if high_index == low_index and high_name != low_name and contract.layers[low_index].independent:
-            rule = f"layers {low_name} and {high_name} are independent siblings"
-            return _violation("IPS502", contract, importer, imported, rule)
-    return None
 
 
 # --------------------------------------------------------------------------- reading
