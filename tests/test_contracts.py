@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from flake8_importstyle import contracts
 from flake8_importstyle.config import Config, ConfigError
 from flake8_importstyle.contracts import ContractFileError, ContractSet, expression, project_contracts
 from flake8_importstyle.rules import check_tree
@@ -394,11 +393,16 @@ def test_a_malformed_contract_is_one_error_naming_the_file(tmp_path: Path, name:
 
 
 def test_a_file_without_contracts_is_checked_with_one_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The default configuration: the rules stop at ``config.contracts is None``."""
-    called = []
-    monkeypatch.setattr(contracts, "violations", lambda *a: called.append(a) or [])
+    """The default configuration: the rules stop at ``config.contracts is None``, before
+    the file's module name is even worked out."""
+    from flake8_importstyle.rules import contracts as rules
+
+    called: list[str] = []
+    monkeypatch.setattr(rules, "_violations", lambda file, found: called.append(file.filename) or [])
     assert lint("import web\n", "domain.py") == []
     assert called == []
+    lint("import web\n", "other.py", contracts="forbidden: domain -> web")
+    assert called == ["other.py"]
 
 
 # ------------------------------------------------------------------ real flake8, real import-linter
