@@ -9,9 +9,12 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Literal, NamedTuple, cast
+from typing import TYPE_CHECKING, Literal, NamedTuple, cast
 
 from flake8_importstyle.conventions import DEFAULT_ALIASES
+
+if TYPE_CHECKING:
+    from flake8_importstyle.contracts import ContractSet
 
 RELATIVE_CHOICES = ("allow", "siblings", "never")
 
@@ -26,6 +29,7 @@ OPTION_NAMES = (
     "namespace-packages",
     "names-ok",
     "target-python",
+    "contracts",
 )
 Relative = Literal["allow", "siblings", "never"]
 
@@ -242,6 +246,17 @@ def _target(raw: object) -> tuple[int, int]:
     return parsed
 
 
+def _contracts(raw: object) -> ContractSet | None:
+    """``importstyle-contracts``: None (nothing to import, nothing to check) when not given."""
+    lines = [piece for piece in _pieces("contracts", raw) if piece.strip()]
+    if not lines:
+        return None
+    from flake8_importstyle.contracts import ContractSet, parse_option
+
+    found = ContractSet(parse_option(lines))
+    return found if found else None
+
+
 class Config(NamedTuple):
     """Everything the rules may be told, validated (a named tuple: flake8 imports
     the plugin at every start, and a frozen dataclass costs more to create)."""
@@ -255,6 +270,9 @@ class Config(NamedTuple):
     names_ok: tuple[str, ...] = ()
     #: the oldest Python the project runs on (IPS205-IPS207); the running one if not said
     target_python: tuple[int, int] = (sys.version_info[0], sys.version_info[1])
+    #: IPS501-IPS503: ``importstyle-contracts`` and, through the flake8 adapter, the
+    #: project's import-linter configuration; None when there is none
+    contracts: ContractSet | None = None
 
     @classmethod
     def from_options(
@@ -268,6 +286,7 @@ class Config(NamedTuple):
         namespace_packages: Raw = None,
         names_ok: Raw = None,
         target_python: str | None = None,
+        contracts: Raw = None,
     ) -> Config:
         """Validate raw option values; raises :class:`ConfigError` naming the option and value."""
         return cls(
@@ -279,6 +298,7 @@ class Config(NamedTuple):
             namespace_packages=_folders(namespace_packages),
             names_ok=_modules("names-ok", names_ok),
             target_python=_target(target_python),
+            contracts=_contracts(contracts),
         )
 
     @classmethod

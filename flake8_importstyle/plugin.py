@@ -29,7 +29,7 @@ PREFIX = "IPS"
 #: ``default`` is "off" (tests/test_long_lived.py checks the two agree). Written
 #: out here so that ``add_options``, which ``flake8 --version`` runs too, needs
 #: no rule module.
-OFF_BY_DEFAULT = ("IPS401", "IPS403")
+OFF_BY_DEFAULT = ("IPS401", "IPS403", "IPS404")
 
 OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     (
@@ -96,6 +96,16 @@ OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
             ),
         },
     ),
+    (
+        "--importstyle-contracts",
+        {
+            "metavar": "LINES",
+            "help": (
+                "Import contracts, one per line: 'forbidden: A -> B', 'layers: HIGH > LOW', "
+                "'independence: A, B' (IPS501-IPS503; import-linter's own configuration is read too)."
+            ),
+        },
+    ),
 )
 
 
@@ -139,6 +149,11 @@ class Plugin:
         if not getattr(options, "importstyle_target_python", None):
             cls.config = cls.config._replace(target_python=_project_target())
         cls.codes = selected_codes(options)
+        if cls.codes is None or not cls.codes.isdisjoint(CONTRACT_CODES):
+            try:
+                cls.config = _with_project_contracts(cls.config)
+            except ConfigError as exc:
+                raise SystemExit(str(exc)) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         try:
@@ -167,6 +182,23 @@ def check_tree(
     return check(tree, lines, filename, config, codes)
 
 
+#: The codes whose rules read import-linter's configuration.
+CONTRACT_CODES = frozenset({"IPS501", "IPS502", "IPS503"})
+
+
+def _with_project_contracts(config: Config) -> Config:
+    """*config* with the contracts of the project's import-linter configuration added
+    (read once per file version, see :func:`flake8_importstyle.contracts.read_file`)."""
+    import os
+
+    from flake8_importstyle.contracts import ContractSet, project_contracts
+
+    found = project_contracts(_project_folder() or os.getcwd())
+    if not found:
+        return config
+    return config._replace(contracts=(config.contracts or ContractSet()).merged(found))
+
+
 def _project_target() -> tuple[int, int]:
     """The target Python when the option does not say: the project's ``requires-python``.
 
@@ -177,10 +209,17 @@ def _project_target() -> tuple[int, int]:
     (``--append-config`` adds options, not a folder; Flake8-pyproject's ``pyproject.toml``
     is found by ``project_folder``.)
     """
+    from flake8_importstyle.target import target_for
+
+    return target_for(None, _project_folder())
+
+
+def _project_folder() -> str | None:
+    """The project's folder, as :func:`_project_target` describes."""
     import os
     import sys
 
-    from flake8_importstyle.target import project_folder, target_for
+    from flake8_importstyle.target import project_folder
 
     config: str | None = None
     isolated = False
@@ -195,7 +234,7 @@ def _project_target() -> tuple[int, int]:
             first = None
         config = getattr(first, "config", None)
         isolated = bool(getattr(first, "isolated", False))
-    return target_for(None, project_folder(config, isolated=isolated))
+    return project_folder(config, isolated=isolated)
 
 
 def selected_codes(options: argparse.Namespace) -> frozenset[str] | None:

@@ -41,7 +41,7 @@ def messages(source: str, filename: str = "example.py", extend_select: tuple[str
 def test_the_opt_in_rules_are_off_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "tools").mkdir()
-    assert OFF_BY_DEFAULT == ("IPS401", "IPS403")
+    assert OFF_BY_DEFAULT == ("IPS401", "IPS403", "IPS404")
     assert "IPS402" in DEFAULT_CODES and not DEFAULT_CODES & set(OFF_BY_DEFAULT)
     assert codes("from os.path import join\n", "tools/x.py") == []
     assert codes("from os.path import join\n", "tools/x.py", extend_select=["IPS401", "IPS403"]) == [

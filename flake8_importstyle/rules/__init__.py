@@ -8,6 +8,8 @@ from collections.abc import Collection, Sequence
 from flake8_importstyle.classify import records_from_ast
 from flake8_importstyle.config import Config
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
+from flake8_importstyle.rules.contracts import ForbiddenImport, IndependenceBroken, LayersBroken
+from flake8_importstyle.rules.origin import ReimportedName
 from flake8_importstyle.rules.cache import ReimportAfterRemoval, StaleNameAfterReload
 from flake8_importstyle.rules.dynamic import (
     DottedDunderImport,
@@ -50,6 +52,10 @@ RULES: tuple[type[Rule], ...] = (
     ImplicitNamespacePackage,
     UnimportedSubmodule,
     ModulesOnly,
+    ReimportedName,
+    ForbiddenImport,
+    LayersBroken,
+    IndependenceBroken,
 )
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}
