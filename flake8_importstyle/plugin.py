@@ -214,7 +214,7 @@ def selected_codes(options: argparse.Namespace) -> frozenset[str] | None:
         return None
     from flake8.style_guide import Decision, DecisionEngine
 
-    from flake8_importstyle.rules import BY_CODE
+    from flake8_importstyle.rules import CODES
 
     engine = DecisionEngine(options)
     chosen = [*(getattr(options, "select", None) or ()), *(getattr(options, "extend_select", None) or ())]
@@ -224,6 +224,6 @@ def selected_codes(options: argparse.Namespace) -> frozenset[str] | None:
 
     return frozenset(
         code
-        for code in BY_CODE
+        for code in CODES
         if engine.decision_for(code) is Decision.Selected and (code not in OFF_BY_DEFAULT or named(code))
     )
