@@ -125,10 +125,13 @@ class Plugin:
         """Called whenever flake8 starts a run, again and again in a process
         that runs flake8 lint after lint (an editor's language server): the
         resolver's answers are forgotten here, so each run sees the files as
-        they are now."""
-        from flake8_importstyle import resolve
+        they are now. (A resolver not imported yet has nothing to forget: it is
+        imported only for the files whose rules need it.)"""
+        import sys
 
-        resolve.new_run()
+        resolve = sys.modules.get("flake8_importstyle.resolve")
+        if resolve is not None:
+            resolve.new_run()
         try:
             cls.config = Config.from_mapping(
                 {name: getattr(options, "importstyle_" + name.replace("-", "_")) for name in OPTION_NAMES}

@@ -122,3 +122,24 @@ def test_the_gates_never_hide_a_finding_in_the_stdlib() -> None:
         reported |= {f.code for f in gated}
     assert len(reported) >= 3  # the sweep reaches more than one family
     assert time.perf_counter() - start < 120
+
+
+def test_a_file_without_a_dotted_name_needs_no_resolver() -> None:
+    """IPS402's gate: no name an import binds is followed by a dot, so neither the
+    packages rules nor the resolver are imported, by the plugin's options either."""
+    code = (
+        "import ast, sys\n"
+        "from flake8.main.application import Application\n"
+        "from flake8_importstyle.plugin import Plugin\n"
+        "app = Application()\n"
+        "app.initialize(['--isolated', 'x.py'])\n"
+        "source = 'import os\\n\\nprint(os)\\n'\n"
+        "found = list(Plugin(ast.parse(source), source.splitlines(True), 'x.py').run())\n"
+        "print(len(found), ' '.join(sorted(m for m in sys.modules if m.startswith('flake8_importstyle'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    count, *loaded = out.split()
+    assert count == "0"
+    assert "flake8_importstyle.rules.form" in loaded
+    assert "flake8_importstyle.resolve" not in loaded
+    assert "flake8_importstyle.rules.packages" not in loaded
