@@ -17,18 +17,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
 from flake8_importstyle.records import ImportRecord
-from flake8_importstyle.text import word
-
-#: Words without which a rule cannot fire in a file.
-# The patterns start with their literal, like text.word's: a leading \b or an
-# alternation makes re try every position of the text, about 30 times slower.
-IMPORT_CALL_WORD = re.compile(r"__import__\s*\(")
-IMPORT_REPLACEMENT_WORDS = (
-    re.compile(r"__import__\s*[-+*/|&^%@]?=(?!=)"),
-    re.compile(r"__import__['\"]\s*\]\s*=(?!=)"),
-    re.compile(r"setattr(?<!\wsetattr)\s*\("),
-)
-IMPORT_MODULE_WORD = word("import_module")
 
 
 def removal_words(*names: str) -> tuple[re.Pattern[str], ...]:
@@ -39,10 +27,6 @@ def removal_words(*names: str) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"del(?<!\wdel)\s+(?:[\w.]+\.)?(?:{alternatives})\s*\["),
         *(re.compile(rf"{re.escape(n)}(?<!\w{re.escape(n)})\s*\.\s*(?:pop|clear)(?!\w)") for n in names),
     )
-
-
-MODULES_REMOVAL_WORDS = removal_words("modules")
-RELOAD_WORD = word("reload")
 
 
 def search_any(patterns: Iterable[re.Pattern[str]], text: str) -> bool:

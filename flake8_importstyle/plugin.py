@@ -135,10 +135,13 @@ class Plugin:
         """Called whenever flake8 starts a run, again and again in a process
         that runs flake8 lint after lint (an editor's language server): the
         resolver's answers are forgotten here, so each run sees the files as
-        they are now."""
-        from flake8_importstyle import resolve
+        they are now. (A resolver not imported yet has nothing to forget: it is
+        imported only for the files whose rules need it.)"""
+        import sys
 
-        resolve.new_run()
+        resolve = sys.modules.get("flake8_importstyle.resolve")
+        if resolve is not None:
+            resolve.new_run()
         try:
             cls.config = Config.from_mapping(
                 {name: getattr(options, "importstyle_" + name.replace("-", "_")) for name in OPTION_NAMES}
@@ -253,7 +256,7 @@ def selected_codes(options: argparse.Namespace) -> frozenset[str] | None:
         return None
     from flake8.style_guide import Decision, DecisionEngine
 
-    from flake8_importstyle.rules import BY_CODE
+    from flake8_importstyle.rules import CODES
 
     engine = DecisionEngine(options)
     chosen = [*(getattr(options, "select", None) or ()), *(getattr(options, "extend_select", None) or ())]
@@ -263,6 +266,6 @@ def selected_codes(options: argparse.Namespace) -> frozenset[str] | None:
 
     return frozenset(
         code
-        for code in BY_CODE
+        for code in CODES
         if engine.decision_for(code) is Decision.Selected and (code not in OFF_BY_DEFAULT or named(code))
     )

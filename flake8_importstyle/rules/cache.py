@@ -9,8 +9,6 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from flake8_importstyle.analysis import (
-    MODULES_REMOVAL_WORDS,
-    RELOAD_WORD,
     Branch,
     Scope,
     block_paths,
@@ -26,8 +24,11 @@ from flake8_importstyle import resolve
 from flake8_importstyle.classify import record_from_ast
 from flake8_importstyle.records import MODULE_CONTEXT
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
+from flake8_importstyle.text import word
 
 RELOAD_FUNCTIONS = frozenset({"importlib.reload", "imp.reload"})
+MODULES_REMOVAL_WORDS = removal_words("modules")
+RELOAD_WORD = word("reload")
 SYS = frozenset({"sys"})
 RELOAD_MODULES = frozenset({"importlib", "imp"})
 IMPORT_MODULE_FUNCTIONS = frozenset(
