@@ -22,7 +22,9 @@ from round to round so that drift in machine speed cancels out.  The ratios to
 
 Every code on: the ``importstyle`` environment is also timed with the opt-in
 codes IPS401 and IPS403 selected and every option set to a sample value
-(:data:`EVERY_CODE_ARGS`), in the same rounds, against the same ``bare`` runs.
+(:data:`EVERY_CODE_ARGS`), in the same rounds, against the same ``bare`` runs;
+and with the default codes and a sample set of import contracts
+(:data:`CONTRACT_ARGS`, IPS501-IPS503), reported without a target of its own.
 
 The editor case: what one lint costs as an editor runs it, a new flake8
 process per lint. Three commands, each in every environment, interleaved
@@ -77,11 +79,19 @@ DEFAULT_FILE = STDLIB / "argparse.py"
 BARE, IMPORTSTYLE, TIDY = "bare", "importstyle", "tidy"
 #: The importstyle environment with every code on and every option set.
 EVERY = "every"
+#: The importstyle environment with the default codes and a sample set of import contracts.
+CONTRACTS = "contracts"
 ENVS = (BARE, IMPORTSTYLE, TIDY)
-CONFIGS = (BARE, IMPORTSTYLE, EVERY, TIDY)
+CONFIGS = (BARE, IMPORTSTYLE, EVERY, CONTRACTS, TIDY)
 #: The environment each configuration runs in.
-ENV_OF = {BARE: BARE, IMPORTSTYLE: IMPORTSTYLE, EVERY: IMPORTSTYLE, TIDY: TIDY}
-LABELS = {BARE: "bare", IMPORTSTYLE: "importstyle", EVERY: "every code on", TIDY: "tidy-imports"}
+ENV_OF = {BARE: BARE, IMPORTSTYLE: IMPORTSTYLE, EVERY: IMPORTSTYLE, CONTRACTS: IMPORTSTYLE, TIDY: TIDY}
+LABELS = {
+    BARE: "bare",
+    IMPORTSTYLE: "importstyle",
+    EVERY: "every code on",
+    CONTRACTS: "contracts",
+    TIDY: "tidy-imports",
+}
 #: IPS401 and IPS403 on, and a sample value for every option: the configuration
 #: that asks the resolver the most questions.
 EVERY_CODE_ARGS = (
@@ -95,6 +105,19 @@ EVERY_CODE_ARGS = (
     "--importstyle-names-ok=json,dataclasses",
     "--importstyle-target-python=3.10",
 )
+#: A sample contract set (IPS501-IPS503) over the stdlib's top-level modules, the corpus's
+#: own module names: each kind once, the importer sides naming dozens of modules, as a
+#: project's contracts name its packages.
+CONTRACT_ARGS = (
+    "--importstyle-contracts="
+    "forbidden: argparse, logging, json, csv, email, http, urllib, xml, unittest, pdb, doctest, "
+    "pydoc, tarfile, zipfile, shutil, tempfile -> socket, ssl, subprocess, ctypes, multiprocessing\n"
+    "layers: http > email > base64 | binascii > string\n"
+    "layers: asyncio > concurrent > threading > queue | heapq > functools\n"
+    "independence: json, csv, tomllib, plistlib, configparser, netrc",
+)
+#: The extra command-line arguments of each configuration.
+EXTRA_ARGS = {EVERY: EVERY_CODE_ARGS, CONTRACTS: CONTRACT_ARGS}
 PLUGIN_DISTS = {IMPORTSTYLE: "flake8-importstyle", TIDY: "flake8-tidy-imports"}
 #: The distributions that must be identical in all three environments.
 CORE_DISTS = ("flake8", "pycodestyle", "pyflakes", "mccabe")
@@ -454,7 +477,7 @@ def measure_corpus(
         measured = number >= WARMUP_ROUNDS
         title = f"round {number - WARMUP_ROUNDS + 1}/{rounds}" if measured else "warm-up"
         for name in rotated(CONFIGS, number):
-            extra = EVERY_CODE_ARGS if name == EVERY else ()
+            extra = EXTRA_ARGS.get(name, ())
             sample = run_flake8(pythons[ENV_OF[name]], [*extra, *args], workdir, frozenset({0}), name)
             log(f"{title} {LABELS[name]:<12} cpu {sample.cpu:7.2f} s, wall {sample.wall:7.2f} s")
             if measured:
@@ -548,6 +571,7 @@ def build_report(
             corpus={"description": corpus.description, "files": len(corpus.files), "lines": corpus.lines},
             flake8_args=list(CORPUS_ARGS),
             every_code_args=list(EVERY_CODE_ARGS),
+            contract_args=list(CONTRACT_ARGS),
             warmup_rounds=WARMUP_ROUNDS,
             rounds=rounds,
             configs=configs,
