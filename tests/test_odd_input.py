@@ -400,6 +400,10 @@ BAD_VALUES = {
     "namespace-packages": ("tools/*", "'tools/*' is a pattern, not a folder (a folder covers the folders below it)"),
     "names-ok": ("1bad", "'1bad' is not a dotted module name"),
     "target-python": ("2.7", "'2.7' is not a Python version such as 3.10"),
+    "contracts": (
+        "forbidden web -> db",
+        "'forbidden web -> db' is not 'forbidden: A -> B', 'layers: HIGH > LOW' or 'independence: A, B'",
+    ),
 }
 
 
