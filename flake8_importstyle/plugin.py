@@ -149,12 +149,17 @@ class Plugin:
         except ConfigError as exc:
             # One line on stderr and exit status 1, never a traceback.
             raise SystemExit(str(exc)) from None
-        if not getattr(options, "importstyle_target_python", None):
-            cls.config = cls.config._replace(target_python=_project_target())
         cls.codes = selected_codes(options)
-        if cls.codes is None or not cls.codes.isdisjoint(CONTRACT_CODES):
+        wants_target = not getattr(options, "importstyle_target_python", None)
+        wants_contracts = cls.codes is None or not cls.codes.isdisjoint(CONTRACT_CODES)
+        if not (wants_target or wants_contracts):
+            return
+        folder = _project_folder()  # once: the command line re-read, the folders walked
+        if wants_target:
+            cls.config = cls.config._replace(target_python=_project_target(folder))
+        if wants_contracts:
             try:
-                cls.config = _with_project_contracts(cls.config)
+                cls.config = _with_project_contracts(cls.config, folder)
             except ConfigError as exc:
                 raise SystemExit(str(exc)) from None
 
@@ -189,21 +194,29 @@ def check_tree(
 CONTRACT_CODES = frozenset({"IPS501", "IPS502", "IPS503"})
 
 
-def _with_project_contracts(config: Config) -> Config:
+def _with_project_contracts(config: Config, folder: str | None) -> Config:
     """*config* with the contracts of the project's import-linter configuration added
     (read once per file version, see :func:`flake8_importstyle.contracts.read_file`)."""
     import os
 
     from flake8_importstyle.contracts import ContractSet, project_contracts
 
-    found = project_contracts(_project_folder() or os.getcwd())
+    found = project_contracts(folder or os.getcwd())
     if not found:
         return config
     return config._replace(contracts=(config.contracts or ContractSet()).merged(found))
 
 
-def _project_target() -> tuple[int, int]:
-    """The target Python when the option does not say: the project's ``requires-python``.
+def _project_target(folder: str | None) -> tuple[int, int]:
+    """The target Python when the option does not say: the requires-python of the
+    project in *folder* (:func:`_project_folder`), else the running one."""
+    from flake8_importstyle.target import target_for
+
+    return target_for(None, folder)
+
+
+def _project_folder() -> str | None:
+    """The project's folder, where its config file is.
 
     flake8 keeps ``--config`` and ``--isolated`` from the options it hands to plugins, so
     they are read again from the command line when flake8 is the program running (the
@@ -212,13 +225,6 @@ def _project_target() -> tuple[int, int]:
     (``--append-config`` adds options, not a folder; Flake8-pyproject's ``pyproject.toml``
     is found by ``project_folder``.)
     """
-    from flake8_importstyle.target import target_for
-
-    return target_for(None, _project_folder())
-
-
-def _project_folder() -> str | None:
-    """The project's folder, as :func:`_project_target` describes."""
     import os
     import sys
 
