@@ -245,6 +245,10 @@ class Plan:
         return bool(self.replace) or self.add_importlib
 
 
+class _NoLibcst(Exception):
+    """libcst cannot parse the file, or does not reproduce it; ``str()`` says which."""
+
+
 class Refused(Exception):
     """One finding cannot be fixed safely; ``str()`` is the reason."""
 
@@ -283,6 +287,7 @@ class Fixer:
         self._facts: ResolverFacts | None = None
         #: the file as read, which reasons and positions refer to
         self.original_text = ""
+        self.original_data = b""
         #: the code of each top-level statement rendered so far, by the node's identity
         self.rendered = _Renderer()
         self.original_module: Any = None
@@ -312,33 +317,28 @@ class Fixer:
         original = self._findings(text, tree)
         if not original:
             return FixResult(data, changed=False)
-        import libcst as cst
-
-        try:
-            module = cst.parse_module(data)
-        except Exception as exc:  # ParserSyntaxError, RecursionError, TypeError, ...
-            return self._left(data, original, f"libcst cannot parse this file ({type(exc).__name__})")
-        if self.rendered.data(module) != data:
-            return self._left(data, original, "libcst does not reproduce this file byte for byte")
+        self.original_data = data
         self.original_text = text
-        self.original_module = module
         reasons: dict[tuple[str, str, int], str] = {}
-        current = _Version(module, text, tree, original)
-        # every step that changes the file fixes a finding: this many rounds always suffice
-        for _ in range(len(original) + 1):
-            changed = False
-            for code in FIXABLE:
-                if not self.selected(code):
-                    continue
-                step = self._step(current, code, reasons)
-                if step is not None:
-                    current, changed = step, True
-            if not changed:
-                break
-        new = self.rendered.data(current.module) if current.module is not module else data
+        first = current = _Version(None, text, tree, original)
+        try:
+            # every step that changes the file fixes a finding: this many rounds always suffice
+            for _ in range(len(original) + 1):
+                changed = False
+                for code in FIXABLE:
+                    if not self.selected(code):
+                        continue
+                    step = self._step(current, code, reasons)
+                    if step is not None:
+                        current, changed = step, True
+                if not changed:
+                    break
+        except _NoLibcst as exc:  # raised by the first version, before anything changed
+            return self._left(data, original, str(exc))
+        new = self.rendered.data(current.module) if current is not first else data
         final_text = current.text
         left = self.findings_of(current)
-        places = self._original_places(left, original, final_text, current.module)
+        places = self._original_places(left, original, final_text, current)
         skipped = [
             (line, col + 1, f.code, reasons.get(key, "no safe rewrite is known"))
             for (key, f), (line, col) in zip(_keyed(left), places)
@@ -349,6 +349,23 @@ class Fixer:
             namespace = frozenset(before ^ Model(current.tree, ()).module_names())
         return FixResult(new, changed=new != data, skipped=skipped, namespace=namespace)
 
+    def module_of(self, version: _Version) -> Any:
+        """The version's libcst module. The file's own is parsed the first time a
+        rewrite asks for it: a file whose findings are all refused on what ``ast``
+        shows (a second run, mostly) is never parsed with libcst."""
+        if version.module is None:
+            import libcst as cst
+
+            data = self.original_data
+            try:
+                module = cst.parse_module(data)
+            except Exception as exc:  # ParserSyntaxError, RecursionError, TypeError, ...
+                raise _NoLibcst(f"libcst cannot parse this file ({type(exc).__name__})") from None
+            if self.rendered.data(module) != data:
+                raise _NoLibcst("libcst does not reproduce this file byte for byte")
+            version.module = self.original_module = module
+        return version.module
+
     def _pieces(self, module: Any) -> tuple[list[str], list[str]]:
         """The statements' code of *module* and of the original, for :class:`LineMap`."""
         return self.rendered.pieces(module), self.rendered.pieces(self.original_module)
@@ -357,10 +374,11 @@ class Fixer:
         return FixResult(data, False, [(f.line, f.col + 1, f.code, reason) for f in findings])
 
     def _original_places(
-        self, left: list[Finding], original: list[Finding], text: str, module: Any
+        self, left: list[Finding], original: list[Finding], text: str, version: _Version
     ) -> list[tuple[int, int]]:
         """Where each finding left in the fixed text stands in the original file."""
-        mapping = LineMap(text, self.original_text, self._pieces(module))
+        pieces = None if version.module is None else self._pieces(version.module)
+        mapping = LineMap(text, self.original_text, pieces)
         unused = list(original)
         out = []
         for f in left:
@@ -389,7 +407,7 @@ class Fixer:
         findings = [(k, f) for k, f in _keyed(self.findings_of(version)) if f.code == code]
         if not findings:
             return None
-        ctx = _StepContext(version.module, version.tree, version.text, self)
+        ctx = _StepContext(version, self)
         plan, planned = self._plan(ctx, findings, reasons)
         if not planned:
             return None
@@ -432,7 +450,7 @@ class Fixer:
             except Refused as exc:
                 reasons[key] = ctx.on_disk(str(exc))
                 continue
-            except RecursionError:
+            except (RecursionError, _NoLibcst):
                 raise  # too deeply nested for libcst: the whole file is left (the caller says so)
             except Exception as exc:  # noqa: BLE001 - one finding's bug must not stop the file
                 reasons[key] = (
@@ -454,7 +472,7 @@ class Fixer:
             data = self.rendered.data(new_module)
         except UnicodeEncodeError:
             return f"the rewrite cannot be written in this file's encoding ({ctx.module.encoding})"
-        except RecursionError:
+        except (RecursionError, _NoLibcst):
             raise
         except Exception as exc:  # noqa: BLE001 - a libcst error is this finding's, not the run's
             return f"the rewrite could not be made ({type(exc).__name__}: {exc})"
@@ -469,8 +487,9 @@ class Fixer:
 
 @dataclass
 class _Version:
-    """One state of the file as the steps rewrite it: the libcst module, its text and
-    ``ast``, and its findings once they are asked for."""
+    """One state of the file as the steps rewrite it: the libcst module (None for the
+    file as read until a rewrite asks for it), its text and ``ast``, and its findings
+    once they are asked for."""
 
     module: Any
     text: str
@@ -698,10 +717,21 @@ _LINE_REF = re.compile(r"\bline (\d+)")
 
 @dataclass
 class _StepContext:
-    module: Any
-    tree: ast.Module
-    text: str
+    version: _Version
     fixer: Fixer
+
+    @property
+    def tree(self) -> ast.Module:
+        return self.version.tree
+
+    @property
+    def text(self) -> str:
+        return self.version.text
+
+    @property
+    def module(self) -> Any:
+        """The libcst module (parsed when first asked for)."""
+        return self.fixer.module_of(self.version)
 
     @cached_property
     def lines(self) -> list[str]:
