@@ -311,6 +311,12 @@ class Fixer:
             if f.code in FIXABLE and self.selected(f.code) and noqa.allows(f.line, f.code)
         ]
 
+    def fixable(self, data: bytes) -> bool:
+        """Whether the file has a finding :meth:`fix` would try to rewrite (FixError if it
+        cannot be decoded or parsed)."""
+        text, _ = decode(data)
+        return bool(self._findings(text, parse_ast(text, self.filename)))
+
     def fix(self, data: bytes) -> FixResult:
         text, _ = decode(data)
         tree = parse_ast(text, self.filename)
