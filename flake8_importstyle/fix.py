@@ -351,8 +351,7 @@ class Fixer:
         ]
         namespace: frozenset[str] = frozenset()
         if new != data:
-            before = Model(tree, ()).module_names()
-            namespace = frozenset(before ^ Model(current.tree, ()).module_names())
+            namespace = frozenset(first.module_names() ^ current.module_names())
         return FixResult(new, changed=new != data, skipped=skipped, namespace=namespace)
 
     def module_of(self, version: _Version) -> Any:
@@ -413,7 +412,7 @@ class Fixer:
         findings = [(k, f) for k, f in _keyed(self.findings_of(version)) if f.code == code]
         if not findings:
             return None
-        ctx = _StepContext(version, self)
+        ctx = version.context(self)
         plan, planned = self._plan(ctx, findings, reasons)
         if not planned:
             return None
@@ -485,10 +484,17 @@ class Fixer:
         if data == self.rendered.data(ctx.module):
             return "the rewrite changes nothing"
         new_text, _ = decode(data)
-        problem = prove(ctx.text, new_text, facts=self.facts, readers=self.readers)
+        try:
+            new_tree: ast.Module | None = parse_ast(new_text)
+        except FixError:
+            new_tree = None  # the proof says why
+        problem = prove(
+            ctx.text, new_text, facts=self.facts, readers=self.readers, old_tree=ctx.tree, new_tree=new_tree
+        )
         if problem is not None:
             return ctx.on_disk(problem)
-        return _Version(new_module, new_text, parse_ast(new_text))
+        assert new_tree is not None  # the proof refuses a file that does not parse
+        return _Version(new_module, new_text, new_tree)
 
 
 @dataclass
@@ -501,6 +507,21 @@ class _Version:
     text: str
     tree: ast.Module
     findings: list[Finding] | None = None
+    #: what the steps on this version know of it (its model, its nodes' positions, ...)
+    ctx: _StepContext | None = None
+
+    def context(self, fixer: Fixer) -> _StepContext:
+        """One context per version, shared by the steps of every code on it."""
+        if self.ctx is None:
+            self.ctx = _StepContext(self, fixer)
+        return self.ctx
+
+    def module_names(self) -> set[str]:
+        """The names the module's namespace may hold (:meth:`Model.module_names`, which the
+        tracked names and the facts do not change)."""
+        if self.ctx is not None and "model" in self.ctx.__dict__:
+            return self.ctx.model.module_names()
+        return Model(self.tree, ()).module_names()
 
 
 def _keyed(findings: Iterable[Finding]) -> list[tuple[tuple[str, str, int], Finding]]:

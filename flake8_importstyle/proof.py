@@ -145,13 +145,20 @@ def prove(
     *,
     facts: ImportFacts,
     readers: Readers = NO_READERS,
+    old_tree: ast.Module | None = None,
+    new_tree: ast.Module | None = None,
 ) -> str | None:
-    """None when *new_text* provably behaves as *old_text*; else the reason it is not proved."""
-    try:
-        new_tree = ast.parse(new_text)
-    except (SyntaxError, ValueError) as exc:
-        return f"the rewritten file does not parse ({exc})"
-    old_tree = ast.parse(old_text)
+    """None when *new_text* provably behaves as *old_text*; else the reason it is not proved.
+
+    *old_tree*, *new_tree*: the texts' ``ast``, when the caller has parsed them already
+    (the proof only reads them)."""
+    if new_tree is None:
+        try:
+            new_tree = ast.parse(new_text)
+        except (SyntaxError, ValueError) as exc:
+            return f"the rewritten file does not parse ({exc})"
+    if old_tree is None:
+        old_tree = ast.parse(old_text)
     try:
         _Proof(old_tree, new_tree, old_text, new_text, facts, readers).run()
     except Refusal as exc:
