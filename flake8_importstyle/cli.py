@@ -484,15 +484,16 @@ def _nothing_to_fix(path: Path, settings: Settings) -> Outcome | None:
 def fix_all(paths: Sequence[Path], settings: Settings, jobs: int) -> list[Outcome]:
     """Fix every file; a file that kills its worker is reported, not fatal.
 
-    The files are linted here first, as cheaply as flake8 does: only the files
-    with a fixable finding go to worker processes (libcst's parser, which can
+    Several files are linted here first, as cheaply as flake8 does: only the
+    files with a fixable finding go to worker processes (libcst's parser, which can
     crash the process, runs only there), and no more workers start than those
     files.
     """
     done: list[Outcome] = []
     todo: list[Path] = []
     for path in paths:
-        outcome = _nothing_to_fix(path, settings)
+        # one file goes to its worker as it is: the worker lints it first anyway
+        outcome = _nothing_to_fix(path, settings) if len(paths) > 1 else None
         if outcome is None:
             todo.append(path)
         else:
