@@ -48,6 +48,7 @@ from flake8_importstyle.proof import (
     Namespace,
     Readers,
     identity_problem,
+    namespace_of,
     namespace_problem,
     prove,
 )
@@ -931,7 +932,7 @@ class _StepContext:
     # -- what the proof would refuse, found before the rewrite is made
     @cached_property
     def namespace(self) -> Namespace:
-        return Namespace(self.tree, self.text)
+        return namespace_of(self.tree, self.text)
 
     @cached_property
     def identity_changes(self) -> list[tuple[int, str, str]]:

@@ -45,9 +45,9 @@ import ast
 import doctest
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flake8_importstyle.analysis import dunder_all
 from flake8_importstyle.names import (
@@ -571,15 +571,15 @@ class _Proof:
         if len(self.old.scopes) != len(self.new.scopes):
             raise Refusal("the rewritten code is not the original with its imports respelled")
         changed = {name for o, n in zip(self.old.scopes, self.new.scopes) for name in o.locals ^ n.locals}
-        namespace = Namespace(self.old_tree, self.old_text)
+        namespace = namespace_of(self.old_tree, self.old_text)
         removed, added = old_names - new_names, new_names - old_names
         problem = namespace_problem(namespace, removed, added, self.readers, changed)
         if problem is not None:
             raise Refusal(problem)
 
     def pyflakes(self) -> None:
-        before = _pyflakes(self.old_tree)
-        after = _pyflakes(self.new_tree)
+        before = _by_tree(self.old_tree, "pyflakes", lambda: _pyflakes(self.old_tree))
+        after = _by_tree(self.new_tree, "pyflakes", lambda: _pyflakes(self.new_tree))
         for key, count in after.items():
             if count > before.get(key, 0):
                 kind, name = key
@@ -938,6 +938,30 @@ def _handler_names(handler: ast.ExceptHandler) -> Iterator[str]:
             yield t.attr
         else:
             yield "BaseException"  # computed: it may be anything
+
+
+#: What was read of the last few trees, by their identity (the tree is kept, so its id is
+#: not reused): the fixer proves several rewrites against one version of a file, and the
+#: version each proves is the old text of the next step.
+_READ: dict[tuple[int, str], tuple[ast.AST, Any]] = {}
+_READ_KEPT = 4
+
+
+def _by_tree(tree: ast.AST, what: str, compute: Callable[[], Any]) -> Any:
+    entry = _READ.get((id(tree), what))
+    if entry is not None and entry[0] is tree:
+        return entry[1]
+    value = compute()
+    if len(_READ) >= _READ_KEPT:
+        del _READ[next(iter(_READ))]
+    _READ[(id(tree), what)] = (tree, value)
+    return value
+
+
+def namespace_of(tree: ast.Module, text: str) -> Namespace:
+    """The :class:`Namespace` of *tree* (whose text is *text*), read once."""
+    found: Namespace = _by_tree(tree, "namespace", lambda: Namespace(tree, text))
+    return found
 
 
 class Namespace:
