@@ -619,7 +619,10 @@ class _NodeIndex:
         self.module = module
         self.renderer = renderer
         self.starts: list[int] = []  # the first line of each top-level statement's code
-        self.statements = list(module.body)
+        #: the header's lines, the statements and the footer's lines, with where each is
+        self.statements = [*module.header, *module.body, *module.footer]
+        self.fields = ["header"] * len(module.header) + ["body"] * len(module.body)
+        self.fields += ["footer"] * len(module.footer)
         self.done: set[int] = set()  # indexes of the statements whose metadata is in
         self.positions: dict[tuple[int, int], list[Any]] = {}
         self.parent_of: dict[Any, Any] = {}
@@ -629,10 +632,7 @@ class _NodeIndex:
             self._index_module()
             return
         line = 1
-        for piece in pieces[: len(module.header)]:
-            line += piece.count("\n")
-        first = len(module.header)
-        for piece in pieces[first:first + len(self.statements)]:
+        for piece in pieces:
             self.starts.append(line)
             line += piece.count("\n")
         self.by_start = _StartIndex(self)
@@ -643,7 +643,8 @@ class _NodeIndex:
 
         wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
         for node, pos in wrapper.resolve(PositionProvider).items():
-            self.positions.setdefault((pos.start.line, pos.start.column), []).append(node)
+            if node is not self.module:
+                self.positions.setdefault((pos.start.line, pos.start.column), []).append(node)
         self.parent_of.update(wrapper.resolve(ParentNodeProvider))
         self.done.update(range(len(self.statements)))
         self.by_start = _StartIndex(self)
@@ -657,10 +658,10 @@ class _NodeIndex:
         from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
         statement = self.statements[number]
+        parts: dict[str, Any] = {"header": (), "body": (), "footer": ()}
+        parts[self.fields[number]] = [statement]
         alone = cst.Module(
-            body=[statement],
-            header=(),
-            footer=(),
+            **parts,
             encoding=self.module.encoding,
             default_indent=self.module.default_indent,
             default_newline=self.module.default_newline,
