@@ -272,6 +272,10 @@ def measure(
     units = [[LINT]] + [[f, s] for f, s in zip(labels[1::2], labels[2::2]) if f.startswith(FIX1)]
     if RUFF in labels:
         units.append([RUFF])
+    # an empty folder to run in: the fixer reads the project's folder (by default the
+    # current one) for what other files import, which must not be the benchmark's copies
+    cwd = workdir / "cwd"
+    cwd.mkdir(exist_ok=True)
     for number in range(1 + rounds):
         for unit in rotated(units, number):
             copy = workdir / "run" / corpus.source.name
@@ -281,7 +285,7 @@ def measure(
             cmds = commands(pythons, copy, jobs)
             after_first: dict[str, bytes] = {}
             for label in unit:
-                sample = run_measured(cmds[label], workdir, OK[label.split(" (")[0]])
+                sample = run_measured(cmds[label], cwd, OK[label.split(" (")[0]])
                 if number:
                     samples[label].append(sample)
                 if label.startswith(FIX1):
@@ -325,7 +329,8 @@ def format_table(report: dict[str, Any]) -> str:
             f"{case['name']}: {case['files']:,} files, {case['lines']:,} lines,"
             f" {case['rounds']} rounds after 1 warm-up"
         )
-        lines.append(f"  {'command':<22}{'cpu s':>8}{'peak MB':>9}   cpu / lint (median [min-max]); MB / lint")
+        header = f"  {'command':<22}{'cpu s':>8}{'peak MB':>9}"
+        lines.append(header + "   cpu / lint (median [min-max]); MB / lint")
         for label, fig in case["figures"].items():
             ratio = fig["cpu_to_lint"]
             lines.append(
@@ -348,7 +353,8 @@ def check(report: dict[str, Any], targets: dict[str, float], problems: list[str]
             pairs = [(FIX1, "one finding", "long_cpu")]
             rss = fig[FIX1]["rss_to_lint"]["median"]
             if rss > targets["long_rss"]:
-                failures.append(f"{case['name']}: fix's memory {rss:.2f}x flake8's, over {targets['long_rss']:g}")
+                limit = targets["long_rss"]
+                failures.append(f"{case['name']}: fix's memory {rss:.2f}x flake8's, over {limit:g}")
         for label, what, key in pairs:
             ratio = fig[label]["cpu_to_lint"]["median"]
             if ratio > targets[key]:
@@ -373,7 +379,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--first-target", type=float, default=2.0, help="fix 1st / lint (default: 2)")
     p.add_argument("--second-target", type=float, default=1.2, help="fix 2nd / lint (default: 1.2)")
     p.add_argument("--long-target", type=float, default=2.0, help="long file: fix / lint CPU (default: 2)")
-    p.add_argument("--long-rss-target", type=float, default=4.0, help="long file: fix / lint memory (default: 4)")
+    p.add_argument(
+        "--long-rss-target", type=float, default=4.0, help="long file: fix / lint memory (default: 4)"
+    )
     return p.parse_args(argv)
 
 
