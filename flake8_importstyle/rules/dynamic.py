@@ -382,7 +382,7 @@ class RemovedImportApi(Rule):
     def _due(self, file: FileContext, name: str) -> bool:
         """Whether the target Python has deprecated *name* (``importstyle-target-python``)."""
         major, minor = REMOVED_APIS[name].deprecated.split(".")
-        return (int(major), int(minor)) <= file.config.target_python
+        return (int(major), int(minor)) <= file.config.target()
 
     def _finding(self, line: int, col: int, name: str) -> Finding:
         api = REMOVED_APIS[name]
