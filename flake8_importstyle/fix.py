@@ -1113,6 +1113,8 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         items = [literal_str(e) for e in fromlist.elts]
         if any(i is None for i in items):
             raise Refused("the fromlist is not a list of string literals")
+        if "*" in items:
+            raise Refused(f"__import__ with fromlist ['*'] also imports the submodules {name}.__all__ names")
         submodules = [i for i in items if i and not (i.startswith("__") and i.endswith("__"))]
         if submodules:
             raise Refused(
@@ -1178,14 +1180,15 @@ def _check_importlib(ctx: _StepContext, module: str = "importlib") -> None:
 
 
 def _has_importlib(ctx: _StepContext, module: str = "importlib") -> bool:
-    """Whether ``import module`` in the imports at the top of the module (after
-    its docstring) binds the name before anything else runs."""
+    """Whether ``import module`` (or ``import module.sub``) in the imports at the top of
+    the module (after its docstring) binds the name before anything else runs."""
     model = ctx.model
     body = model.tree.body
     first = 1 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else 0
     for stmt in model.import_statements:
         if model.run_key[id(stmt)] == (0, -1, "body", first) and isinstance(stmt, ast.Import):
-            if any(a.name == module and a.asname is None for a in stmt.names):
+            # `import importlib.util` binds `importlib` to the package as well
+            if any(a.name.partition(".")[0] == module and a.asname is None for a in stmt.names):
                 return True
     return False
 
@@ -1411,22 +1414,87 @@ def _replace_child(parent: Any, old: Any, new: Any) -> Any:
     raise AssertionError("a node's parent does not hold it")  # pragma: no cover - libcst's own parents
 
 
-def _add_importlib(module: Any) -> Any:
-    """Add ``import importlib`` after the imports at the top of the module."""
+def _add_importlib(module: Any, name: str = "importlib") -> Any:
+    """Add ``import importlib`` where isort (and ruff's I001, at their defaults) would put it:
+    in the imports at the top of the module, after the docstring, the ``from __future__``
+    imports and a ``__lazy_modules__`` assignment, in the standard library's section among
+    its plain imports in alphabetical order (before its from-imports), never after the
+    third-party, first-party or relative imports; a new section is set apart by blank lines."""
     import libcst as cst
 
     body = list(module.body)
-    at = 0
-    if body and _is_docstring(body[0]):
-        at = 1
-    while (
-        at < len(body)
-        and isinstance(body[at], cst.SimpleStatementLine)
-        and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in body[at].body)
-    ):
-        at += 1
-    body.insert(at, cst.parse_statement("import importlib\n"))
+    start = 1 if body and _is_docstring(body[0]) else 0
+    kinds: list[str] = []  # the header: one kind for each statement of the imports at the top
+    for statement in body[start:]:
+        kind = _header_kind(statement)
+        if kind is None:
+            break
+        kinds.append(kind)
+    floor = max((i + 1 for i, k in enumerate(kinds) if k in ("future", "lazy")), default=0)
+    at = len(kinds)
+    for i in range(floor, len(kinds)):
+        kind = kinds[i]
+        if kind == "from" or kind == "other" or (kind.startswith("import ") and kind[7:].lower() > name):
+            at = i
+            break
+    stdlib_before = any(k == "from" or k.startswith("import ") for k in kinds[floor:at])
+    new = cst.parse_statement(f"import {name}\n")
+    index = start + at
+    following = body[index] if index < len(body) else None
+    blank = cst.EmptyLine()
+    if following is None:
+        if index > 0:  # after the docstring, `__future__` or the lazy modules: a new section
+            new = new.with_changes(leading_lines=[blank])
+        body.insert(index, new)
+        return module.with_changes(body=body)
+    lines = list(following.leading_lines)
+    blanks = 0
+    while blanks < len(lines) and lines[blanks].comment is None:
+        blanks += 1
+    same_section = at < len(kinds) and kinds[at] != "other"
+    if stdlib_before:
+        # within the section (the next import keeps its lines), or at its end (the next keeps its blank line)
+        pass
+    elif same_section:
+        new = new.with_changes(leading_lines=lines[:blanks])  # the first of the section
+        lines = lines[blanks:]
+    else:  # a section of its own, before the other imports or before the code
+        before = lines[:blanks] or ([blank] if index > 0 else [])
+        new = new.with_changes(leading_lines=before)
+        lines = [blank, *lines[blanks:]]
+    body[index] = following.with_changes(leading_lines=lines)
+    body.insert(index, new)
     return module.with_changes(body=body)
+
+
+def _header_kind(statement: Any) -> str | None:
+    """What one statement of the imports at the top of a module is, for isort's order:
+    ``future``, ``import <module>`` (a plain import of the standard library), ``from``
+    (a from-import of it), ``other`` (any other import) or ``lazy`` (``__lazy_modules__ =``);
+    None for a statement that ends the imports."""
+    import sys
+
+    import libcst as cst
+
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if isinstance(small, (cst.Assign, cst.AnnAssign)):
+        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+        if any(isinstance(t, cst.Name) and t.value == "__lazy_modules__" for t in targets):
+            return "lazy"
+        return None
+    if isinstance(small, cst.ImportFrom):
+        if small.relative or small.module is None:
+            return "other"
+        module = _cst_chain(small.module) or ""
+        if module == "__future__":
+            return "future"
+        return "from" if module.partition(".")[0] in sys.stdlib_module_names else "other"
+    if isinstance(small, cst.Import):
+        module = _cst_chain(small.names[0].name) or ""
+        return f"import {module}" if module.partition(".")[0] in sys.stdlib_module_names else "other"
+    return None
 
 
 def _is_docstring(statement: Any) -> bool:

@@ -100,7 +100,18 @@ class DunderImportCall(Rule):
         Example(
             bad='plugin = __import__("plugins")\n',
             good='import importlib\n\nplugin = importlib.import_module("plugins")\nhook = __import__\n',
-            fixed='import importlib\nplugin = importlib.import_module("plugins")\n',
+            fixed='import importlib\n\nplugin = importlib.import_module("plugins")\n',
+        ),
+        Example(
+            bad='import sys\n\nsys.stdout.write(__import__("json").dumps([1]))\n',
+            good=(
+                'import importlib\nimport sys\n\n'
+                'sys.stdout.write(importlib.import_module("json").dumps([1]))\n'
+            ),
+            fixed=(
+                'import importlib\nimport sys\n\n'
+                'sys.stdout.write(importlib.import_module("json").dumps([1]))\n'
+            ),
         ),
         Example(
             bad='"""Docs."""\nimport os\n\njoin = __import__("os.path").path.join\n',
@@ -109,7 +120,7 @@ class DunderImportCall(Rule):
                 'join = importlib.import_module("os.path").join\n'
             ),
             fixed=(
-                '"""Docs."""\nimport os\nimport importlib\n\n'
+                '"""Docs."""\nimport importlib\nimport os\n\n'
                 'join = importlib.import_module("os.path").join\n'
             ),
         ),
