@@ -890,6 +890,14 @@ def _drop_alias(ctx: _StepContext, alias: Any, plan: Plan) -> None:
         raise Refused("the import shares its line with other statements, or has comments")
 
 
+def _droppable(ctx: _StepContext, alias: Any) -> bool:
+    """Whether :func:`_drop_alias` can take *alias* out without losing a comment."""
+    small, line = ctx.statement_of(alias)
+    if len(small.names) > 1:
+        return len(line.body) == 1
+    return len(line.body) == 1 and not _comments(line)
+
+
 def _fix_useless_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     """IPS104: ``import a as a`` -> ``import a``: the same binding, spelled once."""
     import libcst as cst
@@ -925,6 +933,10 @@ def _dotted_to_from(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     parent, _, leaf = name.name.rpartition(".")
     _check_forms(ctx, name.name)
     ctx.check_effects(set(), set(), {name.name})
+    earlier = _earlier_from_import(ctx, finding, ctx.binding_of(finding), name.name)
+    if earlier is not None and earlier.name == name.asname and _droppable(ctx, alias):
+        _drop_alias(ctx, alias, plan)  # `from a import b` above already binds it: the same binding
+        return
     asname = "" if name.asname == leaf else f" as {name.asname}"
     _split(ctx, alias, [f"from {parent} import {leaf}{asname}\n"], plan)
 
@@ -1004,12 +1016,24 @@ def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         raise Refused("only module-level imports are rewritten with their usages")
     binding = ctx.binding_of(finding)
     parent, _, leaf = name.name.rpartition(".")
+    alias = ctx.node_at(finding, cst.ImportAlias)
     _check_forms(ctx, name.name)
-    new_name = _new_name_for(ctx, name.name, leaf)
     tops, other = _chains(ctx, binding, name.name)
+    earlier = _earlier_from_import(ctx, finding, binding, name.name)
+    if earlier is not None and (other or _droppable(ctx, alias)):
+        # `from a import b` above binds the module: its name serves the uses, this import goes
+        # (or becomes `import a` where the file reads `a` for more)
+        removed = set() if other or ctx.still_bound(binding) else {name.bound}
+        ctx.check_effects(removed, set(), {name.bound, name.name})
+        _rename(ctx, tops, name.name, earlier.name, plan)
+        if other and not _served_elsewhere(ctx, binding):
+            _split(ctx, alias, [f"import {name.bound}\n"], plan)
+        else:
+            _drop_alias(ctx, alias, plan)
+        return
+    new_name = _new_name_for(ctx, name.name, leaf)
     removed = set() if other or ctx.still_bound(binding) else {name.bound}
     ctx.check_effects(removed, {new_name}, {name.bound, name.name})
-    alias = ctx.node_at(finding, cst.ImportAlias)
     _rename(ctx, tops, name.name, new_name, plan)
     statements = []
     if other and not _served_elsewhere(ctx, binding):
@@ -1024,6 +1048,37 @@ def _served_elsewhere(ctx: _StepContext, binding: Binding) -> bool:
     (``import os`` beside ``import os.path``), so the name stays bound."""
     count = sum(1 for b in ctx.model.alias_binding.values() if b == binding)
     return count > 1
+
+
+def _earlier_from_import(
+    ctx: _StepContext, finding: Finding, binding: Binding, dotted: str
+) -> Binding | None:
+    """The binding of a ``from a import b [as c]`` that runs before the flagged import in the
+    same run of imports and binds the same module *dotted*, where nothing else in the file
+    binds its name: it serves every read the flagged import's rewrite would give it, and it
+    has already loaded *dotted* when the flagged import runs, so dropping that import
+    changes nothing (the minimal rewrite, rather than a second name for one module)."""
+    model = ctx.model
+    alias = ctx._aliases_at.get((finding.line, finding.col))
+    if alias is None:
+        return None
+    mine = next((s for s in model.import_statements if any(a is alias for a in s.names)), None)
+    if mine is None:
+        return None
+    run = model.run_key[id(mine)]
+    for stmt in model.import_statements:
+        if not isinstance(stmt, ast.ImportFrom) or model.run_key[id(stmt)] != run:
+            continue
+        if (stmt.lineno, stmt.col_offset) >= (mine.lineno, mine.col_offset):
+            break  # the statements of a run are in order
+        for other in stmt.names:
+            found = model.alias_binding.get(id(other))
+            if found is None or found.kind != IMPORT or found.value != dotted or found.scope != binding.scope:
+                continue
+            sites = [b for scope in model.scopes for _, b, _ in scope.sites.get(found.name, ())]
+            if all(b == found for b in sites) and not any(found.name in sc.extra for sc in model.scopes):
+                return found
+    return None
 
 
 def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None:

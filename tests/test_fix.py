@@ -635,3 +635,54 @@ def test_an_unfixable_dunder_import_does_not_hold_back_the_others() -> None:
 )
 def test_import_importlib_goes_where_isort_puts_it(before: str, after: str) -> None:
     assert fixed(before) == after
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # `from a import b` above in the same run already binds the module: the import is dropped
+        pytest.param(
+            "from os import path\nimport os.path as path\nprint(path.join('a'))\n",
+            "from os import path\nprint(path.join('a'))\n",
+            id="IPS102-the-same-binding-twice",
+        ),
+        pytest.param(
+            "from xml import dom\nimport xml.dom\nprint(dom, xml.dom.minidom)\n",
+            "from xml import dom\nprint(dom, dom.minidom)\n",
+            id="IPS101-the-uses-take-the-name-already-there",
+        ),
+        pytest.param(
+            "from xml import dom as d\nimport json, xml.dom\nprint(d, xml.dom.minidom, json)\n",
+            "from xml import dom as d\nimport json\nprint(d, d.minidom, json)\n",
+            id="IPS101-under-its-alias-out-of-a-list",
+        ),
+        pytest.param(
+            "from xml import dom\nimport xml.dom\nprint(dom, xml.dom.minidom, xml.sax)\n",
+            "from xml import dom\nimport xml\nprint(dom, dom.minidom, xml.sax)\n",
+            id="IPS101-the-root-still-read",
+        ),
+        # where the other binding does not serve every use, a new name as before
+        pytest.param(
+            "from xml import dom\nimport xml.dom\ndef f():\n    dom = 1\n    return xml.dom\n",
+            "from xml import dom\nfrom xml import dom as xml_dom\ndef f():\n    dom = 1\n    return xml_dom\n",
+            id="the-name-is-bound-again-elsewhere",
+        ),
+        pytest.param(
+            "from xml import dom\nx = 1\nimport xml.dom\nprint(xml.dom)\n",
+            "from xml import dom\nx = 1\nfrom xml import dom as xml_dom\nprint(xml_dom)\n",
+            id="not-in-the-same-run-of-imports",
+        ),
+        pytest.param(
+            "import xml.dom\nfrom xml import dom\nprint(xml.dom, dom)\n",
+            "from xml import dom as xml_dom\nfrom xml import dom\nprint(xml_dom, dom)\n",
+            id="the-from-import-comes-after-so-the-load-would-move",
+        ),
+        pytest.param(
+            "from xml import dom\nimport xml.dom  # why\nprint(xml.dom.minidom)\n",
+            "from xml import dom\nfrom xml import dom as xml_dom  # why\nprint(xml_dom.minidom)\n",
+            id="a-comment-is-not-dropped",
+        ),
+    ],
+)
+def test_an_import_of_a_module_already_bound_above_is_dropped(before: str, after: str) -> None:
+    assert fixed(before) == after
