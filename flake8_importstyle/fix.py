@@ -1177,7 +1177,14 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
             )
         has_fromlist = bool(items)
     _check_importlib(ctx)
-    ctx.check_effects(set(), set() if _has_importlib(ctx) else {"importlib"}, {name})
+    has_importlib = _has_importlib(ctx)
+    elsewhere = [b for _, b, _ in ctx.model.module.sites.get("importlib", ())]
+    if elsewhere and not has_importlib:
+        raise Refused(
+            f"'importlib' is imported at line {ctx.model.line_of(elsewhere[0])}, not in the imports at the"
+            " top of the file: another 'import importlib' would bind it twice"
+        )
+    ctx.check_effects(set(), set() if has_importlib else {"importlib"}, {name})
     call = ctx.call_at(finding)
     replace_node: Any = call
     if "." in name and not has_fromlist:
@@ -1197,7 +1204,7 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         func=cst.Attribute(value=cst.Name("importlib"), attr=cst.Name("import_module")),
         args=[cst.Arg(value=literal)],
     )
-    if not _has_importlib(ctx):
+    if not has_importlib:
         plan.add_importlib = True
 
 

@@ -184,6 +184,12 @@ def test_rewrites(before: str, after: str) -> None:
         ("x = __import__('a', fromlist=['sub'])\n", "__import__ also imports a.sub if it is a submodule; import_module does not"),
         ("x = __import__('a', globals(), None, [], 1)\n", "a relative import (level is not 0)"),
         ("importlib = 1\nx = __import__('a')\n", "'importlib' is bound to something else in this file"),
+        (
+            "import os\nif os.name:\n    import importlib\nx = __import__('json').dumps(1)\n",
+            "'importlib' is imported at line 3, not in the imports at the top of the file: another"
+            " 'import importlib' would bind it twice",
+        ),
+        ("x = __import__('json', fromlist=['*'])\n", "__import__ with fromlist ['*'] also imports the submodules json.__all__ names"),
         ("import imp\nimp.load_source('m', 'p')\n", "the file uses imp for more than imp.reload() (line 2)"),
         ("import imp\n", "no imp.reload() call to rewrite"),
         # the traps of the fixer-safety issue: where an import binds, not only what

@@ -75,7 +75,9 @@ class DunderImportCall(Rule):
         "submodules, becomes ``importlib.import_module(...)`` (adding ``import importlib``); "
         '``__import__("a.b").b`` becomes ``importlib.import_module("a.b")``. Left with the reason: a '
         "computed name, unpacked arguments, a ``level``, ``globals``/``locals`` arguments that do "
-        "something, a result used as the top-level package, ``importlib`` bound to something else."
+        "something, a result used as the top-level package, ``importlib`` bound to something else "
+        "or imported below the top of the file. Each call is fixed or left on its own. ``import "
+        "importlib`` goes where isort puts it, and is not added where the imports at the top bind it."
     )
     limitations = (
         (
