@@ -1054,10 +1054,11 @@ def _earlier_from_import(
     ctx: _StepContext, finding: Finding, binding: Binding, dotted: str
 ) -> Binding | None:
     """The binding of a ``from a import b [as c]`` that runs before the flagged import in the
-    same run of imports and binds the same module *dotted*, where nothing else in the file
-    binds its name: it serves every read the flagged import's rewrite would give it, and it
-    has already loaded *dotted* when the flagged import runs, so dropping that import
-    changes nothing (the minimal rewrite, rather than a second name for one module)."""
+    same run of imports (or right after it) and binds the same module *dotted*, where nothing
+    else in the file binds its name: it serves every read the flagged import's rewrite would
+    give it, and it loads *dotted* before anything else the run imports, so dropping the
+    flagged import changes nothing (the minimal rewrite, rather than a second name for one
+    module)."""
     model = ctx.model
     alias = ctx._aliases_at.get((finding.line, finding.col))
     if alias is None:
@@ -1066,11 +1067,15 @@ def _earlier_from_import(
     if mine is None:
         return None
     run = model.run_key[id(mine)]
-    for stmt in model.import_statements:
-        if not isinstance(stmt, ast.ImportFrom) or model.run_key[id(stmt)] != run:
+    statements = model.import_statements
+    index = next(i for i, s in enumerate(statements) if s is mine)
+    # the statements before it in its run, and the one right after it (then nothing loads between)
+    candidates = [s for s in statements[:index] if model.run_key[id(s)] == run]
+    if index + 1 < len(statements) and model.run_key[id(statements[index + 1])] == run:
+        candidates.append(statements[index + 1])
+    for stmt in candidates:
+        if not isinstance(stmt, ast.ImportFrom):
             continue
-        if (stmt.lineno, stmt.col_offset) >= (mine.lineno, mine.col_offset):
-            break  # the statements of a run are in order
         for other in stmt.names:
             found = model.alias_binding.get(id(other))
             if found is None or found.kind != IMPORT or found.value != dotted or found.scope != binding.scope:

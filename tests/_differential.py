@@ -591,6 +591,8 @@ class _Builder:
             alias = self.pick([(3, t.leaf), (1, "m3")])
             first = f"from {t.parent} import {t.leaf}" if alias == t.leaf else f"from {t.parent} import {t.leaf} as m3"
             lines = [first, *([between] if between else []), second]
+            if self.chance(0.3):
+                lines.reverse()
             self.add(rng.uniform(0, 0.2), _guard(label, lines) if self.chance(0.2) else lines)
             reads = [f"{t.module}.{t.attr}" if second.endswith(t.module) else f"{t.leaf}.{t.attr}", f"{alias}.{t.attr}"]
             if self.chance(0.3):

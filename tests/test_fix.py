@@ -680,8 +680,18 @@ def test_import_importlib_goes_where_isort_puts_it(before: str, after: str) -> N
         ),
         pytest.param(
             "import xml.dom\nfrom xml import dom\nprint(xml.dom, dom)\n",
-            "from xml import dom as xml_dom\nfrom xml import dom\nprint(xml_dom, dom)\n",
-            id="the-from-import-comes-after-so-the-load-would-move",
+            "from xml import dom\nprint(dom, dom)\n",
+            id="the-from-import-right-after-loads-it-as-soon",
+        ),
+        pytest.param(
+            "import xml.dom as dom\nfrom xml import dom\nprint(dom)\n",
+            "from xml import dom\nprint(dom)\n",
+            id="IPS102-the-from-import-right-after",
+        ),
+        pytest.param(
+            "import xml.dom\nimport json\nfrom xml import dom\nprint(xml.dom, dom, json)\n",
+            "from xml import dom as xml_dom\nimport json\nfrom xml import dom\nprint(xml_dom, dom, json)\n",
+            id="an-import-between-so-the-load-would-move",
         ),
         pytest.param(
             "from xml import dom\nimport xml.dom  # why\nprint(xml.dom.minidom)\n",

@@ -46,8 +46,9 @@ class DottedImport(Rule):
     fix_note = (
         "Module-level imports, with every ``a.b.x`` renamed to ``b.x``: ``import a`` stays where the "
         "file reads ``a`` otherwise, and ``from a import b as a_b`` is used where ``b`` is taken. Where "
-        "a ``from a import b [as c]`` just before it (in the same run of imports) binds the module to a "
-        "name nothing else binds, the uses take that name and the import goes: the minimal rewrite. Left "
+        "a ``from a import b [as c]`` before it in the same run of imports (or right after it) binds "
+        "the module to a name nothing else binds, the uses take that name and the import goes: the "
+        "minimal rewrite. Left "
         "with the reason: an import in a function or class body, a chain that may be read before the "
         "import runs or from another binding, an import nothing reads (kept for its side effect), a "
         "package that binds ``b`` to something other than its submodule, and ``a/__init__.py`` itself."
@@ -110,10 +111,11 @@ class RedundantDottedAlias(Rule):
     fix = "always"
     fix_note = (
         "``import a.b as b`` becomes ``from a import b``, in any scope: the same binding, so no use "
-        "changes; where a ``from a import b`` just before it (in the same run of imports) already binds "
-        "the name, it is dropped instead of written twice. Left with the reason where ``a`` binds ``b`` "
-        "to something other than its submodule, where ``a.b`` does not exist (the error would change "
-        "from ``ModuleNotFoundError`` to ``ImportError``), and in ``a/__init__.py`` itself."
+        "changes; where a ``from a import b`` before it in the same run of imports (or right after "
+        "it) already binds the name, it is dropped instead of written twice. Left with the reason "
+        "where ``a`` binds ``b`` to something other than its submodule, where ``a.b`` does not exist "
+        "(the error would change from ``ModuleNotFoundError`` to ``ImportError``), and in "
+        "``a/__init__.py`` itself."
     )
     limitations = (
         (
