@@ -301,7 +301,8 @@ class RelativeImportModuleWithoutPackage(Rule):
     fix = "never"
     fix_note = (
         "``package=__package__`` is right only when the name is meant relative to this module's own "
-        "package."
+        "package; and the call as written always raises ``TypeError``, so adding it changes what the "
+        "program does, which the fixer never does: a person decides."
     )
     limitations = (
         'Only string literals that start with a dot: ``import_module(f".{name}")`` is not checked.',
