@@ -32,7 +32,7 @@ import keyword
 import re
 import tokenize
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -733,24 +733,32 @@ class _StepContext:
         return bool(others or scope.extra.get(binding.name)) or _served_elsewhere(self, binding)
 
     def check_effects(
-        self, removed: set[str], added: set[str], modules: set[str], scope: NameScope | None = None
+        self,
+        removed: set[str],
+        added: set[str],
+        modules: set[str],
+        scope: NameScope | None = None,
+        rebinds: Collection[str] = (),
     ) -> None:
         """Refused where other code could tell: a name taken out of the namespace of
         *scope* (default: the module's) or put in it that something reads
         (:func:`~flake8_importstyle.proof.namespace_problem`; for a class body,
-        :func:`~flake8_importstyle.proof.class_problem`), or a module whose object the
-        file changes (sys.modules, reload, __import__)."""
+        :func:`~flake8_importstyle.proof.class_problem`), a name in *rebinds* (bound by
+        the rewritten import, so another object at some time even where it stays bound)
+        that something reads by its string, or a module whose object the file changes
+        (sys.modules, reload, __import__)."""
         model = self.model
         scope = scope or model.module
         added = {name for name in added if name not in scope.locals}
+        changed = {(id(scope.node), name) for name in {*rebinds, *removed, *added}}
         if scope is model.module:
-            problem = namespace_problem(self.namespace, removed, added, self.fixer.readers)
+            problem = namespace_problem(self.namespace, removed, added, self.fixer.readers, changed)
         else:
-            changed = {(id(scope.node), name) for name in removed | added}
             problem = namespace_problem(self.namespace, set(), set(), self.fixer.readers, changed)
-            if problem is None and scope.kind == "class" and (removed or added):
+            names = {*rebinds, *removed, *added}
+            if problem is None and scope.kind == "class" and names:
                 assert isinstance(scope.node, ast.ClassDef)
-                problem = class_problem(model, scope.node, removed | added, self.fixer.readers)
+                problem = class_problem(model, scope.node, names, self.fixer.readers)
         if problem is not None:
             raise Refused(problem)
         problem = identity_problem(self.identity_changes, modules) if modules else None
@@ -1052,7 +1060,7 @@ def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     new_name = _new_name_for(ctx, name.name, leaf)
     tops, other = _chains(ctx, binding, name.name)
     removed = set() if other or ctx.still_bound(binding) else {name.bound}
-    ctx.check_effects(removed, {new_name}, {name.bound, name.name}, scope)
+    ctx.check_effects(removed, {new_name}, {name.bound, name.name}, scope, {binding.name})
     alias = ctx.node_at(finding, cst.ImportAlias)
     _rename(ctx, tops, name.name, new_name, plan)
     statements = []
@@ -1090,7 +1098,7 @@ def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None
         # import matplotlib.pyplot: its uses are chains
         tops, other = _chains(ctx, binding, name.name)
         removed = set() if other or ctx.still_bound(binding) else {name.bound}
-        ctx.check_effects(removed, {new_name}, {name.bound, module}, scope)
+        ctx.check_effects(removed, {new_name}, {name.bound, module}, scope, {binding.name})
         alias = ctx.node_at(finding, cst.ImportAlias)
         _rename(ctx, tops, name.name, new_name, plan)
         statements = []
@@ -1106,7 +1114,7 @@ def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None
         ctx.exclusive(read, binding)
     # the same binding under another name: no module's identity matters, but a from-import's form does
     removed = set() if ctx.still_bound(binding) else {binding.name}
-    ctx.check_effects(removed, {new_name}, {module} if record.is_from else set(), scope)
+    ctx.check_effects(removed, {new_name}, {module} if record.is_from else set(), scope, {binding.name})
     alias = ctx.node_at(finding, cst.ImportAlias)
     for read in reads:
         node = ctx.cst_name(read)
@@ -1278,7 +1286,7 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         if ctx.model.in_string.get(id(read)) is None and not ctx.ast_chain(read, used)[1]:
             raise Refused(f"the file uses {module} for more than {used}() (line {read.lineno})")
     tops, _other = _chains(ctx, binding, used)
-    ctx.check_effects(set() if ctx.still_bound(binding) else {module}, {new}, set(), scope)
+    ctx.check_effects(set() if ctx.still_bound(binding) else {module}, {new}, set(), scope, {module})
     _rename(ctx, tops, used, f"{new}.{member}", plan)
     alias = ctx.node_at(finding, cst.ImportAlias)
     if _has_importlib(ctx, new):
@@ -1341,7 +1349,8 @@ def _pkg_resources(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
             )
     if not ctx.free("metadata"):
         raise Refused("'metadata' is taken in this file")
-    ctx.check_effects(set() if ctx.still_bound(binding) else {"pkg_resources"}, {"metadata"}, set(), scope)
+    removed = set() if ctx.still_bound(binding) else {"pkg_resources"}
+    ctx.check_effects(removed, {"metadata"}, set(), scope, {"pkg_resources"})
     for top in versions:
         chain = ctx.cst_chain(top, "pkg_resources.get_distribution")
         call_node = ctx.parents.get(chain)

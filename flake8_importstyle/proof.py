@@ -61,6 +61,7 @@ from flake8_importstyle.names import (
     Binding,
     import_loads,
 )
+from flake8_importstyle.names import Scope as NameScope
 
 #: Calls that read a namespace by the names' strings (``vars()`` and ``dir()`` without an argument).
 DYNAMIC_CALLS = frozenset({"eval", "exec", "globals", "locals", "vars", "dir"})
@@ -565,9 +566,15 @@ class _Proof:
         if len(self.old.scopes) != len(self.new.scopes):
             raise Refusal("the rewritten code is not the original with its imports respelled")
         changed: set[tuple[int, str]] = set()
+        removed, added = old_names - new_names, new_names - old_names
         for o, n in zip(self.old.scopes, self.new.scopes):
-            names = o.locals ^ n.locals
+            # a name bound by other imports is another object at some time, even where some
+            # statement binds it in both files (one under `if TYPE_CHECKING:`)
+            rebound = {name for name, _ in _import_sites(o) ^ _import_sites(n)}
+            names = (o.locals ^ n.locals) | rebound
             changed |= {(id(o.node), name) for name in names}
+            if o.kind == "module":
+                removed |= rebound - added
             if names and o.kind == "class":
                 assert isinstance(o.node, ast.ClassDef)
                 problem = class_problem(self.old, o.node, names, self.readers)
@@ -577,7 +584,6 @@ class _Proof:
                 if self.new._enclosing(n.parent, name) is None:
                     raise Refusal(f"a 'nonlocal {name}' would find no enclosing function binding {name!r}")
         namespace = Namespace(self.old_tree, self.old_text)
-        removed, added = old_names - new_names, new_names - old_names
         problem = namespace_problem(namespace, removed, added, self.readers, changed)
         if problem is not None:
             raise Refusal(problem)
@@ -1238,6 +1244,12 @@ def class_problem(model: Model, cls: ast.ClassDef, names: Collection[str], reade
                 how = "which can read its attributes by their strings"
                 return f"line {node.lineno} calls {called}(), {how}"
     return None
+
+
+def _import_sites(scope: NameScope) -> set[tuple[str, str]]:
+    """(name, what it binds) for each import that binds a name in *scope*."""
+    out = {(b.name, b.value) for sites in scope.sites.values() for _, b, _ in sites if b.kind == IMPORT}
+    return out | {(b.name, b.value) for extra in scope.extra.values() for b in extra if b.kind == IMPORT}
 
 
 def _module_chain(model: Model, node: ast.Attribute) -> bool:
