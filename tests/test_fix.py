@@ -752,3 +752,18 @@ def test_dynamic_access_that_can_read_the_names_is_refused(source: str, reason: 
     assert not result.changed
     reasons = [why for _, _, _, why in result.skipped]
     assert any(why.startswith(reason) for why in reasons), reasons
+
+
+def test_a_function_s_pkg_resources_and_an_import_s_own_globals() -> None:
+    """IPS207 in a function; ``__import__(name, globals(), locals())`` reads only the
+    import's own keys (``__name__``, ``__package__``...), so it blocks no rename."""
+    before = (
+        "def version():\n    import pkg_resources\n    try:\n"
+        "        v = pkg_resources.get_distribution('flake8').version\n"
+        "    except pkg_resources.DistributionNotFound:\n        v = None\n    return v\n"
+        "import os.path\nprint(os.path.sep, __import__('json', globals(), locals()))\n"
+    )
+    after = fixed(before)
+    assert "    from importlib import metadata\n" in after
+    assert "        v = metadata.version('flake8')\n" in after
+    assert "from os import path\nprint(path.sep, " in after
