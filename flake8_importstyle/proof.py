@@ -972,11 +972,29 @@ _SCOPE_NODES = (
     ast.DictComp,
     ast.GeneratorExp,
 )
+_COMPREHENSION_NODES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 #: Words that, in a string given to ``eval``/``exec``, read names the fixer cannot list.
 _DYNAMIC_WORDS = frozenset(
     {*DYNAMIC_CALLS, "__dict__", "f_globals", "f_locals", "modules", "__builtins__", "builtins", "getattr"}
 )
 _WORD = re.compile(r"[^\W\d]\w*")
+
+
+def _local_reach(chain: tuple[ast.AST, ...]) -> frozenset[int]:
+    """The scopes whose names ``locals()`` in the innermost scope of *chain* may hold: a
+    class body's or the module's own; a function's own and those of the functions
+    around it, whose names it may read as free variables (not a class body's, which
+    the functions inside it do not see, nor the module's); a comprehension's, those
+    and the scope it stands in (since 3.12 it runs inline there)."""
+    inner = chain[-1]
+    if isinstance(inner, (ast.Module, ast.ClassDef)):
+        return frozenset({id(inner)})
+    reach = {id(n) for n in chain if not isinstance(n, (ast.Module, ast.ClassDef))}
+    index = len(chain) - 1
+    while index > 0 and isinstance(chain[index], _COMPREHENSION_NODES):
+        index -= 1
+        reach.add(id(chain[index]))
+    return frozenset(reach)
 
 
 class Namespace:
@@ -993,14 +1011,14 @@ class Namespace:
         frame's ``f_globals``), with the names it may read where the fixer can read
         them (literal keys such as ``globals()["x"]``, the names in a literal string
         given to ``eval``/``exec``), and the scopes it can reach: ``globals()`` the
-        module's, ``locals()`` and ``eval``/``exec`` the scope they stand in and
-        those around it, a frame's ``f_locals`` any."""
+        module's, ``locals()`` the scope it stands in and the functions around it,
+        ``eval``/``exec`` those and the module's, a frame's ``f_locals`` any."""
         parents: dict[int, ast.AST] = {}
         found: list[Dynamic] = []
-        stack: list[tuple[ast.AST, tuple[int, ...]]] = [(self.tree, ())]
+        stack: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [(self.tree, ())]
         while stack:
             node, chain = stack.pop()
-            inner = (*chain, id(node)) if isinstance(node, _SCOPE_NODES) else chain
+            inner = (*chain, node) if isinstance(node, _SCOPE_NODES) else chain
             for child in ast.iter_child_nodes(node):
                 parents[id(child)] = node
                 stack.append((child, inner))
@@ -1008,7 +1026,7 @@ class Namespace:
             if what is None:
                 continue
             reason = f"line {node.lineno} {what}"  # type: ignore[attr-defined]
-            dynamic = _dynamic(node, parents, reason, id(self.tree), frozenset(inner))
+            dynamic = _dynamic(node, parents, reason, id(self.tree), _local_reach(inner))
             if dynamic is not None:
                 found.append(dynamic)
         found.sort(key=lambda d: int(d.reason.split()[1]))
@@ -1086,7 +1104,7 @@ def _dynamic(
     none of this file's names (``exec(code, {})``) or another read answers for it (the
     ``globals()`` of ``exec("x = 1", globals())``)."""
     called = _called(node)
-    module_only = frozenset({module})
+    module_only = frozenset({module})  # *chain*: what locals() there holds (_local_reach)
     if called in ("eval", "exec"):
         assert isinstance(node, ast.Call)
         spaces = [*node.args[1:3], *(k.value for k in node.keywords if k.arg in ("globals", "locals"))]
@@ -1095,13 +1113,13 @@ def _dynamic(
         keys = _literal_names(node.args[0] if node.args else None)
         first = spaces[0] if len(spaces) == 1 else None
         only_globals = isinstance(first, ast.Call) and _called(first) == "globals" and not first.args
-        return Dynamic(reason, keys, module_only if only_globals else chain)
+        return Dynamic(reason, keys, module_only if only_globals else chain | module_only)
     parent = parents.get(id(node))
     if called in ("globals", "locals", "vars") and isinstance(parent, ast.Call) and node in parent.args[1:3]:
         if _called(parent) in ("eval", "exec"):
             return None
         if isinstance(parent.func, ast.Name) and parent.func.id == "__import__":
-            return Dynamic(reason, _IMPORT_READS, chain)
+            return Dynamic(reason, _IMPORT_READS, chain | module_only)
     literal = _literal_keys(node, parents)
     frozen = frozenset(literal) if literal is not None else None
     if called == "globals" or (isinstance(node, ast.Attribute) and node.attr == "f_globals"):

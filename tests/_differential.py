@@ -591,7 +591,7 @@ class _Builder:
             (3, "closure"), (2, "method"), (2, "class"), (1, "class_attr"), (1, "class_vars"), (1, "del"),
             (1, "nonlocal"), (1, "locals"), (1, "eval_names"), (1, "exec_other"), (1, "exec_computed"),
             (1, "rebound"), (1, "class_comprehension"), (1, "globals_key"), (1, "globals_all"),
-            (1, "module_exec"),
+            (1, "module_exec"), (1, "locals_closure"), (1, "locals_class"), (1, "locals_comprehension"),
         ])
         f = f"_f{label}"
         if kind == "closure":
@@ -622,6 +622,16 @@ class _Builder:
         elif kind == "locals":
             self.add(when, [f"def {f}():", f"    {s}", f"    _p({label!r}, {value})",
                             f"    _p({label!r}, sorted(locals()))", "", f"_call({label!r}, {f})"])
+        elif kind == "locals_closure":  # a closure's locals() holds the free names it reads
+            self.add(when, [f"def {f}():", f"    {s}", "    def g():", f"        v = {value}",
+                            "        return v, sorted(locals())", "", f"    _p({label!r}, g())", "",
+                            f"_call({label!r}, {f})"])
+        elif kind == "locals_class":  # a class body's locals() holds only its own names
+            self.add(when, [f"def {f}():", f"    {s}", "    class C:", "        w = sorted(locals())",
+                            f"    _p({label!r}, {value}, C.w)", "", f"_call({label!r}, {f})"])
+        elif kind == "locals_comprehension":  # inline since 3.12: the function's names too
+            self.add(when, [f"def {f}():", f"    {s}", f"    _p({label!r}, {value})",
+                            f"    _p({label!r}, [sorted(locals()) for _ in 'x'])", "", f"_call({label!r}, {f})"])
         elif kind == "eval_names":  # a literal that reads the names: the old one, or the new
             name = self.rng.choice([b, form.target.leaf, form.target.module.replace(".", "_")])
             self.add(when, [f"def {f}():", f"    {s}", f"    _p({label!r}, {value})",

@@ -767,3 +767,29 @@ def test_a_function_s_pkg_resources_and_an_import_s_own_globals() -> None:
     assert "    from importlib import metadata\n" in after
     assert "        v = metadata.version('flake8')\n" in after
     assert "from os import path\nprint(path.sep, " in after
+
+
+@pytest.mark.parametrize(
+    ("source", "rewritten"),
+    [
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\ndef f():\n    return locals()\n", True,
+            id="a-function-s-locals-hold-no-module-name",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    def g():\n        return os.path.sep, locals()\n    return g()\n",
+            False,
+            id="a-closure-s-locals-hold-its-free-names",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    class C:\n        x = locals()\n    return os.path.sep\n", True,
+            id="a-class-body-s-locals-hold-only-its-own",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\ndef f(code):\n    return eval(code)\n", False,
+            id="eval-in-a-function-reads-the-module-too",
+        ),
+    ],
+)
+def test_locals_reaches_its_scope_and_the_functions_around_it(source: str, rewritten: bool) -> None:
+    assert fix(source).changed is rewritten
