@@ -24,9 +24,12 @@ of both files and proves:
 4. **Same namespace for others.** A name the module stops binding (or starts
    binding) is not read by other code: not in ``__all__``, not answered for
    by a module ``__getattr__``, not read by the module's doctests, not read
-   from this module by the other files of the run (:class:`Readers`); and a
-   file that reads its namespace by strings (``eval``, ``globals()``...)
-   keeps every name it had.
+   from this module by the other files of the run (:class:`Readers`); a
+   class body's names, which are attributes, are read by nothing else
+   (:func:`class_problem`); and a name that ``eval``/``exec``, ``globals()``,
+   ``locals()``... may read by its string, in a scope they reach
+   (:class:`Namespace`), is bound to the same in both. A ``del`` finds what
+   it deletes, and a ``nonlocal`` its binding, in both.
 5. **Nothing newly unused.** pyflakes reports no import unused or redefined
    that it did not report before.
 
