@@ -32,7 +32,7 @@ import keyword
 import re
 import tokenize
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -41,11 +41,13 @@ from flake8_importstyle import resolve
 from flake8_importstyle.analysis import dotted_name, literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
 from flake8_importstyle.names import BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model
+from flake8_importstyle.names import Scope as NameScope
 from flake8_importstyle.proof import (
     NO_READERS,
     Evaluator,
     Namespace,
     Readers,
+    class_problem,
     identity_problem,
     namespace_problem,
     prove,
@@ -248,8 +250,32 @@ class Refused(Exception):
     """One finding cannot be fixed safely; ``str()`` is the reason."""
 
 
-def _module_level(record: ImportRecord) -> bool:
-    return record.context.scope is Scope.MODULE
+def _import_scope(ctx: _StepContext, record: ImportRecord, binding: Binding) -> NameScope:
+    """The scope the flagged import binds in, where its rewrite can be proved with its uses:
+    the module, a function (its uses there and in the functions, lambdas, comprehensions
+    and class bodies inside it) or a class body. Refused where the import binds a name
+    declared ``global`` or ``nonlocal`` (it binds in another scope than it stands in),
+    where a nested function declares the name ``nonlocal`` (the declaration would find
+    nothing to bind once the name is gone) or where a ``del`` deletes it."""
+    model = ctx.model
+    scope = model.scopes[binding.scope]
+    if record.context.scope is Scope.MODULE and scope is model.module:
+        return scope
+    stands = binding.pos[0] if isinstance(binding.pos, tuple) and binding.pos else None
+    if stands != binding.scope:
+        raise Refused(
+            f"{binding.name!r} is declared global or nonlocal where the import at line"
+            f" {model.line_of(binding)} stands, so it binds the name in another scope"
+        )
+    name = binding.name
+    for node in ast.walk(scope.node):
+        if isinstance(node, ast.Nonlocal) and name in node.names:
+            raise Refused(f"{name!r} is declared nonlocal at line {node.lineno}")
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Del):
+            where = model.scope_of.get(id(node))
+            if where is not None and model.resolve(where, name)[0] is scope:
+                raise Refused(f"{name!r} is deleted at line {node.lineno}")
+    return scope
 
 
 def _identifier_problem(name: str, encoding: str) -> str | None:
@@ -701,17 +727,38 @@ class _StepContext:
         return list(Evaluator(self.model, self.fixer.facts).identity_changes(self.tree))
 
     def still_bound(self, binding: Binding) -> bool:
-        """Whether the module's namespace holds *binding*'s name without it."""
-        module = self.model.module
-        others = [b for _, b, _ in module.sites.get(binding.name, ()) if b != binding]
-        return bool(others or module.extra.get(binding.name)) or _served_elsewhere(self, binding)
+        """Whether the namespace of *binding*'s scope holds its name without it."""
+        scope = self.model.scopes[binding.scope]
+        others = [b for _, b, _ in scope.sites.get(binding.name, ()) if b != binding]
+        return bool(others or scope.extra.get(binding.name)) or _served_elsewhere(self, binding)
 
-    def check_effects(self, removed: set[str], added: set[str], modules: set[str]) -> None:
-        """Refused where other code could tell: a name taken out of the module's namespace
-        or put in it that something reads (:func:`~flake8_importstyle.proof.namespace_problem`),
-        or a module whose object the file changes (sys.modules, reload, __import__)."""
-        added = {name for name in added if name not in self.model.module.locals}
-        problem = namespace_problem(self.namespace, removed, added, self.fixer.readers)
+    def check_effects(
+        self,
+        removed: set[str],
+        added: set[str],
+        modules: set[str],
+        scope: NameScope | None = None,
+        rebinds: Collection[str] = (),
+    ) -> None:
+        """Refused where other code could tell: a name taken out of the namespace of
+        *scope* (default: the module's) or put in it that something reads
+        (:func:`~flake8_importstyle.proof.namespace_problem`; for a class body,
+        :func:`~flake8_importstyle.proof.class_problem`), a name in *rebinds* (bound by
+        the rewritten import, so another object at some time even where it stays bound)
+        that something reads by its string, or a module whose object the file changes
+        (sys.modules, reload, __import__)."""
+        model = self.model
+        scope = scope or model.module
+        added = {name for name in added if name not in scope.locals}
+        changed = {(id(scope.node), name) for name in {*rebinds, *removed, *added}}
+        if scope is model.module:
+            problem = namespace_problem(self.namespace, removed, added, self.fixer.readers, changed)
+        else:
+            problem = namespace_problem(self.namespace, set(), set(), self.fixer.readers, changed)
+            names = {*rebinds, *removed, *added}
+            if problem is None and scope.kind == "class" and names:
+                assert isinstance(scope.node, ast.ClassDef)
+                problem = class_problem(model, scope.node, names, self.fixer.readers)
         if problem is not None:
             raise Refused(problem)
         problem = identity_problem(self.identity_changes, modules) if modules else None
@@ -977,9 +1024,12 @@ def _rename(ctx: _StepContext, tops: list[ast.expr], dotted: str, new: str, plan
 def _why_nothing_to_rename(ctx: _StepContext, binding: Binding, dotted: str) -> None:
     """Refused: say why no read of *dotted* is this import's to rename."""
     served = {id(read) for read in ctx.uses(binding)}
-    for read in ctx.model.reads_of(binding.name):
-        if id(read) in served or id(read) in ctx.model.in_string:
+    model, scope = ctx.model, ctx.model.scopes[binding.scope]
+    for read in model.reads_of(binding.name):
+        if id(read) in served or id(read) in model.in_string:
             continue
+        if model.resolve(model.scope_of[id(read)], binding.name)[0] is not scope:
+            continue  # another scope's name
         _top, whole = ctx.ast_chain(read, dotted)
         meaning = sorted(ctx.model.meaning(read), key=lambda b: (b.kind, ctx.model.line_of(b)))
         if whole and meaning:
@@ -992,6 +1042,9 @@ def _why_nothing_to_rename(ctx: _StepContext, binding: Binding, dotted: str) -> 
                 )
             what = "the import" if other.kind in (IMPORT, STAR) else "the name bound"
             raise Refused(f"{dotted!r} at line {line} reads {what} at line {where}, not this import")
+    dynamic = ctx.namespace.dynamic_access([(id(scope.node), binding.name)])
+    if dynamic is not None:
+        raise Refused(f"{dynamic}, which can read the names this rewrite changes by their strings")
     raise Refused(
         f"nothing reads {dotted!r}: the import is there for its side effect, and a"
         " rewrite would leave a name that looks unused"
@@ -1012,9 +1065,8 @@ def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     import libcst as cst
 
     record, name = ctx.record_of(finding)
-    if not _module_level(record):
-        raise Refused("only module-level imports are rewritten with their usages")
     binding = ctx.binding_of(finding)
+    scope = _import_scope(ctx, record, binding)
     parent, _, leaf = name.name.rpartition(".")
     alias = ctx.node_at(finding, cst.ImportAlias)
     _check_forms(ctx, name.name)
@@ -1024,7 +1076,7 @@ def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         # `from a import b` above binds the module: its name serves the uses, this import goes
         # (or becomes `import a` where the file reads `a` for more)
         removed = set() if other or ctx.still_bound(binding) else {name.bound}
-        ctx.check_effects(removed, set(), {name.bound, name.name})
+        ctx.check_effects(removed, set(), {name.bound, name.name}, scope, {binding.name})
         _rename(ctx, tops, name.name, earlier.name, plan)
         if other and not _served_elsewhere(ctx, binding):
             _split(ctx, alias, [f"import {name.bound}\n"], plan)
@@ -1033,7 +1085,7 @@ def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         return
     new_name = _new_name_for(ctx, name.name, leaf)
     removed = set() if other or ctx.still_bound(binding) else {name.bound}
-    ctx.check_effects(removed, {new_name}, {name.bound, name.name})
+    ctx.check_effects(removed, {new_name}, {name.bound, name.name}, scope, {binding.name})
     _rename(ctx, tops, name.name, new_name, plan)
     statements = []
     if other and not _served_elsewhere(ctx, binding):
@@ -1098,16 +1150,15 @@ def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None
     problem = _identifier_problem(new_name, ctx.encoding)
     if problem is not None:
         raise Refused(problem)
-    if not _module_level(record):
-        raise Refused("only module-level imports are rewritten with their usages")
+    binding = ctx.binding_of(finding)
+    scope = _import_scope(ctx, record, binding)
     if not ctx.free(new_name):
         raise Refused(f"{new_name!r} is already bound or used in this file")
-    binding = ctx.binding_of(finding)
     if not record.is_from and name.asname is None and "." in name.name:
         # import matplotlib.pyplot: its uses are chains
         tops, other = _chains(ctx, binding, name.name)
         removed = set() if other or ctx.still_bound(binding) else {name.bound}
-        ctx.check_effects(removed, {new_name}, {name.bound, module})
+        ctx.check_effects(removed, {new_name}, {name.bound, module}, scope, {binding.name})
         alias = ctx.node_at(finding, cst.ImportAlias)
         _rename(ctx, tops, name.name, new_name, plan)
         statements = []
@@ -1123,7 +1174,7 @@ def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None
         ctx.exclusive(read, binding)
     # the same binding under another name: no module's identity matters, but a from-import's form does
     removed = set() if ctx.still_bound(binding) else {binding.name}
-    ctx.check_effects(removed, {new_name}, {module} if record.is_from else set())
+    ctx.check_effects(removed, {new_name}, {module} if record.is_from else set(), scope, {binding.name})
     alias = ctx.node_at(finding, cst.ImportAlias)
     for read in reads:
         node = ctx.cst_name(read)
@@ -1282,9 +1333,7 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         raise Refused(f"{module} has no drop-in replacement the fixer knows")
     new, member = SWAPS[module]
     used = f"{module}.{member}"
-    if not _module_level(record):
-        raise Refused("only module-level imports are rewritten with their usages")
-    if record.is_from:
+    if record.is_from:  # the same name, bound the same way, in any scope
         if record.level or any(n.name != member for n in record.names):
             raise Refused(f"only 'from {module} import {member}' is rewritten")
         if new == "importlib":
@@ -1298,6 +1347,7 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     if name.asname is not None:
         raise Refused(f"only 'import {module}' with {used}() calls is rewritten")
     binding = ctx.binding_of(finding)
+    scope = _import_scope(ctx, record, binding)
     _check_importlib(ctx, new)
     reads = ctx.uses(binding)
     if not reads:
@@ -1306,7 +1356,7 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         if ctx.model.in_string.get(id(read)) is None and not ctx.ast_chain(read, used)[1]:
             raise Refused(f"the file uses {module} for more than {used}() (line {read.lineno})")
     tops, _other = _chains(ctx, binding, used)
-    ctx.check_effects(set() if ctx.still_bound(binding) else {module}, {new}, set())
+    ctx.check_effects(set() if ctx.still_bound(binding) else {module}, {new}, set(), scope, {module})
     _rename(ctx, tops, used, f"{new}.{member}", plan)
     alias = ctx.node_at(finding, cst.ImportAlias)
     if _has_importlib(ctx, new):
@@ -1336,9 +1386,8 @@ def _pkg_resources(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         raise Refused(f"rewritten with the import at line {line}, when that can be") from None
     if record.is_from or name.name != "pkg_resources" or name.asname is not None:
         raise Refused("only 'import pkg_resources' with get_distribution(name).version is rewritten")
-    if not _module_level(record):
-        raise Refused("only module-level imports are rewritten with their usages")
     binding = ctx.binding_of(finding)
+    scope = _import_scope(ctx, record, binding)
     parents = ctx.ast_parents
     versions: list[ast.expr] = []
     handlers: list[ast.expr] = []
@@ -1370,7 +1419,8 @@ def _pkg_resources(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
             )
     if not ctx.free("metadata"):
         raise Refused("'metadata' is taken in this file")
-    ctx.check_effects(set() if ctx.still_bound(binding) else {"pkg_resources"}, {"metadata"}, set())
+    removed = set() if ctx.still_bound(binding) else {"pkg_resources"}
+    ctx.check_effects(removed, {"metadata"}, set(), scope, {"pkg_resources"})
     for top in versions:
         chain = ctx.cst_chain(top, "pkg_resources.get_distribution")
         call_node = ctx.parents.get(chain)

@@ -851,7 +851,9 @@ class _Flow:
         while stack:
             node = stack.pop()
             if isinstance(node, ast.Name):
-                if delete:
+                if delete:  # `del x` needs x bound: it reads what it deletes
+                    if state is not None:
+                        self.read_like(node, scope, state)
                     self.unbind(scope, state, node.id, node)
                 else:
                     self.other(scope, state, node, node.id)
@@ -949,7 +951,8 @@ class _Flow:
         return state
 
     def read_like(self, target: ast.Name, scope: Scope, state: State) -> None:
-        """``x += 1`` reads ``x`` first: give the target's node the read's meaning too."""
+        """``x += 1`` reads ``x`` first, ``del x`` deletes what it finds: give the target's
+        node the read's meaning too."""
         if target.id in self.tracked and self.model.resolve(scope, target.id)[0] is scope:
             seen = state.get(target.id, frozenset({Binding(UNBOUND, target.id, scope.id, ())}))
             self.model._local[id(target)] = self.model._local.get(id(target), frozenset()) | seen

@@ -578,6 +578,88 @@ class _Builder:
         else:  # del of what an import bound
             self.add(when, [f"del {form.binds}"] if form in self.module_forms else ["pass"])
 
+    def scoped(self, when: float) -> None:
+        """A function's, a method's or a class body's own import, read in that scope and the
+        scopes inside it, beside what can see the names by their strings (eval/exec of a
+        literal or a computed string, globals(), locals(), vars()), a del, a nonlocal, the
+        name bound again, a class attribute read from outside: the fixer rewrites some
+        and must refuse the others."""
+        form = self.rng.choice(self.forms)
+        s, b, label = form.statement, form.binds, self.label()
+        value = self.value(form)
+        kind = self.pick([
+            (3, "closure"), (2, "method"), (2, "class"), (1, "class_attr"), (1, "class_vars"), (1, "del"),
+            (1, "nonlocal"), (1, "locals"), (1, "eval_names"), (1, "exec_other"), (1, "exec_computed"),
+            (1, "rebound"), (1, "class_comprehension"), (1, "globals_key"), (1, "globals_all"),
+            (1, "module_exec"), (1, "locals_closure"), (1, "locals_class"), (1, "locals_comprehension"),
+        ])
+        f = f"_f{label}"
+        if kind == "closure":
+            lines = [f"def {f}():", f"    {s}", "    def inner():", f"        return {value}", "",
+                     f"    _p({label!r}, inner(), [{value} for _ in 'x'], (lambda: {value})())", ""]
+            self.add(when, lines + [f"_call({label!r}, {f})"])
+        elif kind == "method":
+            self.add(when, [f"class _K{label}:", "    def m(self):", f"        {s}", f"        return {value}", ""])
+            self.finals.append([f"_call({label!r}, lambda: _p({label!r}, _K{label}().m()))"])
+        elif kind in ("class", "class_attr", "class_vars", "class_comprehension"):
+            body = [f"class _K{label}:", f"    {s}"]
+            if kind == "class_comprehension":  # a comprehension does not see the class's names
+                body.append(f"    v = [{value} for _ in 'x']")
+            else:
+                body.append(f"    v = {value}")
+            body += ["    def m(self):", "        return self.v", "", f"_p({label!r}, _K{label}.v, _K{label}().m())"]
+            if kind == "class_attr":
+                body.append(f"_p({label!r}, hasattr(_K{label}, {b!r}), _K{label}.{b})")
+            elif kind == "class_vars":
+                body.append(f"_p({label!r}, sorted(k for k in vars(_K{label}) if not k.startswith('_')))")
+            self.add(when, _guard(label, body))
+        elif kind == "del":
+            self.add(when, [f"def {f}():", f"    {s}", f"    x = {value}", f"    del {b}", f"    _p({label!r}, x)",
+                            "", f"_call({label!r}, {f})"])
+        elif kind == "nonlocal":
+            self.add(when, [f"def {f}():", f"    {s}", "    def g():", f"        nonlocal {b}",
+                            f"        return {value}", "", f"    _p({label!r}, g())", "", f"_call({label!r}, {f})"])
+        elif kind == "locals":
+            self.add(when, [f"def {f}():", f"    {s}", f"    _p({label!r}, {value})",
+                            f"    _p({label!r}, sorted(locals()))", "", f"_call({label!r}, {f})"])
+        elif kind == "locals_closure":  # a closure's locals() holds the free names it reads
+            self.add(when, [f"def {f}():", f"    {s}", "    def g():", f"        v = {value}",
+                            "        return v, sorted(locals())", "", f"    _p({label!r}, g())", "",
+                            f"_call({label!r}, {f})"])
+        elif kind == "locals_class":  # a class body's locals() holds only its own names
+            self.add(when, [f"def {f}():", f"    {s}", "    class C:", "        w = sorted(locals())",
+                            f"    _p({label!r}, {value}, C.w)", "", f"_call({label!r}, {f})"])
+        elif kind == "locals_comprehension":  # inline since 3.12: the function's names too
+            self.add(when, [f"def {f}():", f"    {s}", f"    _p({label!r}, {value})",
+                            f"    _p({label!r}, [sorted(locals()) for _ in 'x'])", "", f"_call({label!r}, {f})"])
+        elif kind == "eval_names":  # a literal that reads the names: the old one, or the new
+            name = self.rng.choice([b, form.target.leaf, form.target.module.replace(".", "_")])
+            self.add(when, [f"def {f}():", f"    {s}", f"    _p({label!r}, {value})",
+                            f"    _p({label!r}, eval({name!r}))", "", f"_call({label!r}, {f})"])
+        elif kind == "exec_other":  # a literal that reads none of them
+            self.add(when, [f"def {f}():", f"    {s}", f"    exec(\"_p('{label}', len('abc'))\")",
+                            f"    _p({label!r}, {value})", "", f"_call({label!r}, {f})"])
+        elif kind == "exec_computed":
+            self.add(when, [f"def {f}(code):", f"    {s}", "    exec(code)", f"    _p({label!r}, {value})", "",
+                            f"_call({label!r}, lambda: {f}('_p(' + repr('{label}') + ', ' + {b!r} + ')'))"])
+        elif kind == "rebound":
+            self.add(when, [f"def {f}(flag):", f"    {s}", "    if flag:", f"        {b} = None",
+                            f"    _p({label!r}, {value})", "", f"_call({label!r}, lambda: {f}(_OFF))",
+                            f"_call({label!r}, lambda: {f}(_ON))"])
+        elif kind == "globals_key":  # module level: a literal key of the module's names
+            key = self.rng.choice([b, form.target.leaf, "_p"])
+            self.add(when, [s, *_guard(label, [f"_p({label!r}, {value})",
+                                               f"_p({label!r}, globals().get({key!r}) is not None)"])])
+            self.module_forms.append(form)
+        elif kind == "globals_all":
+            self.add(when, [s, *_guard(label, [f"_p({label!r}, {value})"]),
+                            f"_p({label!r}, sorted(k for k in globals() if not k.startswith('_')))"])
+            self.module_forms.append(form)
+        else:  # module level: exec of a literal that may or may not read the names
+            text = self.rng.choice([f"_p('{label}', 1)", f"_p('{label}', {b})", f"{form.target.leaf} = 'exec'"])
+            self.add(when, [s, *_guard(label, [f"exec({text!r})", f"_p({label!r}, {value})"])])
+            self.module_forms.append(form)
+
     def rewrites(self) -> None:
         """Shapes of the newer rewrites (issue 10): a module bound twice in one run of
         imports (``from a import b`` then ``import a.b`` or ``import a.b as b``, with
@@ -637,6 +719,8 @@ class _Builder:
             self.observe(rng.choice(readable), when + 0.001)
         if self.chance(0.3):
             self.rewrites()
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            self.scoped(rng.uniform(0.1, 1))
         chunks = ["".join(line + "\n" for line in self.header) + PRELUDE]
         for _when, _order, lines in sorted(self.chunks):
             chunks.append("".join(line + "\n" for line in lines))

@@ -176,7 +176,6 @@ def test_rewrites(before: str, after: str) -> None:
             "'os' is read by the string annotation at line 2, which a rewrite would not update",
         ),
         ("import os.path\nos.path = 1\n", "'os.path' is assigned to or deleted at line 2"),
-        ("def f():\n    import os.path\n    return os.path\n", "only module-level imports are rewritten with their usages"),
         ("import numpy\nnp = 1\nnumpy.zeros\n", "'np' is already bound or used in this file"),
         ("import numpy\nprint(np)\n", "'np' is already bound or used in this file"),
         ("x = __import__('a.b')\n", "the result is the top-level package 'a'; import_module returns 'a.b'"),
@@ -702,3 +701,250 @@ def test_import_importlib_goes_where_isort_puts_it(before: str, after: str) -> N
 )
 def test_an_import_of_a_module_already_bound_above_is_dropped(before: str, after: str) -> None:
     assert fixed(before) == after
+
+
+# Every scope: a function's, a method's or a class body's own import is rewritten with its uses there.
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            "def f():\n    import os.path\n    return os.path.join('a', 'b')\n",
+            "def f():\n    from os import path\n    return path.join('a', 'b')\n",
+            id="function",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    def inner():\n        return os.path.sep\n"
+            "    return inner(), [os.path.sep for _ in 'x'], lambda: os.path.sep\n",
+            "def f():\n    from os import path\n    def inner():\n        return path.sep\n"
+            "    return inner(), [path.sep for _ in 'x'], lambda: path.sep\n",
+            id="closures-comprehensions-lambdas",
+        ),
+        pytest.param(
+            "class C:\n    def m(self):\n        import numpy\n        return numpy.zeros(1)\n",
+            "class C:\n    def m(self):\n        import numpy as np\n        return np.zeros(1)\n",
+            id="method-IPS106",
+        ),
+        pytest.param(
+            "class C:\n    import xml.dom.minidom\n    parse = xml.dom.minidom.parseString\n",
+            "class C:\n    from xml.dom import minidom\n    parse = minidom.parseString\n",
+            id="class-body",
+        ),
+        pytest.param(
+            "import os\ndef f():\n    import os.path\n    return os.path.sep\nprint(os.getcwd())\n",
+            "import os\ndef f():\n    from os import path\n    return path.sep\nprint(os.getcwd())\n",
+            id="the-module-keeps-its-own-name",
+        ),
+        pytest.param(
+            "def f():\n    import imp, json\n    return imp.reload(json)\n",
+            "def f():\n    import importlib\n    import json\n    return importlib.reload(json)\n",
+            id="function-IPS205",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    return eval('len([1, 2])'), os.path.sep\n",
+            "def f():\n    from os import path\n    return eval('len([1, 2])'), path.sep\n",
+            id="a-literal-eval-reads-only-its-names",
+        ),
+    ],
+)
+def test_imports_in_every_scope_are_rewritten(before: str, after: str) -> None:
+    assert fixed(before) == after
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        pytest.param(
+            "def f():\n    import os.path\n    os = 1\n    return os.path\n",
+            "'os.path' at line 4 reads the name bound at line 3, not this import",
+            id="bound-again-in-the-function",
+        ),
+        pytest.param(
+            "def f():\n    print(os.path.sep)\n    import os.path\n",
+            "'os.path' at line 2 is read before the import at line 3 runs",
+            id="read-before-the-local-import",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    x = os.path.sep\n    del os\n    return x\n",
+            "'os' is deleted at line 4",
+            id="del",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    def g():\n        nonlocal os\n        return os.path.sep\n"
+            "    return g()\n",
+            "'os' is declared nonlocal at line 4",
+            id="nonlocal",
+        ),
+        pytest.param(
+            "def f():\n    global os\n    import os.path\n    return os.path.sep\n",
+            "'os' is declared global or nonlocal where the import at line 3 stands",
+            id="global",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    print(locals())\n    return os.path.sep\n",
+            "line 3 calls locals(), which can read the names this rewrite changes by their strings",
+            id="locals",
+        ),
+        pytest.param(
+            "def f(code):\n    import os.path\n    exec(code)\n    return os.path.sep\n",
+            "line 3 calls exec(), which can read the names this rewrite changes by their strings",
+            id="computed-exec",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    return eval('path'), os.path.sep\n",
+            "line 3 calls eval(), which can read the names this rewrite changes by their strings",
+            id="a-literal-eval-of-the-new-name",
+        ),
+        pytest.param(
+            "import sys\ndef f():\n    import os.path\n    return sys._getframe().f_locals, os.path.sep\n",
+            "line 4 reads f_locals, which can read the names this rewrite changes by their strings",
+            id="f_locals",
+        ),
+        pytest.param(
+            "class C:\n    import os.path\n    x = os.path.sep\nprint(C.os)\n",
+            "line 4 reads the attribute 'os', which may be the class at line 1's",
+            id="class-attribute-read",
+        ),
+        pytest.param(
+            "class C(object):\n    import os.path\n    x = os.path.sep\n",
+            "the class at line 1 has bases, a metaclass or decorators",
+            id="class-with-bases",
+        ),
+        pytest.param(
+            "class C:\n    import os.path\n    x = os.path.sep\nprint(vars(C))\n",
+            "line 4 calls vars(), which can read its attributes by their strings",
+            id="class-vars",
+        ),
+        pytest.param(
+            "class C:\n    __slots__ = ('path',)\n    import os.path\n    x = os.path.sep\n",
+            "line 2 names 'path' in a string, which may read the class at line 1's attribute",
+            id="class-slots",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    return os.path.sep\nclass C:\n    import json.decoder\n"
+            "    x = json.decoder\n    y = getattr(x, 'JSONDecoder')\n",
+            "line 7 calls getattr(), which can read its attributes by their strings",
+            id="class-getattr-not-the-function",
+        ),
+    ],
+)
+def test_imports_in_other_scopes_are_refused_where_not_provable(source: str, reason: str) -> None:
+    result = fix(source)
+    reasons = [why for _, _, _, why in result.skipped]
+    assert any(why.startswith(reason) for why in reasons), reasons
+    compile(result.data, "fixed.py", "exec")
+
+
+# Dynamic namespace access, precisely: only what the fixer cannot read blocks a rename, and only
+# for the names it could reach.
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\nexec('print(1)')\n",
+            "from os import path\nprint(path.sep)\nexec('print(1)')\n",
+            id="exec-of-a-literal",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\nprint(globals()['__name__'])\n",
+            "from os import path\nprint(path.sep)\nprint(globals()['__name__'])\n",
+            id="a-literal-globals-key",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\nprint(globals().get('x'))\n",
+            "from os import path\nprint(path.sep)\nprint(globals().get('x'))\n",
+            id="globals-get",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\ndef f(code):\n    return eval(code, {})\n",
+            "from os import path\nprint(path.sep)\ndef f(code):\n    return eval(code, {})\n",
+            id="eval-in-a-namespace-of-its-own",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\nexec('y = 2', globals())\n",
+            "from os import path\nprint(path.sep)\nexec('y = 2', globals())\n",
+            id="exec-of-a-literal-in-globals",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    return os.path.sep\ndef g():\n    return locals()\n",
+            "def f():\n    from os import path\n    return path.sep\ndef g():\n    return locals()\n",
+            id="locals-of-another-function",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    return os.path.sep\nprint(globals())\n",
+            "def f():\n    from os import path\n    return path.sep\nprint(globals())\n",
+            id="globals-does-not-reach-a-function",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    return os.path.sep\ndef g(code):\n    exec(code)\n",
+            "def f():\n    from os import path\n    return path.sep\ndef g(code):\n    exec(code)\n",
+            id="exec-in-another-function",
+        ),
+    ],
+)
+def test_dynamic_access_blocks_only_what_it_can_read(before: str, after: str) -> None:
+    assert fixed(before) == after
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("import os.path\nprint(os.path.sep)\nexec('print(os)')\n", "line 3 calls exec()"),
+        ("def f():\n    import os.path\n    return eval('os.getcwd()'), os.path.sep\n", "line 3 calls eval()"),
+        ("import os.path\nprint(os.path.sep)\nexec('x = 1\\n' + 'y')\n", "line 3 calls exec()"),
+        ("import os.path\nprint(os.path.sep)\nexec('print(globals())')\n", "line 3 calls exec()"),
+        ("import os.path\nprint(os.path.sep)\nexec('from json import *')\n", "line 3 calls exec()"),
+        ("import os.path\nprint(os.path.sep)\nprint(globals()['path'])\n", "line 3 calls globals()"),
+        ("import os.path\nprint(os.path.sep)\nprint('os' in globals())\n", "line 3 calls globals()"),
+        ("import os.path\nprint(os.path.sep)\ng = globals()\n", "line 3 calls globals()"),
+        ("import os.path\nprint(os.path.sep)\nprint(globals()[name])\n", "line 3 calls globals()"),
+        ("import os.path\nprint(os.path.sep)\nimport builtins\nbuiltins.exec(c)\n", "line 4 calls exec()"),
+        ("import os.path\nprint(os.path.sep)\ndef f(code):\n    exec(code)\n", "line 4 calls exec()"),
+        ("import os.path\nprint(os.path.sep)\nprint(dir())\n", "line 3 calls dir()"),
+    ],
+)
+def test_dynamic_access_that_can_read_the_names_is_refused(source: str, reason: str) -> None:
+    result = fix(source)
+    assert not result.changed
+    reasons = [why for _, _, _, why in result.skipped]
+    assert any(why.startswith(reason) for why in reasons), reasons
+
+
+def test_a_function_s_pkg_resources_and_an_import_s_own_globals() -> None:
+    """IPS207 in a function; ``__import__(name, globals(), locals())`` reads only the
+    import's own keys (``__name__``, ``__package__``...), so it blocks no rename."""
+    before = (
+        "def version():\n    import pkg_resources\n    try:\n"
+        "        v = pkg_resources.get_distribution('flake8').version\n"
+        "    except pkg_resources.DistributionNotFound:\n        v = None\n    return v\n"
+        "import os.path\nprint(os.path.sep, __import__('json', globals(), locals()))\n"
+    )
+    after = fixed(before)
+    assert "    from importlib import metadata\n" in after
+    assert "        v = metadata.version('flake8')\n" in after
+    assert "from os import path\nprint(path.sep, " in after
+
+
+@pytest.mark.parametrize(
+    ("source", "rewritten"),
+    [
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\ndef f():\n    return locals()\n", True,
+            id="a-function-s-locals-hold-no-module-name",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    def g():\n        return os.path.sep, locals()\n    return g()\n",
+            False,
+            id="a-closure-s-locals-hold-its-free-names",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    class C:\n        x = locals()\n    return os.path.sep\n", True,
+            id="a-class-body-s-locals-hold-only-its-own",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\ndef f(code):\n    return eval(code)\n", False,
+            id="eval-in-a-function-reads-the-module-too",
+        ),
+    ],
+)
+def test_locals_reaches_its_scope_and_the_functions_around_it(source: str, rewritten: bool) -> None:
+    assert fix(source).changed is rewritten

@@ -347,7 +347,7 @@ class RemovedImportApi(Rule):
     name = "removed-import-api"
     fix = "sometimes"
     fix_note = (
-        "Only ``imp.reload(m)``, when ``import imp`` at module level is used for nothing else: it "
+        "Only ``imp.reload(m)``, when ``import imp`` is used for nothing else: it "
         "becomes ``importlib.reload(m)`` and ``import imp`` becomes ``import importlib``. The other "
         "APIs have no drop-in replacement and are left with that reason."
     )
