@@ -16,14 +16,14 @@ from flake8_importstyle.rules import RULES, Rule
 from tests.conftest import codes, config_from
 
 
-def fix(source: str | bytes, filename: str = "example.py", **options: str):
+def fix(source: str | bytes, filename: str = "example.py", opt_in: tuple[str, ...] = (), **options: str):
     data = source.encode() if isinstance(source, str) else source
-    return fix_bytes(data, filename, config_from(options))
+    return fix_bytes(data, filename, config_from(options), opt_in=opt_in)
 
 
-def fixed(source: str, **options: str) -> str:
-    result = fix(source, **options)
-    again = fix_bytes(result.data, "example.py", config_from(options))
+def fixed(source: str, opt_in: tuple[str, ...] = (), **options: str) -> str:
+    result = fix(source, opt_in=opt_in, **options)
+    again = fix_bytes(result.data, "example.py", config_from(options), opt_in=opt_in)
     assert again.data == result.data, "a second run changed the file"
     compile(result.data, "fixed.py", "exec")
     return result.data.decode()
@@ -40,8 +40,9 @@ FIX_EXAMPLES = [
 @pytest.mark.parametrize(("rule", "index"), FIX_EXAMPLES)
 def test_documented_fix(rule: type[Rule], index: int) -> None:
     example = rule.examples[index]
-    assert fixed(example.bad, **example.options) == example.fixed
-    assert rule.code not in codes(example.fixed or "", example.filename, **example.options)
+    opt_in = (rule.code,) if rule.default == "off" else ()  # an opt-in code is fixed where it is selected
+    assert fixed(example.bad, opt_in, **example.options) == example.fixed
+    assert rule.code not in codes(example.fixed or "", example.filename, extend_select=opt_in, **example.options)
 
 
 def test_the_fixable_codes_are_the_documented_ones() -> None:
