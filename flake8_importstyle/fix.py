@@ -147,6 +147,9 @@ class ResolverFacts(ImportFacts):
 
         return effective_loads(modules, self.roots)
 
+    def also_loads(self, modules: list[str], module: str) -> bool:
+        return resolve.loads(modules, module, self.roots) is True
+
     def origin(self, dotted: str) -> str:
         from flake8_importstyle.rules.origin import reimported_from
 

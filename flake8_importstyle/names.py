@@ -135,6 +135,10 @@ class ImportFacts:
         amounts to, each once (IPS404's rewrite): by default, all of them."""
         return modules
 
+    def also_loads(self, modules: list[str], module: str) -> bool:
+        """Whether importing *modules* certainly loads *module* too; by default not known."""
+        return False
+
     def origin(self, dotted: str) -> str:
         """The path of the same object in the module that defines it: ``m.x`` ->
         ``d.x`` where ``m`` only re-imports ``x`` from ``d``; by default *dotted*."""

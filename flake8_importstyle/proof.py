@@ -553,10 +553,13 @@ class _Proof:
         """Whether two runs that load other modules do the same: the modules with effects
         of their own that they load are the same, in the same order, where the resolver
         proves that importing the others only loads those (IPS404's rewrite, which stops
-        loading a module that only re-imports a name). A module no longer loaded must not
-        be read in the file: not its name in a chain of attributes, nor in a string."""
+        loading a module that only re-imports a name); each module the rewrite loads, the
+        original loads too, through the ones it stops loading. A module no longer loaded
+        must not be read in the file: not its name in a chain of attributes, nor in a string."""
         if self.facts.effective_loads(old_loads) != self.facts.effective_loads(new_loads):
             return False
+        if not all(self.facts.also_loads(old_loads, m) for m in new_loads if m not in old_loads):
+            return False  # a module the original does not load at all
         dropped = {m.rpartition(".")[2] for m in set(old_loads) - set(new_loads)}
         for node in ast.walk(self.new_tree):
             word = (

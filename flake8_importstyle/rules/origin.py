@@ -158,7 +158,17 @@ class Opaque(NamedTuple):
     reason: str
 
 
-_in_progress: set[str] = set()
+class _Answers(dict[tuple[str, resolve.Roots], "tuple[str, ...] | Opaque"]):
+    """The answers of :func:`import_effects` in this run (``cache_clear``: a new run)."""
+
+    def cache_clear(self) -> None:
+        self.clear()
+
+
+_ANSWERS = resolve.per_run(_Answers())
+#: The modules being read, outermost first, and those found to be in a cycle of imports.
+_stack: list[str] = []
+_cyclic: set[str] = set()
 
 
 def import_effects(module: str, roots: resolve.Roots) -> tuple[str, ...] | Opaque:
@@ -168,19 +178,28 @@ def import_effects(module: str, roots: resolve.Roots) -> tuple[str, ...] | Opaqu
     bind names and add keys to ``sys.modules``. :class:`Opaque` where that cannot be
     proved from its source: a call, a decorator, a class with bases that may run
     code, a conditional statement, an import that may fail, a source that cannot be read."""
-    if module in _in_progress:
-        return Opaque(f"{module} imports itself again through a cycle of imports")
-    if len(_in_progress) >= MAX_DEPTH:
+    key = (module, roots)
+    known = _ANSWERS.get(key)
+    if known is not None:
+        return known
+    if module in _stack:  # every module from there on is in the cycle: its code runs half-done
+        _cyclic.update(_stack[_stack.index(module):])
+        return Opaque(f"{module} is in a cycle of imports")
+    if len(_stack) >= MAX_DEPTH:
         return Opaque(f"{module} is imported through more than {MAX_DEPTH} modules")
-    _in_progress.add(module)
+    _stack.append(module)
     try:
-        return _import_effects(module, roots)
+        answer = _import_effects(module, roots)
     finally:
-        _in_progress.discard(module)
+        _stack.pop()
+    if module in _cyclic:
+        answer = Opaque(f"{module} is in a cycle of imports")
+    if not _stack:
+        _cyclic.clear()
+    _ANSWERS[key] = answer
+    return answer
 
 
-@resolve.per_run
-@lru_cache(maxsize=512)
 def _import_effects(module: str, roots: resolve.Roots) -> tuple[str, ...] | Opaque:
     found = resolve.find(module, roots)
     if not isinstance(found, resolve.Module):
@@ -202,6 +221,7 @@ def _import_effects(module: str, roots: resolve.Roots) -> tuple[str, ...] | Opaq
     return _Effects(found, names, roots).body(tree)
 
 
+@resolve.per_run
 @lru_cache(maxsize=256)
 def _source_tree(path: str) -> ast.Module | None:
     from flake8_importstyle.analysis import quiet_parse
@@ -364,7 +384,7 @@ class _Effects:
 
     def function(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         if stmt.decorator_list:
-            raise self.blocked(stmt, f"decorates {stmt.name}(), a call")
+            raise self.blocked(stmt.decorator_list[0], f"decorates {stmt.name}(), a call")
         if getattr(stmt, "type_params", None):
             raise self.blocked(stmt, f"gives {stmt.name}() type parameters")
         args = stmt.args
@@ -379,7 +399,8 @@ class _Effects:
 
     def cls(self, stmt: ast.ClassDef) -> None:
         if stmt.decorator_list or stmt.keywords or getattr(stmt, "type_params", None):
-            raise self.blocked(stmt, f"creates the class {stmt.name} with decorators or keywords")
+            where: ast.AST = stmt.decorator_list[0] if stmt.decorator_list else stmt
+            raise self.blocked(where, f"creates the class {stmt.name} with decorators or keywords")
         for base in stmt.bases:
             plain = isinstance(base, ast.Name) and (
                 base.id in self.own_classes or (base.id in _PLAIN_BASES and base.id not in self.bound)
@@ -439,11 +460,10 @@ class _Effects:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             if node.id in self.bound or node.id in self.own_classes or node.id in BUILTIN_NAMES:
                 return
-        owner = node.value if isinstance(node, ast.Attribute) else None
-        if isinstance(node, ast.Attribute) and isinstance(owner, ast.Name) and owner.id in self.typing_modules:
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             import typing
 
-            if hasattr(typing, node.attr):
+            if node.value.id in self.typing_modules and hasattr(typing, node.attr):
                 return
         if isinstance(node, ast.Subscript) and annotation:
             value = node.value
@@ -493,7 +513,8 @@ def _always_binds(found: resolve.Module, name: str) -> bool:
     names = resolve.namespace(found)
     if names is None or names.rewrites:
         return False
-    return any(b.block == () and b.how is not resolve.Bound.UNKNOWN for b in names.bindings.get(name, ()))
+    bindings = names.bindings.get(name, ())
+    return bool(bindings) and all(b.block == () and b.how is not resolve.Bound.UNKNOWN for b in bindings)
 
 
 def effective_loads(modules: Iterable[str], roots: resolve.Roots) -> list[str]:
