@@ -147,6 +147,9 @@ class ResolverFacts(ImportFacts):
 
         return effective_loads(modules, self.roots)
 
+    def may_be_module(self, dotted: str) -> bool:
+        return resolve.find(dotted, self.roots) is not None
+
     def also_loads(self, modules: list[str], module: str) -> bool:
         return resolve.loads(modules, module, self.roots) is True
 

@@ -135,6 +135,10 @@ class ImportFacts:
         amounts to, each once (IPS404's rewrite): by default, all of them."""
         return modules
 
+    def may_be_module(self, dotted: str) -> bool:
+        """Whether *dotted* may name a module (not a plain module's attribute); by default yes."""
+        return True
+
     def also_loads(self, modules: list[str], module: str) -> bool:
         """Whether importing *modules* certainly loads *module* too; by default not known."""
         return False

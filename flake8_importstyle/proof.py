@@ -558,9 +558,11 @@ class _Proof:
         must not be read in the file: not its name in a chain of attributes, nor in a string."""
         if self.facts.effective_loads(old_loads) != self.facts.effective_loads(new_loads):
             return False
-        if not all(self.facts.also_loads(old_loads, m) for m in new_loads if m not in old_loads):
+        added = [m for m in new_loads if m not in old_loads and self.facts.may_be_module(m)]
+        if not all(self.facts.also_loads(old_loads, m) for m in added):
             return False  # a module the original does not load at all
-        dropped = {m.rpartition(".")[2] for m in set(old_loads) - set(new_loads)}
+        gone = [m for m in old_loads if m not in new_loads and self.facts.may_be_module(m)]
+        dropped = {m.rpartition(".")[2] for m in gone}
         for node in ast.walk(self.new_tree):
             word = (
                 node.id if isinstance(node, ast.Name)

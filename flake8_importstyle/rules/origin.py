@@ -508,20 +508,41 @@ def _absolute(package: str, level: int, module: str | None) -> str | None:
 def _always_binds(found: resolve.Module, name: str) -> bool:
     """Whether *found*'s top level binds *name* unconditionally (so ``from found import name``
     cannot fail), read from its source."""
-    if not found.runs_source:
+    if not found.runs_source or found.source is None:
         return False
     names = resolve.namespace(found)
-    if names is None or names.rewrites:
+    tree = _source_tree(found.source)
+    if names is None or names.rewrites or tree is None:
         return False
-    bindings = names.bindings.get(name, ())
-    return bool(bindings) and all(b.block == () and b.how is not resolve.Bound.UNKNOWN for b in bindings)
+    if any(
+        isinstance(node, ast.Delete) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+        for node in ast.walk(tree)
+    ):
+        return False  # `del name` somewhere, maybe in a function its code calls
+    for stmt in tree.body:  # a statement of the top level itself, which always runs
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.name == name:
+            return True
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)) and any(
+            (a.asname or a.name.partition(".")[0]) == name for a in stmt.names
+        ):
+            return True
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else (
+            [stmt.target] if isinstance(stmt, ast.AnnAssign) and stmt.value is not None else []
+        )
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            return True
+    return False
 
 
 def effective_loads(modules: Iterable[str], roots: resolve.Roots) -> list[str]:
     """The modules with effects that loading *modules* in order amounts to (each
-    module replaced by :func:`import_effects` where that is proved), each once."""
+    module replaced by :func:`import_effects` where that is proved), each once. A
+    name the resolver finds to be no module (``from m import func`` taken for a
+    submodule ``m.func`` where ``m`` is a plain module) loads nothing."""
     out: list[str] = []
     for module in modules:
+        if "." in module and resolve.find(module, roots) is None:
+            continue
         effects = import_effects(module, roots)
         out += [module] if isinstance(effects, Opaque) else effects
     return list(dict.fromkeys(out))
