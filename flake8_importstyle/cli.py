@@ -575,7 +575,9 @@ def parser() -> argparse.ArgumentParser:
     fix.add_argument("paths", nargs="+", metavar="PATH", help="files and folders (searched recursively)")
     fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
     fix.add_argument(
-        "--select", metavar="CODES", help="comma-separated codes or prefixes to fix (default: IPS)"
+        "--select",
+        metavar="CODES",
+        help="comma-separated codes or prefixes to fix (default: IPS; opt-in IPS404 only where named)",
     )
     fix.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes not to fix")
     fix.add_argument(

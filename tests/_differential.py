@@ -18,9 +18,10 @@ does. So, as compiler writers test compilers (Csmith), this module
   whose ``__init__`` rebinds a submodule's name, one that imports its own
   submodule, one whose ``__init__`` binds a constant under a submodule's
   name, one with a module ``__getattr__``, nested packages, submodules named
-  like builtins, and fake ``numpy``/``pandas``/``matplotlib`` so that the
-  IPS106 conventions fire), each printing a line when it is imported, so the
-  order of imports is observed too;
+  like builtins, fake ``numpy``/``pandas``/``matplotlib`` so that the
+  IPS106 conventions fire, and ``reex``, whose modules only re-import names,
+  quietly or with a print of their own, for IPS404), each printing a line
+  when it is imported, so the order of imports is observed too;
 * runs each program in a fresh interpreter before and after ``fix_bytes``
   (:func:`run_all`, two subprocesses per program, on every core), and
   compares stdout, the exit status and the type of an uncaught exception.

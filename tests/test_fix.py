@@ -725,3 +725,18 @@ def test_reimported_name_fix_keeps_what_the_program_prints(tmp_path) -> None:
         runs.append(subprocess.run([sys.executable, "views.py"], cwd=tmp_path, capture_output=True, text=True,
                                    timeout=60, check=True).stdout)
     assert runs[0] == runs[1] == "[load app.db.session]\nOwn app.db.session\n"
+
+
+@pytest.mark.slow
+def test_the_command_line_fixes_reimported_names_only_when_selected_by_name(tmp_path) -> None:
+    reexports(tmp_path, "")
+    views = tmp_path / "views.py"
+    views.write_text("from app.models import Session\nprint(Session)\n", encoding="utf-8")
+
+    def fix_command(*select: str) -> str:
+        subprocess.run([sys.executable, "-m", "flake8_importstyle", "fix", "--isolated", *select, "views.py"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+        return views.read_text(encoding="utf-8")
+
+    assert fix_command() == "from app.models import Session\nprint(Session)\n"  # IPS alone: off
+    assert fix_command("--select", "IPS404") == "from app.db.session import Session\nprint(Session)\n"

@@ -8,7 +8,6 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from flake8_importstyle import resolve
-from flake8_importstyle.names import BUILTIN_NAMES
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
 
 #: How many plain re-imports are followed to the module that defines a name.
@@ -441,6 +440,7 @@ class _Effects:
 
     def expression(self, node: ast.expr, annotation: bool = False) -> None:
         """Refused unless evaluating *node* can neither fail nor do anything."""
+        from flake8_importstyle.names import BUILTIN_NAMES  # the fixer's: linting never gets here
         if isinstance(node, ast.Constant):
             return
         if isinstance(node, (ast.Tuple, ast.List)):
