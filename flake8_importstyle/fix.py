@@ -110,6 +110,7 @@ class ResolverFacts(ImportFacts):
     def __init__(self, filename: str) -> None:
         self.roots = resolve.search_roots(filename)
         self._answers: dict[str, bool] = {}
+        self._origins: dict[str, str] = {}
 
     def from_binds_submodule(self, dotted: str) -> bool:
         """Not when the package's source binds the name to something else, nor when a
@@ -154,11 +155,15 @@ class ResolverFacts(ImportFacts):
         return resolve.loads(modules, module, self.roots) is True
 
     def origin(self, dotted: str) -> str:
-        from flake8_importstyle.rules.origin import reimported_from
+        """Asked for every from-import's value the proof reads: each answered once."""
+        known = self._origins.get(dotted)
+        if known is None:
+            from flake8_importstyle.rules.origin import reimported_from
 
-        module, _, name = dotted.rpartition(".")
-        origin = reimported_from(module, name, self.roots) if module else None
-        return dotted if origin is None else f"{origin}.{name}"
+            module, _, name = dotted.rpartition(".")
+            origin = reimported_from(module, name, self.roots) if module else None
+            known = self._origins[dotted] = dotted if origin is None else f"{origin}.{name}"
+        return known
 
 
 @functools.lru_cache(maxsize=256)
