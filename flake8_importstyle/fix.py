@@ -1398,7 +1398,10 @@ def _reimported_name(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         raise Refused(f"importing {origin} may import {module} back (a cycle of imports)")
     leaf = parts[-1]
     word = re.compile(rf"\b{re.escape(leaf)}\b")
+    docstrings = {id(n.value) for n in ast.walk(ctx.tree) if isinstance(n, ast.Expr)}
     for node in ast.walk(ctx.tree):
+        if id(node) in docstrings and isinstance(node, ast.Constant) and ">>>" not in str(node.value):
+            continue  # a string statement without doctests: read by nothing
         text = (
             node.id if isinstance(node, ast.Name)
             else node.attr if isinstance(node, ast.Attribute)

@@ -602,6 +602,11 @@ def reexports(tmp_path, source: str, extra: dict[str, str] | None = None):
             "from app.models import Own, Session as S  # mixed\nprint(Own, S)\n",
             "from app.db.session import Session as S\nfrom app.models import Own  # mixed\nprint(Own, S)\n",
         ),
+        # a docstring that names the module reads nothing
+        (
+            '"""Views of the models."""\nfrom app.models import Session\nprint(Session)\n',
+            '"""Views of the models."""\nfrom app.db.session import Session\nprint(Session)\n',
+        ),
         # through a chain of re-imports, to the module that defines it
         ("from app.chain import Session\nprint(Session)\n", "from app.db.session import Session\nprint(Session)\n"),
     ],
@@ -637,6 +642,10 @@ def test_reimported_name_is_imported_from_where_it_is_defined(tmp_path, before: 
         (
             'import sys\nfrom app.models import Session\nprint(Session, sys.modules["app.models"])\n',
             "line 3 may read app.models, which the file would no longer load",
+        ),
+        (
+            '"""\n>>> import app; app.models\n"""\nfrom app.models import Session\nprint(Session)\n',
+            "line 1 may read app.models, which the file would no longer load",
         ),
         ("from .models import Session\nprint(Session)\n", None),  # relative: not flagged from a plain file
         (
