@@ -918,6 +918,14 @@ def _drop_alias(ctx: _StepContext, alias: Any, plan: Plan) -> None:
         raise Refused("the import shares its line with other statements, or has comments")
 
 
+def _droppable(ctx: _StepContext, alias: Any) -> bool:
+    """Whether :func:`_drop_alias` can take *alias* out without losing a comment."""
+    small, line = ctx.statement_of(alias)
+    if len(small.names) > 1:
+        return len(line.body) == 1
+    return len(line.body) == 1 and not _comments(line)
+
+
 def _fix_useless_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     """IPS104: ``import a as a`` -> ``import a``: the same binding, spelled once."""
     import libcst as cst
@@ -953,6 +961,10 @@ def _dotted_to_from(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     parent, _, leaf = name.name.rpartition(".")
     _check_forms(ctx, name.name)
     ctx.check_effects(set(), set(), {name.name})
+    earlier = _earlier_from_import(ctx, finding, ctx.binding_of(finding), name.name)
+    if earlier is not None and earlier.name == name.asname and _droppable(ctx, alias):
+        _drop_alias(ctx, alias, plan)  # `from a import b` above already binds it: the same binding
+        return
     asname = "" if name.asname == leaf else f" as {name.asname}"
     _split(ctx, alias, [f"from {parent} import {leaf}{asname}\n"], plan)
 
@@ -1032,12 +1044,24 @@ def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         raise Refused("only module-level imports are rewritten with their usages")
     binding = ctx.binding_of(finding)
     parent, _, leaf = name.name.rpartition(".")
+    alias = ctx.node_at(finding, cst.ImportAlias)
     _check_forms(ctx, name.name)
-    new_name = _new_name_for(ctx, name.name, leaf)
     tops, other = _chains(ctx, binding, name.name)
+    earlier = _earlier_from_import(ctx, finding, binding, name.name)
+    if earlier is not None and (other or _droppable(ctx, alias)):
+        # `from a import b` above binds the module: its name serves the uses, this import goes
+        # (or becomes `import a` where the file reads `a` for more)
+        removed = set() if other or ctx.still_bound(binding) else {name.bound}
+        ctx.check_effects(removed, set(), {name.bound, name.name})
+        _rename(ctx, tops, name.name, earlier.name, plan)
+        if other and not _served_elsewhere(ctx, binding):
+            _split(ctx, alias, [f"import {name.bound}\n"], plan)
+        else:
+            _drop_alias(ctx, alias, plan)
+        return
+    new_name = _new_name_for(ctx, name.name, leaf)
     removed = set() if other or ctx.still_bound(binding) else {name.bound}
     ctx.check_effects(removed, {new_name}, {name.bound, name.name})
-    alias = ctx.node_at(finding, cst.ImportAlias)
     _rename(ctx, tops, name.name, new_name, plan)
     statements = []
     if other and not _served_elsewhere(ctx, binding):
@@ -1052,6 +1076,42 @@ def _served_elsewhere(ctx: _StepContext, binding: Binding) -> bool:
     (``import os`` beside ``import os.path``), so the name stays bound."""
     count = sum(1 for b in ctx.model.alias_binding.values() if b == binding)
     return count > 1
+
+
+def _earlier_from_import(
+    ctx: _StepContext, finding: Finding, binding: Binding, dotted: str
+) -> Binding | None:
+    """The binding of a ``from a import b [as c]`` that runs before the flagged import in the
+    same run of imports (or right after it) and binds the same module *dotted*, where nothing
+    else in the file binds its name: it serves every read the flagged import's rewrite would
+    give it, and it loads *dotted* before anything else the run imports, so dropping the
+    flagged import changes nothing (the minimal rewrite, rather than a second name for one
+    module)."""
+    model = ctx.model
+    alias = ctx._aliases_at.get((finding.line, finding.col))
+    if alias is None:
+        return None
+    mine = next((s for s in model.import_statements if any(a is alias for a in s.names)), None)
+    if mine is None:
+        return None
+    run = model.run_key[id(mine)]
+    statements = model.import_statements
+    index = next(i for i, s in enumerate(statements) if s is mine)
+    # the statements before it in its run, and the one right after it (then nothing loads between)
+    candidates = [s for s in statements[:index] if model.run_key[id(s)] == run]
+    if index + 1 < len(statements) and model.run_key[id(statements[index + 1])] == run:
+        candidates.append(statements[index + 1])
+    for stmt in candidates:
+        if not isinstance(stmt, ast.ImportFrom):
+            continue
+        for other in stmt.names:
+            found = model.alias_binding.get(id(other))
+            if found is None or found.kind != IMPORT or found.value != dotted or found.scope != binding.scope:
+                continue
+            sites = [b for scope in model.scopes for _, b, _ in scope.sites.get(found.name, ())]
+            if all(b == found for b in sites) and not any(found.name in sc.extra for sc in model.scopes):
+                return found
+    return None
 
 
 def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
@@ -1141,6 +1201,8 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         items = [literal_str(e) for e in fromlist.elts]
         if any(i is None for i in items):
             raise Refused("the fromlist is not a list of string literals")
+        if "*" in items:
+            raise Refused(f"__import__ with fromlist ['*'] also imports the submodules {name}.__all__ names")
         submodules = [i for i in items if i and not (i.startswith("__") and i.endswith("__"))]
         if submodules:
             raise Refused(
@@ -1148,7 +1210,14 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
             )
         has_fromlist = bool(items)
     _check_importlib(ctx)
-    ctx.check_effects(set(), set() if _has_importlib(ctx) else {"importlib"}, {name})
+    has_importlib = _has_importlib(ctx)
+    elsewhere = [b for _, b, _ in ctx.model.module.sites.get("importlib", ())]
+    if elsewhere and not has_importlib:
+        raise Refused(
+            f"'importlib' is imported at line {ctx.model.line_of(elsewhere[0])}, not in the imports at the"
+            " top of the file: another 'import importlib' would bind it twice"
+        )
+    ctx.check_effects(set(), set() if has_importlib else {"importlib"}, {name})
     call = ctx.call_at(finding)
     replace_node: Any = call
     if "." in name and not has_fromlist:
@@ -1168,7 +1237,7 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         func=cst.Attribute(value=cst.Name("importlib"), attr=cst.Name("import_module")),
         args=[cst.Arg(value=literal)],
     )
-    if not _has_importlib(ctx):
+    if not has_importlib:
         plan.add_importlib = True
 
 
@@ -1206,14 +1275,15 @@ def _check_importlib(ctx: _StepContext, module: str = "importlib") -> None:
 
 
 def _has_importlib(ctx: _StepContext, module: str = "importlib") -> bool:
-    """Whether ``import module`` in the imports at the top of the module (after
-    its docstring) binds the name before anything else runs."""
+    """Whether ``import module`` (or ``import module.sub``) in the imports at the top of
+    the module (after its docstring) binds the name before anything else runs."""
     model = ctx.model
     body = model.tree.body
     first = 1 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else 0
     for stmt in model.import_statements:
         if model.run_key[id(stmt)] == (0, -1, "body", first) and isinstance(stmt, ast.Import):
-            if any(a.name == module and a.asname is None for a in stmt.names):
+            # `import importlib.util` binds `importlib` to the package as well
+            if any(a.name.partition(".")[0] == module and a.asname is None for a in stmt.names):
                 return True
     return False
 
@@ -1527,22 +1597,87 @@ def _replace_child(parent: Any, old: Any, new: Any) -> Any:
     raise AssertionError("a node's parent does not hold it")  # pragma: no cover - libcst's own parents
 
 
-def _add_importlib(module: Any) -> Any:
-    """Add ``import importlib`` after the imports at the top of the module."""
+def _add_importlib(module: Any, name: str = "importlib") -> Any:
+    """Add ``import importlib`` where isort (and ruff's I001, at their defaults) would put it:
+    in the imports at the top of the module, after the docstring, the ``from __future__``
+    imports and a ``__lazy_modules__`` assignment, in the standard library's section among
+    its plain imports in alphabetical order (before its from-imports), never after the
+    third-party, first-party or relative imports; a new section is set apart by blank lines."""
     import libcst as cst
 
     body = list(module.body)
-    at = 0
-    if body and _is_docstring(body[0]):
-        at = 1
-    while (
-        at < len(body)
-        and isinstance(body[at], cst.SimpleStatementLine)
-        and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in body[at].body)
-    ):
-        at += 1
-    body.insert(at, cst.parse_statement("import importlib\n"))
+    start = 1 if body and _is_docstring(body[0]) else 0
+    kinds: list[str] = []  # the header: one kind for each statement of the imports at the top
+    for statement in body[start:]:
+        kind = _header_kind(statement)
+        if kind is None:
+            break
+        kinds.append(kind)
+    floor = max((i + 1 for i, k in enumerate(kinds) if k in ("future", "lazy")), default=0)
+    at = len(kinds)
+    for i in range(floor, len(kinds)):
+        kind = kinds[i]
+        if kind == "from" or kind == "other" or (kind.startswith("import ") and kind[7:].lower() > name):
+            at = i
+            break
+    stdlib_before = any(k == "from" or k.startswith("import ") for k in kinds[floor:at])
+    new = cst.parse_statement(f"import {name}\n")
+    index = start + at
+    following = body[index] if index < len(body) else None
+    blank = cst.EmptyLine()
+    if following is None:
+        if index > 0:  # after the docstring, `__future__` or the lazy modules: a new section
+            new = new.with_changes(leading_lines=[blank])
+        body.insert(index, new)
+        return module.with_changes(body=body)
+    lines = list(following.leading_lines)
+    blanks = 0
+    while blanks < len(lines) and lines[blanks].comment is None:
+        blanks += 1
+    same_section = at < len(kinds) and kinds[at] != "other"
+    if stdlib_before:
+        # within the section (the next import keeps its lines), or at its end (the next keeps its blank line)
+        pass
+    elif same_section:
+        new = new.with_changes(leading_lines=lines[:blanks])  # the first of the section
+        lines = lines[blanks:]
+    else:  # a section of its own, before the other imports or before the code
+        before = lines[:blanks] or ([blank] if index > 0 else [])
+        new = new.with_changes(leading_lines=before)
+        lines = [blank, *lines[blanks:]]
+    body[index] = following.with_changes(leading_lines=lines)
+    body.insert(index, new)
     return module.with_changes(body=body)
+
+
+def _header_kind(statement: Any) -> str | None:
+    """What one statement of the imports at the top of a module is, for isort's order:
+    ``future``, ``import <module>`` (a plain import of the standard library), ``from``
+    (a from-import of it), ``other`` (any other import) or ``lazy`` (``__lazy_modules__ =``);
+    None for a statement that ends the imports."""
+    import sys
+
+    import libcst as cst
+
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if isinstance(small, (cst.Assign, cst.AnnAssign)):
+        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+        if any(isinstance(t, cst.Name) and t.value == "__lazy_modules__" for t in targets):
+            return "lazy"
+        return None
+    if isinstance(small, cst.ImportFrom):
+        if small.relative or small.module is None:
+            return "other"
+        module = _cst_chain(small.module) or ""
+        if module == "__future__":
+            return "future"
+        return "from" if module.partition(".")[0] in sys.stdlib_module_names else "other"
+    if isinstance(small, cst.Import):
+        module = _cst_chain(small.names[0].name) or ""
+        return f"import {module}" if module.partition(".")[0] in sys.stdlib_module_names else "other"
+    return None
 
 
 def _is_docstring(statement: Any) -> bool:

@@ -600,6 +600,43 @@ class _Builder:
         else:  # del of what an import bound
             self.add(when, [f"del {form.binds}"] if form in self.module_forms else ["pass"])
 
+    def rewrites(self) -> None:
+        """Shapes of the newer rewrites (issue 10): a module bound twice in one run of
+        imports (``from a import b`` then ``import a.b`` or ``import a.b as b``, with
+        something between them or not), and attributes read off ``__import__("m")``."""
+        rng = self.rng
+        t = rng.choice(DOTTED)
+        label = self.label()
+        if self.chance(0.6):
+            second = self.pick([(2, f"import {t.module}"), (2, f"import {t.module} as {t.leaf}")])
+            between = self.pick([(4, ""), (1, "import json"), (1, "_between = 1"), (1, f"{t.leaf} = 'rebound'")])
+            alias = self.pick([(3, t.leaf), (1, "m3")])
+            first = f"from {t.parent} import {t.leaf}" if alias == t.leaf else f"from {t.parent} import {t.leaf} as m3"
+            lines = [first, *([between] if between else []), second]
+            if self.chance(0.3):
+                lines.reverse()
+            self.add(rng.uniform(0, 0.2), _guard(label, lines) if self.chance(0.2) else lines)
+            reads = [f"{t.module}.{t.attr}" if second.endswith(t.module) else f"{t.leaf}.{t.attr}", f"{alias}.{t.attr}"]
+            if self.chance(0.3):
+                reads.append(f'getattr({t.root}, "NAME", "-")')
+            for read in reads:
+                where = self.pick([(3, "module"), (1, "function")])
+                label = self.label()
+                if where == "module":
+                    self.add(rng.uniform(0.25, 1), _guard(label, [f"_p({label!r}, {read})"]))
+                else:
+                    self.add(rng.uniform(0.25, 1), [f"def _f{label}():", f"    return {read}", ""])
+                    self.finals.append(_guard(label, [f"_p({label!r}, _f{label}())"]))
+        else:
+            rest = t.module.partition(".")[2]
+            call = self.pick([
+                (3, f'__import__("{t.module}").{rest}.{t.attr}'),
+                (2, f'__import__("{t.root}").{rest}'),  # refused: not the whole name through the package
+                (1, f'__import__("{t.module}", fromlist=["__name__"]).{t.attr}'),
+                (1, f'__import__("{t.module}", None, None, [""]).{t.attr}'),
+            ])
+            self.add(rng.uniform(0, 1), _guard(label, [f"_p({label!r}, {call})"]))
+
     def reexport(self, when: float) -> None:
         """IPS404: names from a module that only re-imports them (:data:`PACKAGES`' ``reex``),
         read at once and later; sometimes the module is read another way too (its package's
@@ -646,6 +683,8 @@ class _Builder:
             when = rng.uniform(0.3, 0.95)
             self.dynamic(when)
             self.observe(rng.choice(readable), when + 0.001)
+        if self.chance(0.3):
+            self.rewrites()
         chunks = ["".join(line + "\n" for line in self.header) + PRELUDE]
         for _when, _order, lines in sorted(self.chunks):
             chunks.append("".join(line + "\n" for line in lines))

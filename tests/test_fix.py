@@ -122,11 +122,31 @@ def test_issue_examples(before: str, after: str) -> None:
         ),
         (
             "m = __import__('a.b', fromlist=[''])\n",
-            "import importlib\nm = importlib.import_module('a.b')\n",
+            "import importlib\n\nm = importlib.import_module('a.b')\n",
         ),
         (
             "from __future__ import annotations\nm = __import__('a')\n",
-            "from __future__ import annotations\nimport importlib\nm = importlib.import_module('a')\n",
+            "from __future__ import annotations\n\nimport importlib\n\nm = importlib.import_module('a')\n",
+        ),
+        # the most common shape: an attribute of the result, in calls, nested, in a function
+        (
+            "import sys\nprint(__import__('json').dumps(1), __import__('sys').argv)\n",
+            "import importlib\nimport sys\nprint(importlib.import_module('json').dumps(1),"
+            " importlib.import_module('sys').argv)\n",
+        ),
+        (
+            "import os\n\n\ndef f():\n    return __import__('json').loads('1')\n",
+            "import importlib\nimport os\n\n\ndef f():\n    return importlib.import_module('json').loads('1')\n",
+        ),
+        # a chain through the whole dotted name loses the names import_module already went through
+        (
+            "import os\nx = __import__('xml.dom.minidom').dom.minidom.parseString\n",
+            "import importlib\nimport os\nx = importlib.import_module('xml.dom.minidom').parseString\n",
+        ),
+        # `import importlib.util` at the top binds importlib: nothing is added
+        (
+            "import importlib.util  # noqa: IPS101\nx = __import__('json').dumps(importlib.util)\n",
+            "import importlib.util  # noqa: IPS101\nx = importlib.import_module('json').dumps(importlib.util)\n",
         ),
         # IPS205: imp goes when importlib is already imported
         (
@@ -165,6 +185,12 @@ def test_rewrites(before: str, after: str) -> None:
         ("x = __import__('a', fromlist=['sub'])\n", "__import__ also imports a.sub if it is a submodule; import_module does not"),
         ("x = __import__('a', globals(), None, [], 1)\n", "a relative import (level is not 0)"),
         ("importlib = 1\nx = __import__('a')\n", "'importlib' is bound to something else in this file"),
+        (
+            "import os\nif os.name:\n    import importlib\nx = __import__('json').dumps(1)\n",
+            "'importlib' is imported at line 3, not in the imports at the top of the file: another"
+            " 'import importlib' would bind it twice",
+        ),
+        ("x = __import__('json', fromlist=['*'])\n", "__import__ with fromlist ['*'] also imports the submodules json.__all__ names"),
         ("import imp\nimp.load_source('m', 'p')\n", "the file uses imp for more than imp.reload() (line 2)"),
         ("import imp\n", "no imp.reload() call to rewrite"),
         # the traps of the fixer-safety issue: where an import binds, not only what
@@ -548,6 +574,135 @@ def test_pkg_resources_is_left_where_the_rewrite_is_not_provably_the_same(source
     assert result.data.decode() == source
     reasons = [why for *_, why in result.skipped]
     assert any(reason in why for why in reasons), reasons
+
+
+def test_an_unfixable_dunder_import_does_not_hold_back_the_others() -> None:
+    source = (
+        "import os\nx = __import__('json').dumps(1)\ny = __import__(os.environ['M'])\n"
+        "z = __import__('a.b')\nw = __import__('os').sep\n"
+    )
+    result = fix(source)
+    assert result.data.decode() == (
+        "import importlib\nimport os\nx = importlib.import_module('json').dumps(1)\n"
+        "y = __import__(os.environ['M'])\nz = __import__('a.b')\nw = importlib.import_module('os').sep\n"
+    )
+    assert [(line, code, why) for line, _, code, why in result.skipped] == [
+        (3, "IPS201", "the module name is not a plain string literal"),
+        (4, "IPS201", "the result is the top-level package 'a'; import_module returns 'a.b'"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            '"""Doc."""\n\nx = __import__("m")\n',
+            '"""Doc."""\n\nimport importlib\n\nx = importlib.import_module("m")\n',
+            id="after-the-docstring-a-section-of-its-own",
+        ),
+        pytest.param(
+            "import abc\nimport sys\nfrom os import path\nx = __import__('m')\n",
+            "import abc\nimport importlib\nimport sys\nfrom os import path\nx = importlib.import_module('m')\n",
+            id="alphabetical-among-the-plain-imports",
+        ),
+        pytest.param(
+            "import abc\nfrom os import path\n\nimport requests\nx = __import__('m')\n",
+            "import abc\nimport importlib\nfrom os import path\n\nimport requests\nx = importlib.import_module('m')\n",
+            id="before-the-from-imports-of-the-section",
+        ),
+        pytest.param(
+            "import abc\n\nimport requests\n\nfrom . import sibling\nx = __import__('m')\n",
+            "import abc\nimport importlib\n\nimport requests\n\nfrom . import sibling\nx = importlib.import_module('m')\n",
+            id="at-the-end-of-the-stdlib-section-never-after-relative-imports",
+        ),
+        pytest.param(
+            '"""Doc."""\n\nimport requests\n\nfrom . import sibling\n\nx = __import__("m")\n',
+            '"""Doc."""\n\nimport importlib\n\nimport requests\n\nfrom . import sibling\n\n'
+            'x = importlib.import_module("m")\n',
+            id="a-new-stdlib-section-before-the-third-party-one",
+        ),
+        pytest.param(
+            "from __future__ import annotations\n\n__lazy_modules__ = ['json']\n\nimport json\n"
+            "x = __import__('m')\n",
+            "from __future__ import annotations\n\n__lazy_modules__ = ['json']\n\nimport importlib\nimport json\n"
+            "x = importlib.import_module('m')\n",
+            id="after-future-and-lazy-modules",
+        ),
+        pytest.param(
+            "import sys\n# why os\nimport os\nx = __import__('m')\n",
+            "import importlib\nimport sys\n# why os\nimport os\nx = importlib.import_module('m')\n",
+            id="a-comment-stays-with-its-import",
+        ),
+        pytest.param(
+            "import os\n\n# the code\nx = __import__('m')\n",
+            "import importlib\nimport os\n\n# the code\nx = importlib.import_module('m')\n",
+            id="before-os",
+        ),
+    ],
+)
+def test_import_importlib_goes_where_isort_puts_it(before: str, after: str) -> None:
+    assert fixed(before) == after
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # `from a import b` above in the same run already binds the module: the import is dropped
+        pytest.param(
+            "from os import path\nimport os.path as path\nprint(path.join('a'))\n",
+            "from os import path\nprint(path.join('a'))\n",
+            id="IPS102-the-same-binding-twice",
+        ),
+        pytest.param(
+            "from xml import dom\nimport xml.dom\nprint(dom, xml.dom.minidom)\n",
+            "from xml import dom\nprint(dom, dom.minidom)\n",
+            id="IPS101-the-uses-take-the-name-already-there",
+        ),
+        pytest.param(
+            "from xml import dom as d\nimport json, xml.dom\nprint(d, xml.dom.minidom, json)\n",
+            "from xml import dom as d\nimport json\nprint(d, d.minidom, json)\n",
+            id="IPS101-under-its-alias-out-of-a-list",
+        ),
+        pytest.param(
+            "from xml import dom\nimport xml.dom\nprint(dom, xml.dom.minidom, xml.sax)\n",
+            "from xml import dom\nimport xml\nprint(dom, dom.minidom, xml.sax)\n",
+            id="IPS101-the-root-still-read",
+        ),
+        # where the other binding does not serve every use, a new name as before
+        pytest.param(
+            "from xml import dom\nimport xml.dom\ndef f():\n    dom = 1\n    return xml.dom\n",
+            "from xml import dom\nfrom xml import dom as xml_dom\ndef f():\n    dom = 1\n    return xml_dom\n",
+            id="the-name-is-bound-again-elsewhere",
+        ),
+        pytest.param(
+            "from xml import dom\nx = 1\nimport xml.dom\nprint(xml.dom)\n",
+            "from xml import dom\nx = 1\nfrom xml import dom as xml_dom\nprint(xml_dom)\n",
+            id="not-in-the-same-run-of-imports",
+        ),
+        pytest.param(
+            "import xml.dom\nfrom xml import dom\nprint(xml.dom, dom)\n",
+            "from xml import dom\nprint(dom, dom)\n",
+            id="the-from-import-right-after-loads-it-as-soon",
+        ),
+        pytest.param(
+            "import xml.dom as dom\nfrom xml import dom\nprint(dom)\n",
+            "from xml import dom\nprint(dom)\n",
+            id="IPS102-the-from-import-right-after",
+        ),
+        pytest.param(
+            "import xml.dom\nimport json\nfrom xml import dom\nprint(xml.dom, dom, json)\n",
+            "from xml import dom as xml_dom\nimport json\nfrom xml import dom\nprint(xml_dom, dom, json)\n",
+            id="an-import-between-so-the-load-would-move",
+        ),
+        pytest.param(
+            "from xml import dom\nimport xml.dom  # why\nprint(xml.dom.minidom)\n",
+            "from xml import dom\nfrom xml import dom as xml_dom  # why\nprint(xml_dom.minidom)\n",
+            id="a-comment-is-not-dropped",
+        ),
+    ],
+)
+def test_an_import_of_a_module_already_bound_above_is_dropped(before: str, after: str) -> None:
+    assert fixed(before) == after
 
 
 # ---------------------------------------------------- IPS404: import a name from where it is defined

@@ -268,7 +268,7 @@ class RemovedModule(Rule):
     def check(self, file: FileContext) -> Iterator[Finding]:
         if not REMOVED_TOP_LEVEL & file.imported_modules:
             return
-        target = file.config.target_python
+        target = file.config.target()
         versions: _Versions | None = None
         conditions: dict[int, list[tuple[ast.expr, bool]]] | None = None
         statements: dict[tuple[int, int], ast.stmt] | None = None
@@ -407,7 +407,7 @@ class PkgResources(Rule):
         return f"The APIs it names a replacement for:\n\n{table}"
 
     def _replacement(self, api: str, file: FileContext) -> str:
-        if api == "iter_entry_points" and file.config.target_python < (3, 10):
+        if api == "iter_entry_points" and file.config.target() < (3, 10):
             return PKG_RESOURCES_ENTRY_POINTS_OLD
         return PKG_RESOURCES_APIS[api]
 
