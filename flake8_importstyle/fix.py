@@ -53,11 +53,13 @@ from flake8_importstyle.proof import (
     prove,
 )
 from flake8_importstyle.records import ImportRecord, Name, Scope
-from flake8_importstyle.rules import Finding, check_tree
+from flake8_importstyle.rules import DEFAULT_CODES, Finding, check_tree
 from flake8_importstyle.text import char_col, source_lines
 
 #: The codes the fixer rewrites, in the order it applies them.
-FIXABLE = ("IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207")
+FIXABLE = (
+    "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404"
+)
 
 #: Removed modules whose one member the file may use has a drop-in in another module:
 #: module -> (the replacement module, the member). ``imp.reload`` calls
@@ -110,6 +112,7 @@ class ResolverFacts(ImportFacts):
     def __init__(self, filename: str) -> None:
         self.roots = resolve.search_roots(filename)
         self._answers: dict[str, bool] = {}
+        self._origins: dict[str, str] = {}
 
     def from_binds_submodule(self, dotted: str) -> bool:
         """Not when the package's source binds the name to something else, nor when a
@@ -141,6 +144,28 @@ class ResolverFacts(ImportFacts):
             return False
         leaf = dotted.rpartition(".")[2]
         return resolve.child(parent, leaf) is None and resolve.binds(parent, leaf, self.roots) is False
+
+    def effective_loads(self, modules: list[str]) -> list[str]:
+        from flake8_importstyle.rules.origin import effective_loads
+
+        return effective_loads(modules, self.roots)
+
+    def may_be_module(self, dotted: str) -> bool:
+        return resolve.find(dotted, self.roots) is not None
+
+    def also_loads(self, modules: list[str], module: str) -> bool:
+        return resolve.loads(modules, module, self.roots) is True
+
+    def origin(self, dotted: str) -> str:
+        """Asked for every from-import's value the proof reads: each answered once."""
+        known = self._origins.get(dotted)
+        if known is None:
+            from flake8_importstyle.rules.origin import reimported_from
+
+            module, _, name = dotted.rpartition(".")
+            origin = reimported_from(module, name, self.roots) if module else None
+            known = self._origins[dotted] = dotted if origin is None else f"{origin}.{name}"
+        return known
 
 
 @functools.lru_cache(maxsize=256)
@@ -299,9 +324,12 @@ class Fixer:
         selected: Callable[[str], bool],
         readers: Readers = NO_READERS,
         disable_noqa: bool = False,
+        opt_in: Collection[str] = (),
     ) -> None:
         self.filename = filename
         self.disable_noqa = disable_noqa
+        #: the codes that are off by default (IPS404) and selected by name
+        self.codes = DEFAULT_CODES | frozenset(opt_in)
         self.config = config
         self.selected = selected
         self.readers = readers
@@ -324,7 +352,7 @@ class Fixer:
         noqa = Noqa(text, disable_noqa=self.disable_noqa)
         return [
             f
-            for f in check_tree(tree, source_lines(text), self.filename, self.config)
+            for f in check_tree(tree, source_lines(text), self.filename, self.config, self.codes)
             if f.code in FIXABLE and self.selected(f.code) and noqa.allows(f.line, f.code)
         ]
 
@@ -1449,6 +1477,93 @@ def _enclosing_try(parents: dict[int, ast.AST], node: ast.AST) -> ast.Try | None
         child = up
 
 
+def _reimported_name(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS404: ``from M import x`` -> ``from D import x`` (alias, comments and layout kept),
+    where importing ``M`` provably does nothing but load what importing ``D`` loads
+    (:func:`~flake8_importstyle.rules.origin.import_effects`) and the file reads ``M``
+    nowhere else. Names that ``M`` defines stay in ``from M import ...``."""
+    import libcst as cst
+
+    from flake8_importstyle.rules.origin import Opaque, effective_loads, import_effects, reimported_from
+
+    record, name = ctx.record_of(finding)
+    if record.context.scope is not Scope.MODULE:
+        raise Refused("only module-level imports are rewritten")
+    if record.level:
+        raise Refused("a relative import: the fixer would have to write the module's absolute name")
+    module, roots = record.module, ctx.fixer.facts.roots
+    origin = reimported_from(module, name.name, roots)
+    if origin is None:  # pragma: no cover - the finding says there is one
+        raise Refused(f"{module} no longer only re-imports {name.name!r}")
+    own = resolve.module_name(ctx.fixer.filename)
+    if module.split(".")[0] != origin.split(".")[0]:
+        raise Refused(
+            f"{origin} is in another top-level package than {module}, whose imports are not followed"
+        )
+    if own in (module, origin):
+        raise Refused("the import names this file's own module")
+    parts, target = module.split("."), origin.split(".")
+    for i in range(1, len(parts) + 1):
+        if parts[:i] == target[:i]:
+            continue  # a package of the origin too: it is still loaded
+        effects = import_effects(".".join(parts[:i]), roots)
+        if isinstance(effects, Opaque):
+            raise Refused(f"importing {module} may do more than re-import the name: {effects.reason}")
+    prefixes = [".".join(target[: i + 1]) for i in range(len(target))]
+    if effective_loads([".".join(parts[: i + 1]) for i in range(len(parts))], roots) != effective_loads(
+        prefixes, roots
+    ):
+        raise Refused(f"importing {module} loads modules that importing {origin} does not")
+    if resolve.loads([origin], module, roots) is not False:
+        raise Refused(f"importing {origin} may import {module} back (a cycle of imports)")
+    leaf = parts[-1]
+    word = re.compile(rf"\b{re.escape(leaf)}\b")
+    docstrings = {id(n.value) for n in ast.walk(ctx.tree) if isinstance(n, ast.Expr)}
+    for node in ast.walk(ctx.tree):
+        if id(node) in docstrings and isinstance(node, ast.Constant) and ">>>" not in str(node.value):
+            continue  # a string statement without doctests: read by nothing
+        text = (
+            node.id if isinstance(node, ast.Name)
+            else node.attr if isinstance(node, ast.Attribute)
+            else node.value if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            else None
+        )
+        if text is not None and word.search(text):
+            raise Refused(
+                f"line {getattr(node, 'lineno', '?')} may read {module}, which the file would no longer load"
+            )
+    ctx.check_effects(set(), set(), {module, origin})
+    alias = ctx.node_at(finding, cst.ImportAlias)
+    small, line = ctx.statement_of(alias)
+    if small in plan.replace or line in plan.replace:
+        return  # another name of this statement moved it already
+    moved = [a for a in small.names if reimported_from(module, _alias_name(a), roots) == origin]
+    new_module = cst.parse_expression(origin)
+    if len(moved) == len(small.names):
+        plan.replace[small] = small.with_changes(module=new_module)
+        return
+    if len(line.body) != 1:
+        raise Refused("the import shares its line with other statements")
+    if _closing(small) is not None:
+        raise Refused(
+            f"the names {module} defines and those it re-imports share a statement over several lines"
+        )
+    kept = [a for a in small.names if all(a is not m for m in moved)]
+    kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    code = cst.Module(body=[]).code_for_node
+    names = ", ".join(code(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for a in moved)
+    first = _new_statement(f"from {origin} import {names}\n").with_changes(leading_lines=line.leading_lines)
+    first = _add_comments(first, [c for a in moved for c in _comments(a)])
+    rest = line.with_changes(body=[small.with_changes(names=kept)], leading_lines=())
+    plan.replace[line] = cst.FlattenSentinel([first, rest])
+
+
+def _alias_name(alias: Any) -> str:
+    from libcst.helpers import get_full_name_for_node
+
+    return get_full_name_for_node(alias.name) or ""
+
+
 _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
     "IPS101": _dotted_import,
     "IPS102": _dotted_to_from,
@@ -1459,6 +1574,7 @@ _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
     "IPS205": _removed_api,
     "IPS206": _removed_api,
     "IPS207": _pkg_resources,
+    "IPS404": _reimported_name,
 }
 
 
@@ -1632,9 +1748,11 @@ def fix_bytes(
     selected: Callable[[str], bool] = lambda code: True,
     readers: Readers = NO_READERS,
     disable_noqa: bool = False,
+    opt_in: Collection[str] = (),
 ) -> FixResult:
-    """Fix one file's bytes (see the module docstring); *disable_noqa* as flake8's option."""
-    return Fixer(filename, config, selected, readers, disable_noqa).fix(data)
+    """Fix one file's bytes (see the module docstring); *disable_noqa* as flake8's option;
+    *opt_in*: the codes off by default that the selection names (IPS404)."""
+    return Fixer(filename, config, selected, readers, disable_noqa, opt_in).fix(data)
 
 
 def prefix_selector(select: Sequence[str], ignore: Sequence[str]) -> Callable[[str], bool]:

@@ -130,6 +130,24 @@ class ImportFacts:
     def missing(self, dotted: str) -> bool:
         return False
 
+    def effective_loads(self, modules: list[str]) -> list[str]:
+        """The modules with effects of their own that loading *modules* in order
+        amounts to, each once (IPS404's rewrite): by default, all of them."""
+        return modules
+
+    def may_be_module(self, dotted: str) -> bool:
+        """Whether *dotted* may name a module (not a plain module's attribute); by default yes."""
+        return True
+
+    def also_loads(self, modules: list[str], module: str) -> bool:
+        """Whether importing *modules* certainly loads *module* too; by default not known."""
+        return False
+
+    def origin(self, dotted: str) -> str:
+        """The path of the same object in the module that defines it: ``m.x`` ->
+        ``d.x`` where ``m`` only re-imports ``x`` from ``d``; by default *dotted*."""
+        return dotted
+
 
 ASSUME_SUBMODULES = ImportFacts()
 

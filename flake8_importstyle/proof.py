@@ -523,7 +523,7 @@ class _Proof:
     ) -> None:
         old_loads = _loads(old, self.facts)
         new_loads = _loads(new, self.facts)
-        if old_loads != new_loads:
+        if old_loads != new_loads and not self.same_effects(old_loads, new_loads):
             line = old[0].lineno if old else new[0].lineno
             raise Refusal(f"the imports at line {line} would not load the same modules in the same order")
         stars = [ast.dump(s) for s in old if _is_star(s)], [ast.dump(s) for s in new if _is_star(s)]
@@ -553,6 +553,37 @@ class _Proof:
                         f"the handler at line {handler.lineno} could tell the exception of a failed import"
                         " (ModuleNotFoundError or ImportError, and its message) apart"
                     )
+
+    def same_effects(self, old_loads: list[str], new_loads: list[str]) -> bool:
+        """Whether two runs that load other modules do the same: the modules with effects
+        of their own that they load are the same, in the same order, where the resolver
+        proves that importing the others only loads those (IPS404's rewrite, which stops
+        loading a module that only re-imports a name); each module the rewrite loads, the
+        original loads too, through the ones it stops loading. A module no longer loaded
+        must not be read in the file: not its name in a chain of attributes, nor in a string."""
+        if self.facts.effective_loads(old_loads) != self.facts.effective_loads(new_loads):
+            return False
+        added = [m for m in new_loads if m not in old_loads and self.facts.may_be_module(m)]
+        if not all(self.facts.also_loads(old_loads, m) for m in added):
+            return False  # a module the original does not load at all
+        gone = [m for m in old_loads if m not in new_loads and self.facts.may_be_module(m)]
+        dropped = {m.rpartition(".")[2] for m in gone}
+        strings = {id(n.value) for n in ast.walk(self.new_tree) if isinstance(n, ast.Expr)}
+        for node in ast.walk(self.new_tree):
+            if id(node) in strings and isinstance(node, ast.Constant) and ">>>" not in str(node.value):
+                continue  # a string statement without doctests: read by nothing
+            word = (
+                node.id if isinstance(node, ast.Name)
+                else node.attr if isinstance(node, ast.Attribute)
+                else node.value if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                else None
+            )
+            if word is not None and any(re.search(rf"\b{re.escape(d)}\b", word) for d in dropped):
+                raise Refusal(
+                    f"line {getattr(node, 'lineno', '?')} may read a module"
+                    " that the rewrite would no longer load"
+                )
+        return True
 
     # -- what the whole file does
     def dynamic_imports(self) -> None:
@@ -614,7 +645,7 @@ class Evaluator:
         self.facts = facts
 
     def name_values(self, node: ast.Name) -> frozenset[Value]:
-        return frozenset(_binding_value(b) for b in self.model.meaning(node))
+        return frozenset(_defined_where(_binding_value(b), self.facts) for b in self.model.meaning(node))
 
     def value(self, node: ast.expr) -> frozenset[Value] | None:
         """What a name, an attribute chain or an import call evaluates to, when it
@@ -834,6 +865,18 @@ def _binding_value(binding: Binding) -> Value:
     if binding.kind == UNBOUND:
         return ("unbound", binding.scope, binding.name, ())
     return (binding.kind, (binding.scope, binding.pos), binding.name or binding.value, ())
+
+
+def _defined_where(value: Value, facts: ImportFacts) -> Value:
+    """An import's value at the path of the module that defines the object (``m.x`` is
+    ``d.x`` where ``m`` only re-imports ``x`` from ``d``, as :mod:`~flake8_importstyle.resolve`
+    reads ``m``), so that IPS404's rewrite reads the same object."""
+    kind, pos, path, more = value
+    if kind != "path":
+        return value
+    prefix = "from:" if path.startswith("from:") else ""
+    origin = facts.origin(path[len(prefix):])
+    return value if origin == path[len(prefix):] else (kind, pos, prefix + origin, more)
 
 
 def _extend(value: Value, attrs: list[str]) -> Value:

@@ -18,9 +18,10 @@ does. So, as compiler writers test compilers (Csmith), this module
   whose ``__init__`` rebinds a submodule's name, one that imports its own
   submodule, one whose ``__init__`` binds a constant under a submodule's
   name, one with a module ``__getattr__``, nested packages, submodules named
-  like builtins, and fake ``numpy``/``pandas``/``matplotlib`` so that the
-  IPS106 conventions fire), each printing a line when it is imported, so the
-  order of imports is observed too;
+  like builtins, fake ``numpy``/``pandas``/``matplotlib`` so that the
+  IPS106 conventions fire, and ``reex``, whose modules only re-import names,
+  quietly or with a print of their own, for IPS404), each printing a line
+  when it is imported, so the order of imports is observed too;
 * runs each program in a fresh interpreter before and after ``fix_bytes``
   (:func:`run_all`, two subprocesses per program, on every core), and
   compares stdout, the exit status and the type of an uncaught exception.
@@ -67,10 +68,12 @@ from pathlib import Path
 
 from flake8_importstyle.config import Config
 from flake8_importstyle.fix import fix_bytes
-from flake8_importstyle.rules import check_tree
+from flake8_importstyle.rules import DEFAULT_CODES, check_tree
 
 #: The codes the fixer rewrites; each must be fixed at least once in a full run.
 CODES = ("IPS101", "IPS102", "IPS103", "IPS104", "IPS106", "IPS201", "IPS205")
+#: The codes off by default that every run selects, and each must be fixed at least once too.
+OPT_IN = ("IPS404",)
 
 #: Programs per run; CI sets fewer on the Pythons other than its default one.
 PROGRAMS = int(os.environ.get("IMPORTSTYLE_DIFF_PROGRAMS", "1000"))
@@ -131,6 +134,25 @@ PACKAGES: dict[str, str] = {
     "imp.py": '"""A stand-in for the removed module: imp.reload is importlib.reload."""\n'
     "from importlib import reload\n",
 }
+
+# IPS404: names that modules only re-import from reex.defs. The fixer may import them from
+# reex.defs only where importing the module does nothing of its own (quiet, chain); where it
+# prints (loud), or loads a module that prints before reex.defs (early), it must refuse.
+PACKAGES.update({
+    "reex/__init__.py": _module("reex"),
+    "reex/defs.py": _module("reex.defs", "\n\nclass Thing:\n    pass\n\n\nthing = Thing()\nother = 'reex.defs.other'\n"),
+    "reex/side.py": _module("reex.side"),
+    "reex/quiet.py": (
+        '"""Only imports, definitions and constants: importing it does nothing of its own."""\n'
+        "from typing import Optional\n"
+        "from reex.defs import Thing, thing, other\n\n"
+        'OWN = "reex.quiet.OWN"\n\n\n'
+        "def own(default: Optional[str] = OWN):\n    return default\n"
+    ),
+    "reex/chain.py": "from reex.quiet import Thing, thing\n",
+    "reex/loud.py": 'from reex.defs import Thing, thing\nprint("[load reex.loud]")\nOWN = "reex.loud.OWN"\n',
+    "reex/early.py": "import reex.side\nfrom reex.defs import Thing, thing\nOWN = 'reex.early.OWN'\n",
+})
 
 
 def write_packages(folder: Path) -> None:
@@ -697,6 +719,30 @@ class _Builder:
             ])
             self.add(rng.uniform(0, 1), _guard(label, [f"_p({label!r}, {call})"]))
 
+    def reexport(self, when: float) -> None:
+        """IPS404: names from a module that only re-imports them (:data:`PACKAGES`' ``reex``),
+        read at once and later; sometimes the module is read another way too (its package's
+        attribute, its key in sys.modules), or the import runs in a function."""
+        label = self.label()
+        module = self.pick([(3, "reex.quiet"), (1, "reex.chain"), (2, "reex.loud"), (2, "reex.early")])
+        names = self.rng.sample(["Thing", "thing"], self.rng.choice((1, 2)))
+        aliases = [f"{n} as _{n}{label}" if self.chance(0.3) else n for n in names]
+        if module != "reex.chain" and self.chance(0.3):
+            aliases.insert(self.rng.randint(0, len(aliases)), "OWN")
+        bound = [a.rpartition(" as ")[2] for a in aliases]
+        statement = f"from {module} import {', '.join(aliases)}"
+        reads = [f"_p({label!r}, {', '.join(bound)})"]
+        if self.chance(0.15):  # in a function: left alone, the fix rewrites module-level imports only
+            self.add(when, [f"def _f{label}():", f"    {statement}", f"    {reads[0]}", "", f"_f{label}()"])
+            return
+        self.add(when, [statement, *reads])
+        other = self.pick([(6, "none"), (1, "attribute"), (1, "key")])
+        if other == "attribute":  # the package's attribute, set only by importing the module
+            self.add(when + 0.002, ["import reex", *_guard(label, [f"_p({label!r}, {module})"])])
+        elif other == "key":
+            self.add(when + 0.002, [f"_p({label!r}, _m({module.replace('.', ':')!r}) is not None)"])
+        self.finals.append([f"_p({label!r}, {', '.join(bound)})"])
+
     # -- the whole program
     def build(self, name: str) -> Program:
         rng = self.rng
@@ -713,6 +759,8 @@ class _Builder:
             self.observe(rng.choice(readable) if self.chance(0.85) else rng.choice(self.forms), rng.uniform(0.1, 1))
         for _ in range(rng.choice((0, 0, 1, 2))):
             self.collision(rng.random())
+        if self.chance(0.2):
+            self.reexport(rng.uniform(0, 1))
         for _ in range(rng.choice((0, 0, 1, 1, 2))):
             when = rng.uniform(0.3, 0.95)
             self.dynamic(when)
@@ -825,8 +873,8 @@ def fixable_codes(source: str, filename: str) -> Counter[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tree = ast.parse(source)
-    found = check_tree(tree, source.splitlines(keepends=True), filename, Config())
-    return Counter(f.code for f in found if f.code in CODES)
+    found = check_tree(tree, source.splitlines(keepends=True), filename, Config(), DEFAULT_CODES | set(OPT_IN))
+    return Counter(f.code for f in found if f.code in CODES or f.code in OPT_IN)
 
 
 @dataclass
@@ -918,9 +966,9 @@ def check(program: Program, folder: Path, timeout: float = TIMEOUT, only: str | 
     outcome = Outcome(program, Run("", 0, None, ""))
     try:
         if only is None:
-            result = fix_bytes(source.encode("utf-8"), str(before_path), Config())
+            result = fix_bytes(source.encode("utf-8"), str(before_path), Config(), opt_in=OPT_IN)
         else:
-            result = fix_bytes(source.encode("utf-8"), str(before_path), Config(), only.__eq__)
+            result = fix_bytes(source.encode("utf-8"), str(before_path), Config(), only.__eq__, opt_in=OPT_IN)
     except Exception as exc:  # the fixer must never raise on a program that compiles
         outcome.error = f"fix_bytes raised {type(exc).__name__}: {exc}"
         outcome.before = before.result(timeout)
@@ -1002,7 +1050,7 @@ class Tally:
             f"  rewritten: {self.rewritten}; refused (findings left, nothing changed): {self.refused}; "
             f"nothing to fix: {self.untouched}",
             f"  ended with an uncaught exception before the fix: {self.crashed_before}",
-            "  fixed, by code: " + ", ".join(f"{code} {self.fixed[code]}" for code in CODES),
+            "  fixed, by code: " + ", ".join(f"{code} {self.fixed[code]}" for code in (*CODES, *OPT_IN)),
             f"  behaved differently after the fix: {self.differed}; fixer errors: {self.errors}",
         ]
         for signature, count in self.classes.most_common():
@@ -1015,7 +1063,7 @@ class Tally:
         if self.programs >= 20 and self.rewritten * 4 < self.programs:
             problems.append(f"only {self.rewritten} of {self.programs} programs were rewritten (floor: a quarter)")
         if self.programs >= 100:
-            problems += [f"{code} was never fixed" for code in CODES if not self.fixed[code]]
+            problems += [f"{code} was never fixed" for code in (*CODES, *OPT_IN) if not self.fixed[code]]
         return problems
 
 

@@ -16,14 +16,14 @@ from flake8_importstyle.rules import RULES, Rule
 from tests.conftest import codes, config_from
 
 
-def fix(source: str | bytes, filename: str = "example.py", **options: str):
+def fix(source: str | bytes, filename: str = "example.py", opt_in: tuple[str, ...] = (), **options: str):
     data = source.encode() if isinstance(source, str) else source
-    return fix_bytes(data, filename, config_from(options))
+    return fix_bytes(data, filename, config_from(options), opt_in=opt_in)
 
 
-def fixed(source: str, **options: str) -> str:
-    result = fix(source, **options)
-    again = fix_bytes(result.data, "example.py", config_from(options))
+def fixed(source: str, opt_in: tuple[str, ...] = (), **options: str) -> str:
+    result = fix(source, opt_in=opt_in, **options)
+    again = fix_bytes(result.data, "example.py", config_from(options), opt_in=opt_in)
     assert again.data == result.data, "a second run changed the file"
     compile(result.data, "fixed.py", "exec")
     return result.data.decode()
@@ -40,8 +40,9 @@ FIX_EXAMPLES = [
 @pytest.mark.parametrize(("rule", "index"), FIX_EXAMPLES)
 def test_documented_fix(rule: type[Rule], index: int) -> None:
     example = rule.examples[index]
-    assert fixed(example.bad, **example.options) == example.fixed
-    assert rule.code not in codes(example.fixed or "", example.filename, **example.options)
+    opt_in = (rule.code,) if rule.default == "off" else ()  # an opt-in code is fixed where it is selected
+    assert fixed(example.bad, opt_in, **example.options) == example.fixed
+    assert rule.code not in codes(example.fixed or "", example.filename, extend_select=opt_in, **example.options)
 
 
 def test_the_fixable_codes_are_the_documented_ones() -> None:
@@ -750,6 +751,73 @@ def test_imports_in_every_scope_are_rewritten(before: str, after: str) -> None:
     assert fixed(before) == after
 
 
+# ---------------------------------------------------- IPS404: import a name from where it is defined
+
+REEXPORTS = {
+    "app/__init__.py": "",
+    "app/db/__init__.py": "",
+    "app/db/session.py": 'print("[load app.db.session]")\n\n\nclass Session:\n    pass\n\n\nclass Engine:\n    pass\n',
+    "app/models.py": (
+        '"""Models: only imports, definitions and constants."""\n'
+        "from typing import Optional\n"
+        "from app.db.session import Session, Engine\n\n"
+        "LIMIT = 3\n\n\n"
+        "class Own:\n"
+        "    def get(self, key: Optional[str] = None) -> None:\n"
+        "        return None\n"
+    ),
+    "app/noisy.py": 'from app.db.session import Session\nprint("[load app.noisy]")\n',
+    "app/registry.py": "from app.db.session import Session\nREGISTERED = []\nREGISTERED.append(Session)\n",
+    "app/early.py": "from app.noisy import Session as Noisy\nfrom app.db.session import Session\n",
+    "app/back.py": "from app.db.session import Session\n",
+    "app/chain.py": "from app.models import Session\n",
+}
+
+
+def reexports(tmp_path, source: str, extra: dict[str, str] | None = None):
+    from flake8_importstyle import resolve
+
+    for name, text in {**REEXPORTS, **(extra or {})}.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    resolve.clear_caches()
+    filename = str(tmp_path / "views.py")
+    result = fix_bytes(source.encode(), filename, config_from({}), opt_in=("IPS404",))
+    again = fix_bytes(result.data, filename, config_from({}), opt_in=("IPS404",))
+    assert again.data == result.data, "a second run changed the file"
+    return result
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("from app.models import Session\nprint(Session)\n", "from app.db.session import Session\nprint(Session)\n"),
+        # the alias, the comments and the layout stay
+        (
+            "from app.models import (  # the database\n    Session as S,\n    Engine,\n)\nprint(S, Engine)\n",
+            "from app.db.session import (  # the database\n    Session as S,\n    Engine,\n)\nprint(S, Engine)\n",
+        ),
+        # the names models defines stay with it
+        (
+            "from app.models import Own, Session as S  # mixed\nprint(Own, S)\n",
+            "from app.db.session import Session as S\nfrom app.models import Own  # mixed\nprint(Own, S)\n",
+        ),
+        # a docstring that names the module reads nothing
+        (
+            '"""Views of the models."""\nfrom app.models import Session\nprint(Session)\n',
+            '"""Views of the models."""\nfrom app.db.session import Session\nprint(Session)\n',
+        ),
+        # through a chain of re-imports, to the module that defines it
+        ("from app.chain import Session\nprint(Session)\n", "from app.db.session import Session\nprint(Session)\n"),
+    ],
+)
+def test_reimported_name_is_imported_from_where_it_is_defined(tmp_path, before: str, after: str) -> None:
+    result = reexports(tmp_path, before)
+    assert result.data.decode() == after
+    assert result.skipped == []
+
+
 @pytest.mark.parametrize(
     ("source", "reason"),
     [
@@ -948,3 +1016,143 @@ def test_a_function_s_pkg_resources_and_an_import_s_own_globals() -> None:
 )
 def test_locals_reaches_its_scope_and_the_functions_around_it(source: str, rewritten: bool) -> None:
     assert fix(source).changed is rewritten
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (
+            "from app.noisy import Session\nprint(Session)\n",
+            "importing app.noisy may do more than re-import the name:"
+            " app.noisy:2 evaluates print('[load app.noisy]') when it is imported",
+        ),
+        (
+            "from app.registry import Session\nprint(Session)\n",
+            "importing app.registry may do more than re-import the name:"
+            " app.registry:3 evaluates REGISTERED.append(Session) when it is imported",
+        ),
+        # a module with effects, imported before the defining one: the order of effects would change
+        (
+            "from app.early import Session\nprint(Session)\n",
+            "importing app.early loads modules that importing app.db.session does not",
+        ),
+        (
+            "import app\nfrom app.models import Session\nprint(Session, app.models.LIMIT)\n",
+            "line 3 may read app.models, which the file would no longer load",
+        ),
+        (
+            'import sys\nfrom app.models import Session\nprint(Session, sys.modules["app.models"])\n',
+            "line 3 may read app.models, which the file would no longer load",
+        ),
+        (
+            '"""\n>>> import app; app.models\n"""\nfrom app.models import Session\nprint(Session)\n',
+            "line 1 may read app.models, which the file would no longer load",
+        ),
+        ("from .models import Session\nprint(Session)\n", None),  # relative: not flagged from a plain file
+        (
+            "def f():\n    from app.models import Session\n    return Session\n",
+            "only module-level imports are rewritten",
+        ),
+        (
+            'import sys\nfrom app.models import Session\nkey = "x"\nsys.modules.pop(key)\nprint(Session)\n',
+            "line 4 changes sys.modules, so any module may be another object by the time the rewritten code reads it",
+        ),
+    ],
+)
+def test_reimported_name_is_left_where_importing_the_module_may_matter(tmp_path, source: str, reason) -> None:
+    result = reexports(tmp_path, source)
+    assert result.data.decode() == source
+    assert [r for *_, code, r in result.skipped if code == "IPS404"] == ([reason] if reason else [])
+
+
+@pytest.mark.parametrize(
+    ("session", "reason"),
+    [
+        (
+            "import app.back\n\n\nclass Session:\n    pass\n",
+            "importing app.back may do more than re-import the name: app.back is in a cycle of imports",
+        ),
+        # the origin's own reading stops at its print: the cycle is found by following its imports
+        (
+            'print("session")\nimport app.back\n\n\nclass Session:\n    pass\n',
+            "importing app.db.session may import app.back back (a cycle of imports)",
+        ),
+    ],
+)
+def test_reimported_name_is_left_where_the_origin_imports_the_module_back(tmp_path, session, reason) -> None:
+    source = "from app.back import Session\nprint(Session)\n"
+    result = reexports(tmp_path, source, {"app/db/session.py": session})
+    assert result.data.decode() == source
+    assert [r for *_, r in result.skipped] == [reason]
+
+
+def test_reimported_name_needs_its_code_selected_by_name(tmp_path) -> None:
+    reexports(tmp_path, "")
+    source = b"from app.models import Session\nprint(Session)\n"
+    filename = str(tmp_path / "views.py")
+    assert fix_bytes(source, filename, config_from({})).data == source  # off by default: not even linted
+    assert fix_bytes(source, filename, config_from({}), opt_in=("IPS404",)).changed
+
+
+def test_the_proof_refuses_a_reimport_rewrite_whose_module_has_effects(tmp_path) -> None:
+    """Without the planner: the proof alone refuses dropping a module that prints on import,
+    and accepts dropping one that only imports and defines."""
+    from flake8_importstyle.fix import ResolverFacts
+    from flake8_importstyle.proof import prove
+
+    reexports(tmp_path, "")
+    facts = ResolverFacts(str(tmp_path / "views.py"))
+    new = "from app.db.session import Session\nprint(Session)\n"
+    assert prove("from app.models import Session\nprint(Session)\n", new, facts=facts) is None
+    assert prove("from app.noisy import Session\nprint(Session)\n", new, facts=facts) == (
+        "the imports at line 1 would not load the same modules in the same order"
+    )
+    # the same modules, but another object
+    assert prove(
+        "from app.models import Session\nprint(Session)\n",
+        "from app.db.session import Engine as Session\nprint(Session)\n",
+        facts=facts,
+    ) == "'Session' at line 2 would not read the same object after the rewrite"
+    # a module the original never loads, though importing it does nothing of its own
+    assert prove(
+        "from app.models import Session\nprint(Session)\n",
+        "from app.db.session import Session\nimport app.back\nprint(Session)\n",
+        facts=facts,
+    ) == "the imports at line 1 would not load the same modules in the same order"
+    # a module the rewrite stops loading, read through its package
+    assert prove(
+        "import app\nfrom app.models import Session\nprint(app.models)\n",
+        "import app\nfrom app.db.session import Session\nprint(app.models)\n",
+        facts=facts,
+    ) == "line 3 may read a module that the rewrite would no longer load"
+    # the default facts know nothing of re-imports: every change of loads is refused
+    from flake8_importstyle.names import ASSUME_SUBMODULES
+
+    assert prove("from app.models import Session\nprint(Session)\n", new, facts=ASSUME_SUBMODULES) is not None
+
+
+def test_reimported_name_fix_keeps_what_the_program_prints(tmp_path) -> None:
+    source = "from app.models import Own, Session\nprint(Own.__name__, Session.__module__)\n"
+    result = reexports(tmp_path, source)
+    assert result.changed
+    runs = []
+    for text in (source, result.data.decode()):
+        (tmp_path / "views.py").write_text(text, encoding="utf-8")
+        runs.append(subprocess.run([sys.executable, "views.py"], cwd=tmp_path, capture_output=True, text=True,
+                                   timeout=60, check=True).stdout)
+    assert runs[0] == runs[1] == "[load app.db.session]\nOwn app.db.session\n"
+
+
+@pytest.mark.slow
+def test_the_command_line_fixes_reimported_names_only_when_selected_by_name(tmp_path) -> None:
+    reexports(tmp_path, "")
+    views = tmp_path / "views.py"
+    views.write_text("from app.models import Session\nprint(Session)\n", encoding="utf-8")
+
+    def fix_command(*select: str) -> str:
+        subprocess.run([sys.executable, "-m", "flake8_importstyle", "fix", "--isolated", *select, "views.py"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+        return views.read_text(encoding="utf-8")
+
+    assert fix_command() == "from app.models import Session\nprint(Session)\n"  # IPS alone: off
+    assert fix_command("--select", "IPS404") == "from app.db.session import Session\nprint(Session)\n"
