@@ -334,6 +334,7 @@ def fix_path(path: Path, settings: Settings, readers: Readers = NO_READERS) -> O
 
 def _fix_path(path: Path, settings: Settings, readers: Readers) -> Outcome:
     from flake8_importstyle.fix import FixError, fix_bytes, prefix_selector
+    from flake8_importstyle.rules import OFF_BY_DEFAULT
 
     outcome = Outcome(str(path))
     try:
@@ -342,8 +343,10 @@ def _fix_path(path: Path, settings: Settings, readers: Readers) -> Outcome:
         outcome.error = f"cannot read: {exc.strerror or exc}"
         return outcome
     selected = prefix_selector(settings.select, settings.ignore)
+    # an opt-in code (IPS404) is fixed only where the selection names it more closely than IPS
+    opt_in = [c for c in OFF_BY_DEFAULT if any(c.startswith(p) and len(p) > 3 for p in settings.select)]
     try:
-        result = fix_bytes(data, str(path), settings.config, selected, readers, settings.disable_noqa)
+        result = fix_bytes(data, str(path), settings.config, selected, readers, settings.disable_noqa, opt_in)
     except FixError as exc:
         outcome.error = str(exc)
         return outcome
@@ -610,7 +613,9 @@ def parser() -> argparse.ArgumentParser:
     fix.add_argument("paths", nargs="+", metavar="PATH", help="files and folders (searched recursively)")
     fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
     fix.add_argument(
-        "--select", metavar="CODES", help="comma-separated codes or prefixes to fix (default: IPS)"
+        "--select",
+        metavar="CODES",
+        help="comma-separated codes or prefixes to fix (default: IPS; opt-in IPS404 only where named)",
     )
     fix.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes not to fix")
     fix.add_argument(

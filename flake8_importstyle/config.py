@@ -6,7 +6,6 @@ import fnmatch
 import keyword
 import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, NamedTuple, cast
@@ -33,6 +32,11 @@ OPTION_NAMES = (
 )
 Relative = Literal["allow", "siblings", "never"]
 
+#: The files import-linter reads its configuration from, in its order (IPS501-IPS503):
+#: here, so that the flake8 adapter can tell whether a project has any before it
+#: imports :mod:`flake8_importstyle.contracts`.
+IMPORTLINTER_FILES = ("setup.cfg", ".importlinter", "pyproject.toml")
+
 
 class ConfigError(ValueError):
     """A bad option value; ``str()`` is the one line the user sees."""
@@ -44,6 +48,10 @@ class ConfigError(ValueError):
 
 
 def _nfkc_problem(text: str) -> str | None:
+    if text.isascii():
+        return None  # ASCII text is its own NFKC form (and most configurations are ASCII)
+    import unicodedata  # not imported by flake8: about 0.3 ms per start, for no name at all
+
     normal = unicodedata.normalize("NFKC", text)
     return None if normal == text else f"is not written as Python reads names: it reads {normal!r} (NFKC)"
 
@@ -234,12 +242,12 @@ def _folders(raw: object) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _target(raw: object) -> tuple[int, int]:
-    from flake8_importstyle.target import parse_version, running
-
+def _target(raw: object) -> tuple[int, int] | None:
     value = _single("target-python", raw)
     if value is None or not value.strip():
-        return running()
+        return None
+    from flake8_importstyle.target import parse_version
+
     parsed = parse_version(value)
     if parsed is None:
         raise ConfigError("target-python", value.strip(), "is not a Python version such as 3.10")
@@ -268,11 +276,15 @@ class Config(NamedTuple):
     relative: Relative = "allow"
     namespace_packages: tuple[str, ...] = ()
     names_ok: tuple[str, ...] = ()
-    #: the oldest Python the project runs on (IPS205-IPS207); the running one if not said
-    target_python: tuple[int, int] = (sys.version_info[0], sys.version_info[1])
+    #: the oldest Python the project runs on (IPS205-IPS207) as the option says it; None
+    #: when it does not: :meth:`target` then reads the project's ``requires-python``
+    target_python: tuple[int, int] | None = None
     #: IPS501-IPS503: ``importstyle-contracts`` and, through the flake8 adapter, the
     #: project's import-linter configuration; None when there is none
     contracts: ContractSet | None = None
+    #: the project's folder (that of its flake8 configuration), where :meth:`target` reads
+    #: ``requires-python``; None: no project, the running Python is the target
+    project: str | None = None
 
     @classmethod
     def from_options(
@@ -309,6 +321,19 @@ class Config(NamedTuple):
             raise ValueError(f"unknown options: {sorted(unknown)}")
         kwargs = {name.replace("-", "_"): values[name] for name in OPTION_NAMES if name in values}
         return cls.from_options(**kwargs)  # type: ignore[arg-type]
+
+    def target(self) -> tuple[int, int]:
+        """The oldest Python the project runs on: the option's, else the lower bound of the
+        project's ``requires-python``, else the running Python's. The project's files are
+        read only when a rule first asks (most files never import what IPS205-IPS207 look
+        at), once per run (:func:`flake8_importstyle.target.project_default`)."""
+        if self.target_python is not None:
+            return self.target_python
+        if self.project is None:
+            return sys.version_info[0], sys.version_info[1]
+        from flake8_importstyle.target import project_default
+
+        return project_default(self.project)
 
     def dotted_allowed(self, module: str) -> bool:
         """Whether ``importstyle-allow-dotted`` exempts *module* from IPS101–IPS103."""

@@ -437,14 +437,46 @@ def contract_from_fields(path: str, where: str, fields: Mapping[str, object]) ->
                     ignore=ignore)
 
 
-def _session(path: str, section: str, fields: Mapping[str, object]) -> tuple[tuple[str, ...], bool]:
+class _Session(NamedTuple):
+    """import-linter's session options: its top-level section."""
+
+    roots: tuple[str, ...]
+    exclude_type_checking: bool
+    include_external: bool
+
+
+def _session(path: str, section: str, fields: Mapping[str, object]) -> _Session:
     raw = fields.get("root_packages", fields.get("root_package"))
     roots = tuple(_list(raw)) if raw is not None else ()
     for root in roots:
         if not is_dotted_name(root):
             raise ContractFileError(path, f"[{section}] root_packages", root, "is not a dotted module name")
     exclude = str(fields.get("exclude_type_checking_imports", "")).strip().lower() == "true"
-    return roots, exclude
+    include = str(fields.get("include_external_packages", "")).strip().lower() == "true"
+    return _Session(roots, exclude, include)
+
+
+def _check_externals(path: str, where: str, contract: Contract, session: _Session) -> None:
+    """What import-linter refuses of a forbidden contract's modules outside the root packages:
+    any, unless ``include_external_packages = True``; with it, one below an outside package's
+    top level (its graph holds outside packages as their top-level names only). Patterns
+    are matched against the graph's modules, which one file cannot list: they pass."""
+    if contract.kind != "forbidden" or not session.roots:
+        return
+    for forbidden in contract.forbidden:
+        name = forbidden.text
+        if forbidden.pattern is not None or any(within(name, root) for root in session.roots):
+            continue
+        if not session.include_external:
+            why = (
+                "is outside the root packages: import-linter checks an outside package only with "
+                "include_external_packages = True in its top-level section"
+            )
+            raise ContractFileError(path, f"{where} forbidden_modules", name, why)
+        if "." in name:
+            top = name.partition(".")[0]
+            why = f"is inside the outside package {top!r}: import-linter forbids outside packages whole"
+            raise ContractFileError(path, f"{where} forbidden_modules", name, why)
 
 
 def read_ini(path: str, text: str) -> ContractSet | None:
@@ -459,18 +491,18 @@ def read_ini(path: str, text: str) -> ContractSet | None:
     if not parser.has_section("importlinter"):
         return None
     try:
-        session = dict(parser["importlinter"])
-        roots, exclude = _session(path, "importlinter", session)
+        session = _session(path, "importlinter", dict(parser["importlinter"]))
         contracts = []
         for section in parser.sections():
             if not section.startswith("importlinter:"):
                 continue
             contract = contract_from_fields(path, f"[{section}]", dict(parser[section]))
             if contract is not None:
+                _check_externals(path, f"[{section}]", contract, session)
                 contracts.append(contract)
     except configparser.Error as exc:  # interpolation errors surface when a value is read
         raise ContractFileError(path, "file", str(exc).splitlines()[0], "cannot be read as INI") from None
-    return ContractSet(tuple(contracts), roots, exclude)
+    return ContractSet(tuple(contracts), session.roots, session.exclude_type_checking)
 
 
 def read_toml(path: str, text: str) -> ContractSet | None:
@@ -491,15 +523,17 @@ def read_toml(path: str, text: str) -> ContractSet | None:
     if not isinstance(raw_contracts, list) or not all(isinstance(c, dict) for c in raw_contracts):
         where = "[tool.importlinter] contracts"
         raise ContractFileError(path, where, str(raw_contracts), "is not a list of tables")
-    roots, exclude = _session(path, "tool.importlinter", session)
+    options = {k: (str(v) if isinstance(v, bool) else v) for k, v in session.items()}
+    found = _session(path, "tool.importlinter", options)
     contracts = []
     for index, fields in enumerate(raw_contracts):
         normal = {k: (str(v) if isinstance(v, bool) else v) for k, v in fields.items()}
         where = f"[[tool.importlinter.contracts]] {normal.get('id') or index + 1}"
         contract = contract_from_fields(path, where, normal)
         if contract is not None:
+            _check_externals(path, where, contract, found)
             contracts.append(contract)
-    return ContractSet(tuple(contracts), roots, exclude)
+    return ContractSet(tuple(contracts), found.roots, found.exclude_type_checking)
 
 
 #: Parsed files, keyed by path, with the ``stat`` they were read at.
@@ -569,8 +603,11 @@ def parse_option(raw: str | Iterable[str] | None) -> tuple[Contract, ...]:
         layers: myproj.web > myproj.services | myproj.api > myproj.domain
         layers in myproj.apps.*: views > models
         independence: myproj.blue, myproj.green
+        forbidden: myproj.domain -> myproj.web; ignore: myproj.domain.admin -> myproj.web.forms
 
-    A contract is named by its own line in the messages.
+    A contract is named by its own line in the messages (without its ``ignore``). After
+    ``; ignore:``, imports the contract lets through, ``importer -> imported`` separated
+    by commas, with wildcards as in import-linter's ``ignore_imports``.
     """
     if raw is None:
         return ()
@@ -579,6 +616,8 @@ def parse_option(raw: str | Iterable[str] | None) -> tuple[Contract, ...]:
     for line in (piece.strip() for text in texts for piece in text.splitlines()):
         if not line:
             continue
+        line, _, ignored = (part.strip() for part in line.partition(";"))
+        ignore = _option_ignore(line, ignored) if ignored else ()
         match = _OPTION_LINE.fullmatch(line)
         if match is None:
             why = "is not 'forbidden: A -> B', 'layers: HIGH > LOW' or 'independence: A, B'"
@@ -592,21 +631,35 @@ def parse_option(raw: str | Iterable[str] | None) -> tuple[Contract, ...]:
             if not arrow:
                 raise ConfigError(_OPTION, line, "is not 'forbidden: IMPORTERS -> IMPORTED'")
             contracts.append(
-                Contract("forbidden", line, _option_expressions(line, left), _option_expressions(line, right))
+                Contract(
+                    "forbidden", line, _option_expressions(line, left), _option_expressions(line, right),
+                    ignore=ignore,
+                )
             )
         elif kind == "independence":
             modules = _option_expressions(line, spec)
             if len(modules) < 2:
                 raise ConfigError(_OPTION, line, "names one module: independence needs two or more")
-            contracts.append(Contract("independence", line, modules))
+            contracts.append(Contract("independence", line, modules, ignore=ignore))
         else:
             reader = _Reader(_option_fail(line), {"layers": [p for p in spec.split(">")]})
             layers = reader.layers()
             if len(layers) < 2 and len(layers[0].tails) < 2:
                 raise ConfigError(_OPTION, line, "names one layer: write 'HIGH > LOW'")
             found = _option_expressions(line, containers) if containers is not None else ()
-            contracts.append(Contract("layers", line, found, layers=layers))
+            contracts.append(Contract("layers", line, found, layers=layers, ignore=ignore))
     return tuple(contracts)
+
+
+def _option_ignore(line: str, text: str) -> tuple[tuple[Expression, Expression], ...]:
+    """The ``ignore: a -> b, c -> d`` after a contract's ``;``."""
+    head, colon, pairs = text.partition(":")
+    shown = f"{line}; {text}"
+    if head.strip() != "ignore" or not colon or not pairs.strip():
+        why = "has something after ';' that is not 'ignore: IMPORTER -> IMPORTED'"
+        raise ConfigError(_OPTION, shown, why)
+    fields = {"ignore_imports": [pair for pair in pairs.split(",") if pair.strip()]}
+    return _Reader(_option_fail(shown), fields).ignore()
 
 
 class _option_fail(_Fail):

@@ -33,7 +33,7 @@ import keyword
 import re
 import tokenize
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -42,22 +42,26 @@ from flake8_importstyle import resolve
 from flake8_importstyle.analysis import dotted_name, literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
 from flake8_importstyle.names import BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model
+from flake8_importstyle.names import Scope as NameScope
 from flake8_importstyle.proof import (
     NO_READERS,
     Evaluator,
     Namespace,
     Readers,
+    class_problem,
     identity_problem,
     namespace_of,
     namespace_problem,
     prove,
 )
 from flake8_importstyle.records import ImportRecord, Name, Scope
-from flake8_importstyle.rules import Finding, check_tree
+from flake8_importstyle.rules import DEFAULT_CODES, Finding, check_tree
 from flake8_importstyle.text import char_col, source_lines
 
 #: The codes the fixer rewrites, in the order it applies them.
-FIXABLE = ("IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207")
+FIXABLE = (
+    "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404"
+)
 
 #: Removed modules whose one member the file may use has a drop-in in another module:
 #: module -> (the replacement module, the member). ``imp.reload`` calls
@@ -110,6 +114,7 @@ class ResolverFacts(ImportFacts):
     def __init__(self, filename: str) -> None:
         self.roots = resolve.search_roots(filename)
         self._answers: dict[str, bool] = {}
+        self._origins: dict[str, str] = {}
 
     def from_binds_submodule(self, dotted: str) -> bool:
         """Not when the package's source binds the name to something else, nor when a
@@ -141,6 +146,28 @@ class ResolverFacts(ImportFacts):
             return False
         leaf = dotted.rpartition(".")[2]
         return resolve.child(parent, leaf) is None and resolve.binds(parent, leaf, self.roots) is False
+
+    def effective_loads(self, modules: list[str]) -> list[str]:
+        from flake8_importstyle.rules.origin import effective_loads
+
+        return effective_loads(modules, self.roots)
+
+    def may_be_module(self, dotted: str) -> bool:
+        return resolve.find(dotted, self.roots) is not None
+
+    def also_loads(self, modules: list[str], module: str) -> bool:
+        return resolve.loads(modules, module, self.roots) is True
+
+    def origin(self, dotted: str) -> str:
+        """Asked for every from-import's value the proof reads: each answered once."""
+        known = self._origins.get(dotted)
+        if known is None:
+            from flake8_importstyle.rules.origin import reimported_from
+
+            module, _, name = dotted.rpartition(".")
+            origin = reimported_from(module, name, self.roots) if module else None
+            known = self._origins[dotted] = dotted if origin is None else f"{origin}.{name}"
+        return known
 
 
 @functools.lru_cache(maxsize=256)
@@ -254,8 +281,32 @@ class Refused(Exception):
     """One finding cannot be fixed safely; ``str()`` is the reason."""
 
 
-def _module_level(record: ImportRecord) -> bool:
-    return record.context.scope is Scope.MODULE
+def _import_scope(ctx: _StepContext, record: ImportRecord, binding: Binding) -> NameScope:
+    """The scope the flagged import binds in, where its rewrite can be proved with its uses:
+    the module, a function (its uses there and in the functions, lambdas, comprehensions
+    and class bodies inside it) or a class body. Refused where the import binds a name
+    declared ``global`` or ``nonlocal`` (it binds in another scope than it stands in),
+    where a nested function declares the name ``nonlocal`` (the declaration would find
+    nothing to bind once the name is gone) or where a ``del`` deletes it."""
+    model = ctx.model
+    scope = model.scopes[binding.scope]
+    if record.context.scope is Scope.MODULE and scope is model.module:
+        return scope
+    stands = binding.pos[0] if isinstance(binding.pos, tuple) and binding.pos else None
+    if stands != binding.scope:
+        raise Refused(
+            f"{binding.name!r} is declared global or nonlocal where the import at line"
+            f" {model.line_of(binding)} stands, so it binds the name in another scope"
+        )
+    name = binding.name
+    for node in ast.walk(scope.node):
+        if isinstance(node, ast.Nonlocal) and name in node.names:
+            raise Refused(f"{name!r} is declared nonlocal at line {node.lineno}")
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Del):
+            where = model.scope_of.get(id(node))
+            if where is not None and model.resolve(where, name)[0] is scope:
+                raise Refused(f"{name!r} is deleted at line {node.lineno}")
+    return scope
 
 
 def _identifier_problem(name: str, encoding: str) -> str | None:
@@ -279,9 +330,12 @@ class Fixer:
         selected: Callable[[str], bool],
         readers: Readers = NO_READERS,
         disable_noqa: bool = False,
+        opt_in: Collection[str] = (),
     ) -> None:
         self.filename = filename
         self.disable_noqa = disable_noqa
+        #: the codes that are off by default (IPS404) and selected by name
+        self.codes = DEFAULT_CODES | frozenset(opt_in)
         self.config = config
         self.selected = selected
         self.readers = readers
@@ -308,7 +362,7 @@ class Fixer:
         noqa = Noqa(text, disable_noqa=self.disable_noqa)
         return [
             f
-            for f in check_tree(tree, source_lines(text), self.filename, self.config)
+            for f in check_tree(tree, source_lines(text), self.filename, self.config, self.codes)
             if f.code in FIXABLE and self.selected(f.code) and noqa.allows(f.line, f.code)
         ]
 
@@ -940,17 +994,38 @@ class _StepContext:
         return list(Evaluator(self.model, self.fixer.facts).identity_changes(self.tree))
 
     def still_bound(self, binding: Binding) -> bool:
-        """Whether the module's namespace holds *binding*'s name without it."""
-        module = self.model.module
-        others = [b for _, b, _ in module.sites.get(binding.name, ()) if b != binding]
-        return bool(others or module.extra.get(binding.name)) or _served_elsewhere(self, binding)
+        """Whether the namespace of *binding*'s scope holds its name without it."""
+        scope = self.model.scopes[binding.scope]
+        others = [b for _, b, _ in scope.sites.get(binding.name, ()) if b != binding]
+        return bool(others or scope.extra.get(binding.name)) or _served_elsewhere(self, binding)
 
-    def check_effects(self, removed: set[str], added: set[str], modules: set[str]) -> None:
-        """Refused where other code could tell: a name taken out of the module's namespace
-        or put in it that something reads (:func:`~flake8_importstyle.proof.namespace_problem`),
-        or a module whose object the file changes (sys.modules, reload, __import__)."""
-        added = {name for name in added if name not in self.model.module.locals}
-        problem = namespace_problem(self.namespace, removed, added, self.fixer.readers)
+    def check_effects(
+        self,
+        removed: set[str],
+        added: set[str],
+        modules: set[str],
+        scope: NameScope | None = None,
+        rebinds: Collection[str] = (),
+    ) -> None:
+        """Refused where other code could tell: a name taken out of the namespace of
+        *scope* (default: the module's) or put in it that something reads
+        (:func:`~flake8_importstyle.proof.namespace_problem`; for a class body,
+        :func:`~flake8_importstyle.proof.class_problem`), a name in *rebinds* (bound by
+        the rewritten import, so another object at some time even where it stays bound)
+        that something reads by its string, or a module whose object the file changes
+        (sys.modules, reload, __import__)."""
+        model = self.model
+        scope = scope or model.module
+        added = {name for name in added if name not in scope.locals}
+        changed = {(id(scope.node), name) for name in {*rebinds, *removed, *added}}
+        if scope is model.module:
+            problem = namespace_problem(self.namespace, removed, added, self.fixer.readers, changed)
+        else:
+            problem = namespace_problem(self.namespace, set(), set(), self.fixer.readers, changed)
+            names = {*rebinds, *removed, *added}
+            if problem is None and scope.kind == "class" and names:
+                assert isinstance(scope.node, ast.ClassDef)
+                problem = class_problem(model, scope.node, names, self.fixer.readers)
         if problem is not None:
             raise Refused(problem)
         problem = identity_problem(self.identity_changes, modules) if modules else None
@@ -1129,6 +1204,14 @@ def _drop_alias(ctx: _StepContext, alias: Any, plan: Plan) -> None:
         raise Refused("the import shares its line with other statements, or has comments")
 
 
+def _droppable(ctx: _StepContext, alias: Any) -> bool:
+    """Whether :func:`_drop_alias` can take *alias* out without losing a comment."""
+    small, line = ctx.statement_of(alias)
+    if len(small.names) > 1:
+        return len(line.body) == 1
+    return len(line.body) == 1 and not _comments(line)
+
+
 def _fix_useless_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     """IPS104: ``import a as a`` -> ``import a``: the same binding, spelled once."""
     import libcst as cst
@@ -1164,6 +1247,10 @@ def _dotted_to_from(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     parent, _, leaf = name.name.rpartition(".")
     _check_forms(ctx, name.name)
     ctx.check_effects(set(), set(), {name.name})
+    earlier = _earlier_from_import(ctx, finding, ctx.binding_of(finding), name.name)
+    if earlier is not None and earlier.name == name.asname and _droppable(ctx, alias):
+        _drop_alias(ctx, alias, plan)  # `from a import b` above already binds it: the same binding
+        return
     asname = "" if name.asname == leaf else f" as {name.asname}"
     _split(ctx, alias, [f"from {parent} import {leaf}{asname}\n"], plan)
 
@@ -1204,9 +1291,12 @@ def _rename(ctx: _StepContext, tops: list[ast.expr], dotted: str, new: str, plan
 def _why_nothing_to_rename(ctx: _StepContext, binding: Binding, dotted: str) -> None:
     """Refused: say why no read of *dotted* is this import's to rename."""
     served = {id(read) for read in ctx.uses(binding)}
-    for read in ctx.model.reads_of(binding.name):
-        if id(read) in served or id(read) in ctx.model.in_string:
+    model, scope = ctx.model, ctx.model.scopes[binding.scope]
+    for read in model.reads_of(binding.name):
+        if id(read) in served or id(read) in model.in_string:
             continue
+        if model.resolve(model.scope_of[id(read)], binding.name)[0] is not scope:
+            continue  # another scope's name
         _top, whole = ctx.ast_chain(read, dotted)
         meaning = sorted(ctx.model.meaning(read), key=lambda b: (b.kind, ctx.model.line_of(b)))
         if whole and meaning:
@@ -1219,6 +1309,9 @@ def _why_nothing_to_rename(ctx: _StepContext, binding: Binding, dotted: str) -> 
                 )
             what = "the import" if other.kind in (IMPORT, STAR) else "the name bound"
             raise Refused(f"{dotted!r} at line {line} reads {what} at line {where}, not this import")
+    dynamic = ctx.namespace.dynamic_access([(id(scope.node), binding.name)])
+    if dynamic is not None:
+        raise Refused(f"{dynamic}, which can read the names this rewrite changes by their strings")
     raise Refused(
         f"nothing reads {dotted!r}: the import is there for its side effect, and a"
         " rewrite would leave a name that looks unused"
@@ -1239,16 +1332,27 @@ def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     import libcst as cst
 
     record, name = ctx.record_of(finding)
-    if not _module_level(record):
-        raise Refused("only module-level imports are rewritten with their usages")
     binding = ctx.binding_of(finding)
+    scope = _import_scope(ctx, record, binding)
     parent, _, leaf = name.name.rpartition(".")
-    _check_forms(ctx, name.name)
-    new_name = _new_name_for(ctx, name.name, leaf)
-    tops, other = _chains(ctx, binding, name.name)
-    removed = set() if other or ctx.still_bound(binding) else {name.bound}
-    ctx.check_effects(removed, {new_name}, {name.bound, name.name})
     alias = ctx.node_at(finding, cst.ImportAlias)
+    _check_forms(ctx, name.name)
+    tops, other = _chains(ctx, binding, name.name)
+    earlier = _earlier_from_import(ctx, finding, binding, name.name)
+    if earlier is not None and (other or _droppable(ctx, alias)):
+        # `from a import b` above binds the module: its name serves the uses, this import goes
+        # (or becomes `import a` where the file reads `a` for more)
+        removed = set() if other or ctx.still_bound(binding) else {name.bound}
+        ctx.check_effects(removed, set(), {name.bound, name.name}, scope, {binding.name})
+        _rename(ctx, tops, name.name, earlier.name, plan)
+        if other and not _served_elsewhere(ctx, binding):
+            _split(ctx, alias, [f"import {name.bound}\n"], plan)
+        else:
+            _drop_alias(ctx, alias, plan)
+        return
+    new_name = _new_name_for(ctx, name.name, leaf)
+    removed = set() if other or ctx.still_bound(binding) else {name.bound}
+    ctx.check_effects(removed, {new_name}, {name.bound, name.name}, scope, {binding.name})
     _rename(ctx, tops, name.name, new_name, plan)
     statements = []
     if other and not _served_elsewhere(ctx, binding):
@@ -1265,6 +1369,42 @@ def _served_elsewhere(ctx: _StepContext, binding: Binding) -> bool:
     return count > 1
 
 
+def _earlier_from_import(
+    ctx: _StepContext, finding: Finding, binding: Binding, dotted: str
+) -> Binding | None:
+    """The binding of a ``from a import b [as c]`` that runs before the flagged import in the
+    same run of imports (or right after it) and binds the same module *dotted*, where nothing
+    else in the file binds its name: it serves every read the flagged import's rewrite would
+    give it, and it loads *dotted* before anything else the run imports, so dropping the
+    flagged import changes nothing (the minimal rewrite, rather than a second name for one
+    module)."""
+    model = ctx.model
+    alias = ctx._aliases_at.get((finding.line, finding.col))
+    if alias is None:
+        return None
+    mine = next((s for s in model.import_statements if any(a is alias for a in s.names)), None)
+    if mine is None:
+        return None
+    run = model.run_key[id(mine)]
+    statements = model.import_statements
+    index = next(i for i, s in enumerate(statements) if s is mine)
+    # the statements before it in its run, and the one right after it (then nothing loads between)
+    candidates = [s for s in statements[:index] if model.run_key[id(s)] == run]
+    if index + 1 < len(statements) and model.run_key[id(statements[index + 1])] == run:
+        candidates.append(statements[index + 1])
+    for stmt in candidates:
+        if not isinstance(stmt, ast.ImportFrom):
+            continue
+        for other in stmt.names:
+            found = model.alias_binding.get(id(other))
+            if found is None or found.kind != IMPORT or found.value != dotted or found.scope != binding.scope:
+                continue
+            sites = [b for scope in model.scopes for _, b, _ in scope.sites.get(found.name, ())]
+            if all(b == found for b in sites) and not any(found.name in sc.extra for sc in model.scopes):
+                return found
+    return None
+
+
 def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     """IPS106: bind the module to its conventional name and rename every use."""
     import libcst as cst
@@ -1277,16 +1417,15 @@ def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None
     problem = _identifier_problem(new_name, ctx.encoding)
     if problem is not None:
         raise Refused(problem)
-    if not _module_level(record):
-        raise Refused("only module-level imports are rewritten with their usages")
+    binding = ctx.binding_of(finding)
+    scope = _import_scope(ctx, record, binding)
     if not ctx.free(new_name):
         raise Refused(f"{new_name!r} is already bound or used in this file")
-    binding = ctx.binding_of(finding)
     if not record.is_from and name.asname is None and "." in name.name:
         # import matplotlib.pyplot: its uses are chains
         tops, other = _chains(ctx, binding, name.name)
         removed = set() if other or ctx.still_bound(binding) else {name.bound}
-        ctx.check_effects(removed, {new_name}, {name.bound, module})
+        ctx.check_effects(removed, {new_name}, {name.bound, module}, scope, {binding.name})
         alias = ctx.node_at(finding, cst.ImportAlias)
         _rename(ctx, tops, name.name, new_name, plan)
         statements = []
@@ -1302,7 +1441,7 @@ def _conventional_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None
         ctx.exclusive(read, binding)
     # the same binding under another name: no module's identity matters, but a from-import's form does
     removed = set() if ctx.still_bound(binding) else {binding.name}
-    ctx.check_effects(removed, {new_name}, {module} if record.is_from else set())
+    ctx.check_effects(removed, {new_name}, {module} if record.is_from else set(), scope, {binding.name})
     alias = ctx.node_at(finding, cst.ImportAlias)
     for read in reads:
         node = ctx.cst_name(read)
@@ -1352,6 +1491,8 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         items = [literal_str(e) for e in fromlist.elts]
         if any(i is None for i in items):
             raise Refused("the fromlist is not a list of string literals")
+        if "*" in items:
+            raise Refused(f"__import__ with fromlist ['*'] also imports the submodules {name}.__all__ names")
         submodules = [i for i in items if i and not (i.startswith("__") and i.endswith("__"))]
         if submodules:
             raise Refused(
@@ -1359,7 +1500,14 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
             )
         has_fromlist = bool(items)
     _check_importlib(ctx)
-    ctx.check_effects(set(), set() if _has_importlib(ctx) else {"importlib"}, {name})
+    has_importlib = _has_importlib(ctx)
+    elsewhere = [b for _, b, _ in ctx.model.module.sites.get("importlib", ())]
+    if elsewhere and not has_importlib:
+        raise Refused(
+            f"'importlib' is imported at line {ctx.model.line_of(elsewhere[0])}, not in the imports at the"
+            " top of the file: another 'import importlib' would bind it twice"
+        )
+    ctx.check_effects(set(), set() if has_importlib else {"importlib"}, {name})
     call = ctx.call_at(finding)
     replace_node: Any = call
     if "." in name and not has_fromlist:
@@ -1379,7 +1527,7 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         func=cst.Attribute(value=cst.Name("importlib"), attr=cst.Name("import_module")),
         args=[cst.Arg(value=literal)],
     )
-    if not _has_importlib(ctx):
+    if not has_importlib:
         plan.add_importlib = True
 
 
@@ -1417,14 +1565,15 @@ def _check_importlib(ctx: _StepContext, module: str = "importlib") -> None:
 
 
 def _has_importlib(ctx: _StepContext, module: str = "importlib") -> bool:
-    """Whether ``import module`` in the imports at the top of the module (after
-    its docstring) binds the name before anything else runs."""
+    """Whether ``import module`` (or ``import module.sub``) in the imports at the top of
+    the module (after its docstring) binds the name before anything else runs."""
     model = ctx.model
     body = model.tree.body
     first = 1 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else 0
     for stmt in model.import_statements:
         if model.run_key[id(stmt)] == (0, -1, "body", first) and isinstance(stmt, ast.Import):
-            if any(a.name == module and a.asname is None for a in stmt.names):
+            # `import importlib.util` binds `importlib` to the package as well
+            if any(a.name.partition(".")[0] == module and a.asname is None for a in stmt.names):
                 return True
     return False
 
@@ -1451,9 +1600,7 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         raise Refused(f"{module} has no drop-in replacement the fixer knows")
     new, member = SWAPS[module]
     used = f"{module}.{member}"
-    if not _module_level(record):
-        raise Refused("only module-level imports are rewritten with their usages")
-    if record.is_from:
+    if record.is_from:  # the same name, bound the same way, in any scope
         if record.level or any(n.name != member for n in record.names):
             raise Refused(f"only 'from {module} import {member}' is rewritten")
         if new == "importlib":
@@ -1467,6 +1614,7 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     if name.asname is not None:
         raise Refused(f"only 'import {module}' with {used}() calls is rewritten")
     binding = ctx.binding_of(finding)
+    scope = _import_scope(ctx, record, binding)
     _check_importlib(ctx, new)
     reads = ctx.uses(binding)
     if not reads:
@@ -1475,7 +1623,7 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         if ctx.model.in_string.get(id(read)) is None and not ctx.ast_chain(read, used)[1]:
             raise Refused(f"the file uses {module} for more than {used}() (line {read.lineno})")
     tops, _other = _chains(ctx, binding, used)
-    ctx.check_effects(set() if ctx.still_bound(binding) else {module}, {new}, set())
+    ctx.check_effects(set() if ctx.still_bound(binding) else {module}, {new}, set(), scope, {module})
     _rename(ctx, tops, used, f"{new}.{member}", plan)
     alias = ctx.node_at(finding, cst.ImportAlias)
     if _has_importlib(ctx, new):
@@ -1505,9 +1653,8 @@ def _pkg_resources(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         raise Refused(f"rewritten with the import at line {line}, when that can be") from None
     if record.is_from or name.name != "pkg_resources" or name.asname is not None:
         raise Refused("only 'import pkg_resources' with get_distribution(name).version is rewritten")
-    if not _module_level(record):
-        raise Refused("only module-level imports are rewritten with their usages")
     binding = ctx.binding_of(finding)
+    scope = _import_scope(ctx, record, binding)
     parents = ctx.ast_parents
     versions: list[ast.expr] = []
     handlers: list[ast.expr] = []
@@ -1539,7 +1686,8 @@ def _pkg_resources(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
             )
     if not ctx.free("metadata"):
         raise Refused("'metadata' is taken in this file")
-    ctx.check_effects(set() if ctx.still_bound(binding) else {"pkg_resources"}, {"metadata"}, set())
+    removed = set() if ctx.still_bound(binding) else {"pkg_resources"}
+    ctx.check_effects(removed, {"metadata"}, set(), scope, {"pkg_resources"})
     for top in versions:
         chain = ctx.cst_chain(top, "pkg_resources.get_distribution")
         call_node = ctx.parents.get(chain)
@@ -1568,6 +1716,93 @@ def _enclosing_try(parents: dict[int, ast.AST], node: ast.AST) -> ast.Try | None
         child = up
 
 
+def _reimported_name(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS404: ``from M import x`` -> ``from D import x`` (alias, comments and layout kept),
+    where importing ``M`` provably does nothing but load what importing ``D`` loads
+    (:func:`~flake8_importstyle.rules.origin.import_effects`) and the file reads ``M``
+    nowhere else. Names that ``M`` defines stay in ``from M import ...``."""
+    import libcst as cst
+
+    from flake8_importstyle.rules.origin import Opaque, effective_loads, import_effects, reimported_from
+
+    record, name = ctx.record_of(finding)
+    if record.context.scope is not Scope.MODULE:
+        raise Refused("only module-level imports are rewritten")
+    if record.level:
+        raise Refused("a relative import: the fixer would have to write the module's absolute name")
+    module, roots = record.module, ctx.fixer.facts.roots
+    origin = reimported_from(module, name.name, roots)
+    if origin is None:  # pragma: no cover - the finding says there is one
+        raise Refused(f"{module} no longer only re-imports {name.name!r}")
+    own = resolve.module_name(ctx.fixer.filename)
+    if module.split(".")[0] != origin.split(".")[0]:
+        raise Refused(
+            f"{origin} is in another top-level package than {module}, whose imports are not followed"
+        )
+    if own in (module, origin):
+        raise Refused("the import names this file's own module")
+    parts, target = module.split("."), origin.split(".")
+    for i in range(1, len(parts) + 1):
+        if parts[:i] == target[:i]:
+            continue  # a package of the origin too: it is still loaded
+        effects = import_effects(".".join(parts[:i]), roots)
+        if isinstance(effects, Opaque):
+            raise Refused(f"importing {module} may do more than re-import the name: {effects.reason}")
+    prefixes = [".".join(target[: i + 1]) for i in range(len(target))]
+    if effective_loads([".".join(parts[: i + 1]) for i in range(len(parts))], roots) != effective_loads(
+        prefixes, roots
+    ):
+        raise Refused(f"importing {module} loads modules that importing {origin} does not")
+    if resolve.loads([origin], module, roots) is not False:
+        raise Refused(f"importing {origin} may import {module} back (a cycle of imports)")
+    leaf = parts[-1]
+    word = re.compile(rf"\b{re.escape(leaf)}\b")
+    docstrings = {id(n.value) for n in ast.walk(ctx.tree) if isinstance(n, ast.Expr)}
+    for node in ast.walk(ctx.tree):
+        if id(node) in docstrings and isinstance(node, ast.Constant) and ">>>" not in str(node.value):
+            continue  # a string statement without doctests: read by nothing
+        text = (
+            node.id if isinstance(node, ast.Name)
+            else node.attr if isinstance(node, ast.Attribute)
+            else node.value if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            else None
+        )
+        if text is not None and word.search(text):
+            raise Refused(
+                f"line {getattr(node, 'lineno', '?')} may read {module}, which the file would no longer load"
+            )
+    ctx.check_effects(set(), set(), {module, origin})
+    alias = ctx.node_at(finding, cst.ImportAlias)
+    small, line = ctx.statement_of(alias)
+    if small in plan.replace or line in plan.replace:
+        return  # another name of this statement moved it already
+    moved = [a for a in small.names if reimported_from(module, _alias_name(a), roots) == origin]
+    new_module = cst.parse_expression(origin)
+    if len(moved) == len(small.names):
+        plan.replace[small] = small.with_changes(module=new_module)
+        return
+    if len(line.body) != 1:
+        raise Refused("the import shares its line with other statements")
+    if _closing(small) is not None:
+        raise Refused(
+            f"the names {module} defines and those it re-imports share a statement over several lines"
+        )
+    kept = [a for a in small.names if all(a is not m for m in moved)]
+    kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    code = cst.Module(body=[]).code_for_node
+    names = ", ".join(code(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for a in moved)
+    first = _new_statement(f"from {origin} import {names}\n").with_changes(leading_lines=line.leading_lines)
+    first = _add_comments(first, [c for a in moved for c in _comments(a)])
+    rest = line.with_changes(body=[small.with_changes(names=kept)], leading_lines=())
+    plan.replace[line] = cst.FlattenSentinel([first, rest])
+
+
+def _alias_name(alias: Any) -> str:
+    from libcst.helpers import get_full_name_for_node
+
+    return get_full_name_for_node(alias.name) or ""
+
+
 _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
     "IPS101": _dotted_import,
     "IPS102": _dotted_to_from,
@@ -1578,6 +1813,7 @@ _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
     "IPS205": _removed_api,
     "IPS206": _removed_api,
     "IPS207": _pkg_resources,
+    "IPS404": _reimported_name,
 }
 
 
@@ -1650,22 +1886,87 @@ def _replace_child(parent: Any, old: Any, new: Any) -> Any:
     raise AssertionError("a node's parent does not hold it")  # pragma: no cover - libcst's own parents
 
 
-def _add_importlib(module: Any) -> Any:
-    """Add ``import importlib`` after the imports at the top of the module."""
+def _add_importlib(module: Any, name: str = "importlib") -> Any:
+    """Add ``import importlib`` where isort (and ruff's I001, at their defaults) would put it:
+    in the imports at the top of the module, after the docstring, the ``from __future__``
+    imports and a ``__lazy_modules__`` assignment, in the standard library's section among
+    its plain imports in alphabetical order (before its from-imports), never after the
+    third-party, first-party or relative imports; a new section is set apart by blank lines."""
     import libcst as cst
 
     body = list(module.body)
-    at = 0
-    if body and _is_docstring(body[0]):
-        at = 1
-    while (
-        at < len(body)
-        and isinstance(body[at], cst.SimpleStatementLine)
-        and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in body[at].body)
-    ):
-        at += 1
-    body.insert(at, cst.parse_statement("import importlib\n"))
+    start = 1 if body and _is_docstring(body[0]) else 0
+    kinds: list[str] = []  # the header: one kind for each statement of the imports at the top
+    for statement in body[start:]:
+        kind = _header_kind(statement)
+        if kind is None:
+            break
+        kinds.append(kind)
+    floor = max((i + 1 for i, k in enumerate(kinds) if k in ("future", "lazy")), default=0)
+    at = len(kinds)
+    for i in range(floor, len(kinds)):
+        kind = kinds[i]
+        if kind == "from" or kind == "other" or (kind.startswith("import ") and kind[7:].lower() > name):
+            at = i
+            break
+    stdlib_before = any(k == "from" or k.startswith("import ") for k in kinds[floor:at])
+    new = cst.parse_statement(f"import {name}\n")
+    index = start + at
+    following = body[index] if index < len(body) else None
+    blank = cst.EmptyLine()
+    if following is None:
+        if index > 0:  # after the docstring, `__future__` or the lazy modules: a new section
+            new = new.with_changes(leading_lines=[blank])
+        body.insert(index, new)
+        return module.with_changes(body=body)
+    lines = list(following.leading_lines)
+    blanks = 0
+    while blanks < len(lines) and lines[blanks].comment is None:
+        blanks += 1
+    same_section = at < len(kinds) and kinds[at] != "other"
+    if stdlib_before:
+        # within the section (the next import keeps its lines), or at its end (the next keeps its blank line)
+        pass
+    elif same_section:
+        new = new.with_changes(leading_lines=lines[:blanks])  # the first of the section
+        lines = lines[blanks:]
+    else:  # a section of its own, before the other imports or before the code
+        before = lines[:blanks] or ([blank] if index > 0 else [])
+        new = new.with_changes(leading_lines=before)
+        lines = [blank, *lines[blanks:]]
+    body[index] = following.with_changes(leading_lines=lines)
+    body.insert(index, new)
     return module.with_changes(body=body)
+
+
+def _header_kind(statement: Any) -> str | None:
+    """What one statement of the imports at the top of a module is, for isort's order:
+    ``future``, ``import <module>`` (a plain import of the standard library), ``from``
+    (a from-import of it), ``other`` (any other import) or ``lazy`` (``__lazy_modules__ =``);
+    None for a statement that ends the imports."""
+    import sys
+
+    import libcst as cst
+
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if isinstance(small, (cst.Assign, cst.AnnAssign)):
+        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+        if any(isinstance(t, cst.Name) and t.value == "__lazy_modules__" for t in targets):
+            return "lazy"
+        return None
+    if isinstance(small, cst.ImportFrom):
+        if small.relative or small.module is None:
+            return "other"
+        module = _cst_chain(small.module) or ""
+        if module == "__future__":
+            return "future"
+        return "from" if module.partition(".")[0] in sys.stdlib_module_names else "other"
+    if isinstance(small, cst.Import):
+        module = _cst_chain(small.names[0].name) or ""
+        return f"import {module}" if module.partition(".")[0] in sys.stdlib_module_names else "other"
+    return None
 
 
 def _is_docstring(statement: Any) -> bool:
@@ -1686,9 +1987,11 @@ def fix_bytes(
     selected: Callable[[str], bool] = lambda code: True,
     readers: Readers = NO_READERS,
     disable_noqa: bool = False,
+    opt_in: Collection[str] = (),
 ) -> FixResult:
-    """Fix one file's bytes (see the module docstring); *disable_noqa* as flake8's option."""
-    return Fixer(filename, config, selected, readers, disable_noqa).fix(data)
+    """Fix one file's bytes (see the module docstring); *disable_noqa* as flake8's option;
+    *opt_in*: the codes off by default that the selection names (IPS404)."""
+    return Fixer(filename, config, selected, readers, disable_noqa, opt_in).fix(data)
 
 
 def prefix_selector(select: Sequence[str], ignore: Sequence[str]) -> Callable[[str], bool]:

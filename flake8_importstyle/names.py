@@ -130,6 +130,24 @@ class ImportFacts:
     def missing(self, dotted: str) -> bool:
         return False
 
+    def effective_loads(self, modules: list[str]) -> list[str]:
+        """The modules with effects of their own that loading *modules* in order
+        amounts to, each once (IPS404's rewrite): by default, all of them."""
+        return modules
+
+    def may_be_module(self, dotted: str) -> bool:
+        """Whether *dotted* may name a module (not a plain module's attribute); by default yes."""
+        return True
+
+    def also_loads(self, modules: list[str], module: str) -> bool:
+        """Whether importing *modules* certainly loads *module* too; by default not known."""
+        return False
+
+    def origin(self, dotted: str) -> str:
+        """The path of the same object in the module that defines it: ``m.x`` ->
+        ``d.x`` where ``m`` only re-imports ``x`` from ``d``; by default *dotted*."""
+        return dotted
+
 
 ASSUME_SUBMODULES = ImportFacts()
 
@@ -851,7 +869,9 @@ class _Flow:
         while stack:
             node = stack.pop()
             if isinstance(node, ast.Name):
-                if delete:
+                if delete:  # `del x` needs x bound: it reads what it deletes
+                    if state is not None:
+                        self.read_like(node, scope, state)
                     self.unbind(scope, state, node.id, node)
                 else:
                     self.other(scope, state, node, node.id)
@@ -949,7 +969,8 @@ class _Flow:
         return state
 
     def read_like(self, target: ast.Name, scope: Scope, state: State) -> None:
-        """``x += 1`` reads ``x`` first: give the target's node the read's meaning too."""
+        """``x += 1`` reads ``x`` first, ``del x`` deletes what it finds: give the target's
+        node the read's meaning too."""
         if target.id in self.tracked and self.model.resolve(scope, target.id)[0] is scope:
             seen = state.get(target.id, frozenset({Binding(UNBOUND, target.id, scope.id, ())}))
             self.model._local[id(target)] = self.model._local.get(id(target), frozenset()) | seen

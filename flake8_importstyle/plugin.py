@@ -142,6 +142,9 @@ class Plugin:
         resolve = sys.modules.get("flake8_importstyle.resolve")
         if resolve is not None:
             resolve.new_run()
+        target = sys.modules.get("flake8_importstyle.target")
+        if target is not None:
+            target.project_default.cache_clear()
         try:
             cls.config = Config.from_mapping(
                 {name: getattr(options, "importstyle_" + name.replace("-", "_")) for name in OPTION_NAMES}
@@ -150,13 +153,14 @@ class Plugin:
             # One line on stderr and exit status 1, never a traceback.
             raise SystemExit(str(exc)) from None
         cls.codes = selected_codes(options)
-        wants_target = not getattr(options, "importstyle_target_python", None)
+        wants_target = cls.config.target_python is None
         wants_contracts = cls.codes is None or not cls.codes.isdisjoint(CONTRACT_CODES)
         if not (wants_target or wants_contracts):
             return
         folder = _project_folder()  # once: the command line re-read, the folders walked
         if wants_target:
-            cls.config = cls.config._replace(target_python=_project_target(folder))
+            # read when a rule first needs it (Config.target): most files never do
+            cls.config = cls.config._replace(project=folder)
         if wants_contracts:
             try:
                 cls.config = _with_project_contracts(cls.config, folder)
@@ -196,23 +200,33 @@ CONTRACT_CODES = frozenset({"IPS501", "IPS502", "IPS503"})
 
 def _with_project_contracts(config: Config, folder: str | None) -> Config:
     """*config* with the contracts of the project's import-linter configuration added
-    (read once per file version, see :func:`flake8_importstyle.contracts.read_file`)."""
+    (read once per file version, see :func:`flake8_importstyle.contracts.read_file`).
+
+    Most projects have none: :mod:`flake8_importstyle.contracts` is imported only when
+    one of import-linter's files in *folder* mentions it."""
     import os
 
+    from flake8_importstyle.config import IMPORTLINTER_FILES
+
+    where = folder or os.getcwd()
+    if not any(_mentions_importlinter(os.path.join(where, name)) for name in IMPORTLINTER_FILES):
+        return config
     from flake8_importstyle.contracts import ContractSet, project_contracts
 
-    found = project_contracts(folder or os.getcwd())
+    found = project_contracts(where)
     if not found:
         return config
     return config._replace(contracts=(config.contracts or ContractSet()).merged(found))
 
 
-def _project_target(folder: str | None) -> tuple[int, int]:
-    """The target Python when the option does not say: the requires-python of the
-    project in *folder* (:func:`_project_folder`), else the running one."""
-    from flake8_importstyle.target import target_for
-
-    return target_for(None, folder)
+def _mentions_importlinter(path: str) -> bool:
+    """Whether the file *path* can hold an import-linter section (False if it cannot be read:
+    :func:`flake8_importstyle.contracts.read_file` reads nothing from it either)."""
+    try:
+        with open(path, "rb") as handle:
+            return b"importlinter" in handle.read()
+    except (OSError, ValueError):
+        return False
 
 
 def _project_folder() -> str | None:
@@ -234,7 +248,9 @@ def _project_folder() -> str | None:
     isolated = False
     argv0 = sys.argv[0] if sys.argv else ""
     program = os.path.basename(os.path.dirname(argv0) if argv0.endswith("__main__.py") else argv0)
-    if program.removesuffix(".exe") == "flake8":  # not flake8-importstyle, the fixer
+    if program.removesuffix(".exe") == "flake8" and any(  # not flake8-importstyle, the fixer
+        arg.startswith(("--c", "--i")) for arg in sys.argv[1:]  # argparse takes '--conf' for '--config'
+    ):
         from flake8.main.options import stage1_arg_parser
 
         try:

@@ -24,9 +24,12 @@ of both files and proves:
 4. **Same namespace for others.** A name the module stops binding (or starts
    binding) is not read by other code: not in ``__all__``, not answered for
    by a module ``__getattr__``, not read by the module's doctests, not read
-   from this module by the other files of the run (:class:`Readers`); and a
-   file that reads its namespace by strings (``eval``, ``globals()``...)
-   keeps every name it had.
+   from this module by the other files of the run (:class:`Readers`); a
+   class body's names, which are attributes, are read by nothing else
+   (:func:`class_problem`); and a name that ``eval``/``exec``, ``globals()``,
+   ``locals()``... may read by its string, in a scope they reach
+   (:class:`Namespace`), is bound to the same in both. A ``del`` finds what
+   it deletes, and a ``nonlocal`` its binding, in both.
 5. **Nothing newly unused.** pyflakes reports no import unused or redefined
    that it did not report before.
 
@@ -44,6 +47,7 @@ from __future__ import annotations
 import ast
 import doctest
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import cached_property
@@ -60,6 +64,7 @@ from flake8_importstyle.names import (
     Binding,
     import_loads,
 )
+from flake8_importstyle.names import Scope as NameScope
 
 #: Calls that read a namespace by the names' strings (``vars()`` and ``dir()`` without an argument).
 DYNAMIC_CALLS = frozenset({"eval", "exec", "globals", "locals", "vars", "dir"})
@@ -495,7 +500,7 @@ class _Proof:
             assert isinstance(new, ast.Name)
             if old.id != new.id or type(old.ctx) is not type(new.ctx):
                 raise Refusal(f"line {old.lineno} is not the original code")
-            if isinstance(old.ctx, ast.Load) and old.id in self.old.tracked:
+            if isinstance(old.ctx, (ast.Load, ast.Del)) and old.id in self.old.tracked:
                 if not _equal(self.old_eval.name_values(old), self.new_eval.name_values(new)):
                     raise Refusal(self.differs(old))
             return
@@ -525,7 +530,7 @@ class _Proof:
     ) -> None:
         old_loads = _loads(old, self.facts)
         new_loads = _loads(new, self.facts)
-        if old_loads != new_loads:
+        if old_loads != new_loads and not self.same_effects(old_loads, new_loads):
             line = old[0].lineno if old else new[0].lineno
             raise Refusal(f"the imports at line {line} would not load the same modules in the same order")
         stars = [ast.dump(s) for s in old if _is_star(s)], [ast.dump(s) for s in new if _is_star(s)]
@@ -556,6 +561,37 @@ class _Proof:
                         " (ModuleNotFoundError or ImportError, and its message) apart"
                     )
 
+    def same_effects(self, old_loads: list[str], new_loads: list[str]) -> bool:
+        """Whether two runs that load other modules do the same: the modules with effects
+        of their own that they load are the same, in the same order, where the resolver
+        proves that importing the others only loads those (IPS404's rewrite, which stops
+        loading a module that only re-imports a name); each module the rewrite loads, the
+        original loads too, through the ones it stops loading. A module no longer loaded
+        must not be read in the file: not its name in a chain of attributes, nor in a string."""
+        if self.facts.effective_loads(old_loads) != self.facts.effective_loads(new_loads):
+            return False
+        added = [m for m in new_loads if m not in old_loads and self.facts.may_be_module(m)]
+        if not all(self.facts.also_loads(old_loads, m) for m in added):
+            return False  # a module the original does not load at all
+        gone = [m for m in old_loads if m not in new_loads and self.facts.may_be_module(m)]
+        dropped = {m.rpartition(".")[2] for m in gone}
+        strings = {id(n.value) for n in ast.walk(self.new_tree) if isinstance(n, ast.Expr)}
+        for node in ast.walk(self.new_tree):
+            if id(node) in strings and isinstance(node, ast.Constant) and ">>>" not in str(node.value):
+                continue  # a string statement without doctests: read by nothing
+            word = (
+                node.id if isinstance(node, ast.Name)
+                else node.attr if isinstance(node, ast.Attribute)
+                else node.value if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                else None
+            )
+            if word is not None and any(re.search(rf"\b{re.escape(d)}\b", word) for d in dropped):
+                raise Refusal(
+                    f"line {getattr(node, 'lineno', '?')} may read a module"
+                    " that the rewrite would no longer load"
+                )
+        return True
+
     # -- what the whole file does
     def dynamic_imports(self) -> None:
         """Where the file edits sys.modules, reloads, replaces __import__ or sets a module's
@@ -570,9 +606,25 @@ class _Proof:
         old_names, new_names = self.old.module_names(), self.new.module_names()
         if len(self.old.scopes) != len(self.new.scopes):
             raise Refusal("the rewritten code is not the original with its imports respelled")
-        changed = {name for o, n in zip(self.old.scopes, self.new.scopes) for name in o.locals ^ n.locals}
-        namespace = namespace_of(self.old_tree, self.old_text)
+        changed: set[tuple[int, str]] = set()
         removed, added = old_names - new_names, new_names - old_names
+        for o, n in zip(self.old.scopes, self.new.scopes):
+            # a name bound by other imports is another object at some time, even where some
+            # statement binds it in both files (one under `if TYPE_CHECKING:`)
+            rebound = {name for name, _ in _import_sites(o) ^ _import_sites(n)}
+            names = (o.locals ^ n.locals) | rebound
+            changed |= {(id(o.node), name) for name in names}
+            if o.kind == "module":
+                removed |= rebound - added
+            if names and o.kind == "class":
+                assert isinstance(o.node, ast.ClassDef)
+                problem = class_problem(self.old, o.node, names, self.readers)
+                if problem is not None:
+                    raise Refusal(problem)
+            for name in sorted(n.nonlocals):
+                if self.new._enclosing(n.parent, name) is None:
+                    raise Refusal(f"a 'nonlocal {name}' would find no enclosing function binding {name!r}")
+        namespace = namespace_of(self.old_tree, self.old_text)
         problem = namespace_problem(namespace, removed, added, self.readers, changed)
         if problem is not None:
             raise Refusal(problem)
@@ -600,7 +652,7 @@ class Evaluator:
         self.facts = facts
 
     def name_values(self, node: ast.Name) -> frozenset[Value]:
-        return frozenset(_binding_value(b) for b in self.model.meaning(node))
+        return frozenset(_defined_where(_binding_value(b), self.facts) for b in self.model.meaning(node))
 
     def value(self, node: ast.expr) -> frozenset[Value] | None:
         """What a name, an attribute chain or an import call evaluates to, when it
@@ -822,6 +874,18 @@ def _binding_value(binding: Binding) -> Value:
     return (binding.kind, (binding.scope, binding.pos), binding.name or binding.value, ())
 
 
+def _defined_where(value: Value, facts: ImportFacts) -> Value:
+    """An import's value at the path of the module that defines the object (``m.x`` is
+    ``d.x`` where ``m`` only re-imports ``x`` from ``d``, as :mod:`~flake8_importstyle.resolve`
+    reads ``m``), so that IPS404's rewrite reads the same object."""
+    kind, pos, path, more = value
+    if kind != "path":
+        return value
+    prefix = "from:" if path.startswith("from:") else ""
+    origin = facts.origin(path[len(prefix):])
+    return value if origin == path[len(prefix):] else (kind, pos, prefix + origin, more)
+
+
 def _extend(value: Value, attrs: list[str]) -> Value:
     kind, pos, path, more = value
     if not attrs:
@@ -964,35 +1028,96 @@ def namespace_of(tree: ast.Module, text: str) -> Namespace:
     return found
 
 
+class Dynamic(NamedTuple):
+    """One read of a namespace by strings: the reason it gives, the names it may read
+    (None: any), and the scopes whose names it may reach (ids of their nodes; None: any)."""
+
+    reason: str
+    keys: frozenset[str] | None
+    reach: frozenset[int] | None
+
+
+#: The nodes that make a scope whose names a dynamic read can reach.
+_SCOPE_NODES = (
+    ast.Module,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Lambda,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
+_COMPREHENSION_NODES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+#: Words that, in a string given to ``eval``/``exec``, read names the fixer cannot list.
+_DYNAMIC_WORDS = frozenset(
+    {*DYNAMIC_CALLS, "__dict__", "f_globals", "f_locals", "modules", "__builtins__", "builtins", "getattr"}
+)
+_WORD = re.compile(r"[^\W\d]\w*")
+
+
+def _local_reach(chain: tuple[ast.AST, ...]) -> frozenset[int]:
+    """The scopes whose names ``locals()`` in the innermost scope of *chain* may hold: a
+    class body's or the module's own; a function's own and those of the functions
+    around it, whose names it may read as free variables (not a class body's, which
+    the functions inside it do not see, nor the module's); a comprehension's, those
+    and the scope it stands in (since 3.12 it runs inline there)."""
+    inner = chain[-1]
+    if isinstance(inner, (ast.Module, ast.ClassDef)):
+        return frozenset({id(inner)})
+    reach = {id(n) for n in chain if not isinstance(n, (ast.Module, ast.ClassDef))}
+    index = len(chain) - 1
+    while index > 0 and isinstance(chain[index], _COMPREHENSION_NODES):
+        index -= 1
+        reach.add(id(chain[index]))
+    return frozenset(reach)
+
+
 class Namespace:
-    """What in one file reads the module's namespace, found once and asked per rewrite."""
+    """What in one file reads a namespace by strings, found once and asked per rewrite."""
 
     def __init__(self, tree: ast.Module, text: str) -> None:
         self.tree = tree
         self.text = text
 
     @cached_property
-    def dynamic(self) -> list[tuple[str, set[str] | None]]:
+    def dynamic(self) -> list[Dynamic]:
         """Each read of a namespace by strings (``eval``/``exec``, ``globals()``,
         ``locals()``, ``vars()``, ``dir()``, ``sys.modules[__name__].__dict__``, a
-        frame's ``f_globals``), said as a reason, with its keys where they are all
-        literals (``globals()["x"]``, ``globals().get("x")``)."""
+        frame's ``f_globals``), with the names it may read where the fixer can read
+        them (literal keys such as ``globals()["x"]``, the names in a literal string
+        given to ``eval``/``exec``), and the scopes it can reach: ``globals()`` the
+        module's, ``locals()`` the scope it stands in and the functions around it,
+        ``eval``/``exec`` those and the module's, a frame's ``f_locals`` any."""
         parents: dict[int, ast.AST] = {}
-        found = []
-        for node in ast.walk(self.tree):
+        found: list[Dynamic] = []
+        stack: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [(self.tree, ())]
+        while stack:
+            node, chain = stack.pop()
+            inner = (*chain, node) if isinstance(node, _SCOPE_NODES) else chain
             for child in ast.iter_child_nodes(node):
                 parents[id(child)] = node
+                stack.append((child, inner))
             what = _namespace_read(node)
-            if what is not None:
-                line = node.lineno  # type: ignore[attr-defined]
-                found.append((f"line {line} {what}", _literal_keys(node, parents)))
+            if what is None:
+                continue
+            reason = f"line {node.lineno} {what}"  # type: ignore[attr-defined]
+            dynamic = _dynamic(node, parents, reason, id(self.tree), _local_reach(inner))
+            if dynamic is not None:
+                found.append(dynamic)
+        found.sort(key=lambda d: int(d.reason.split()[1]))
         return found
 
-    def dynamic_access(self, changed: Collection[str]) -> str | None:
-        """Where the file may read one of the *changed* names by its string, as a reason."""
-        for reason, keys in self.dynamic:
-            if keys is None or keys & set(changed):
-                return reason
+    def dynamic_access(self, changed: Collection[tuple[int, str]]) -> str | None:
+        """Where the file may read one of the *changed* names (``(id of the scope's
+        node, name)``) by its string, as a reason."""
+        for dynamic in self.dynamic:
+            for scope, name in changed:
+                if (dynamic.reach is None or scope in dynamic.reach) and (
+                    dynamic.keys is None or name in dynamic.keys
+                ):
+                    return dynamic.reason
         return None
 
     @cached_property
@@ -1011,13 +1136,32 @@ class Namespace:
         return found
 
 
+def _called(node: ast.AST) -> str | None:
+    """The name of the namespace-reading builtin *node* calls (``eval``, ``builtins.exec``...)."""
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    if isinstance(func, ast.Name) and func.id in DYNAMIC_CALLS:
+        return func.id
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr in DYNAMIC_CALLS
+        and isinstance(func.value, ast.Name)
+        and func.value.id in ("builtins", "__builtins__")
+    ):
+        return func.attr
+    return None
+
+
 def _namespace_read(node: ast.AST) -> str | None:
     """How *node* reads a namespace by strings, if it does."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DYNAMIC_CALLS:
+    called = _called(node)
+    if called is not None:
+        assert isinstance(node, ast.Call)
         plain = bool(node.args) and isinstance(node.args[0], (ast.Name, ast.Attribute))
-        if node.func.id in _OF_AN_OBJECT and plain:
+        if called in _OF_AN_OBJECT and plain:
             return None  # vars(obj), dir(obj): the object's names
-        return f"calls {node.func.id}()"
+        return f"calls {called}()"
     if isinstance(node, ast.Attribute) and node.attr in ("f_globals", "f_locals"):
         return f"reads {node.attr}"
     if isinstance(node, ast.Attribute) and node.attr == "__dict__":
@@ -1026,11 +1170,58 @@ def _namespace_read(node: ast.AST) -> str | None:
     return None
 
 
+#: What ``__import__(name, globals(), locals())`` reads of the namespaces it is given.
+_IMPORT_READS = frozenset({"__name__", "__package__", "__spec__", "__path__"})
+
+
+def _dynamic(
+    node: ast.AST, parents: dict[int, ast.AST], reason: str, module: int, chain: frozenset[int]
+) -> Dynamic | None:
+    """What the namespace read *node* may read (:class:`Dynamic`), or None when it reads
+    none of this file's names (``exec(code, {})``) or another read answers for it (the
+    ``globals()`` of ``exec("x = 1", globals())``)."""
+    called = _called(node)
+    module_only = frozenset({module})  # *chain*: what locals() there holds (_local_reach)
+    if called in ("eval", "exec"):
+        assert isinstance(node, ast.Call)
+        spaces = [*node.args[1:3], *(k.value for k in node.keywords if k.arg in ("globals", "locals"))]
+        if spaces and all(isinstance(s, ast.Dict) for s in spaces):
+            return None  # namespaces of its own
+        keys = _literal_names(node.args[0] if node.args else None)
+        first = spaces[0] if len(spaces) == 1 else None
+        only_globals = isinstance(first, ast.Call) and _called(first) == "globals" and not first.args
+        return Dynamic(reason, keys, module_only if only_globals else chain | module_only)
+    parent = parents.get(id(node))
+    if called in ("globals", "locals", "vars") and isinstance(parent, ast.Call) and node in parent.args[1:3]:
+        if _called(parent) in ("eval", "exec"):
+            return None
+        if isinstance(parent.func, ast.Name) and parent.func.id == "__import__":
+            return Dynamic(reason, _IMPORT_READS, chain | module_only)
+    literal = _literal_keys(node, parents)
+    frozen = frozenset(literal) if literal is not None else None
+    if called == "globals" or (isinstance(node, ast.Attribute) and node.attr == "f_globals"):
+        return Dynamic(reason, frozen, module_only)
+    if called is not None and not (isinstance(node, ast.Call) and node.args):
+        return Dynamic(reason, frozen, chain)  # locals(), vars(), dir(): the scope they stand in
+    return Dynamic(reason, frozen, None)  # a frame's f_locals, a computed __dict__: any scope
+
+
+def _literal_names(node: ast.expr | None) -> frozenset[str] | None:
+    """Every name a literal string given to ``eval``/``exec`` may read or bind (each
+    identifier-like word in it: more than it reads, never less); None where it is no
+    literal, or reads names by strings again, or imports ``*``."""
+    text = _literal_str(node)
+    if text is None:
+        return None
+    words = {unicodedata.normalize("NFKC", w) for w in _WORD.findall(text)}
+    if words & _DYNAMIC_WORDS or ("import" in words and "*" in text):
+        return None
+    return frozenset(words)
+
+
 def _literal_keys(node: ast.AST, parents: dict[int, ast.AST]) -> set[str] | None:
     """The keys a namespace read looks up when they are all literals: ``globals()["x"]``,
     ``globals().get("x")``, ``"x" in globals()``; None when it may read any."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("eval", "exec"):
-        return None
     parent = parents.get(id(node))
     if isinstance(parent, ast.Subscript) and parent.value is node:
         key = _literal_str(parent.slice)
@@ -1064,19 +1255,21 @@ def namespace_problem(
     removed: Collection[str],
     added: Collection[str],
     readers: Readers,
-    changed: Collection[str] = (),
+    changed: Collection[tuple[int, str]] = (),
 ) -> str | None:
     """Why a rewrite that takes *removed* out of the module's namespace and puts *added*
     in could change what other code reads; None when nothing can tell. *changed*: the
-    names the rewrite binds or unbinds in any scope (which ``eval`` and ``globals()`` see)."""
-    names = {*changed, *removed, *added}
-    if names:
-        dynamic = namespace.dynamic_access(names)
+    names the rewrite binds or unbinds in other scopes, as ``(id of the scope's node,
+    name)`` (which ``eval``, ``exec`` and ``locals()`` there see)."""
+    module = id(namespace.tree)
+    scoped = {*changed, *((module, n) for n in removed), *((module, n) for n in added)}
+    if scoped:
+        dynamic = namespace.dynamic_access(sorted(scoped, key=lambda s: s[1]))
         if dynamic is not None:
             return f"{dynamic}, which can read the names this rewrite changes by their strings"
     if not removed and not added:
         return None
-    changed = sorted({*removed, *added})
+    names = sorted({*removed, *added})
     first_removed = sorted(removed)[0] if removed else None
     getattr_line = namespace.getattr_line
     if first_removed and getattr_line is not None:
@@ -1087,7 +1280,7 @@ def namespace_problem(
     listed = namespace.listed
     if listed is None and first_removed:
         return f"__all__ is computed, so it may list {first_removed!r}"
-    for name in changed:
+    for name in names:
         if listed and name in listed:
             return f"{name!r} is listed in __all__"
     for name in sorted(removed):
@@ -1097,10 +1290,73 @@ def namespace_problem(
         where = readers.names.get(name)
         if where is not None:
             return f"{where} reads {name!r} from this module"
-    public = [n for n in changed if not n.startswith("_")]
+    public = [n for n in names if not n.startswith("_")]
     if readers.star is not None and public and not listed:  # no __all__: * is every public name
         return f"{readers.star} imports * from this module, so it would bind {public[0]!r} differently"
     return None
+
+
+#: Calls that read an object's attributes by their strings (or all of them).
+_ATTRIBUTE_READERS = frozenset(
+    {
+        *("getattr", "hasattr", "setattr", "delattr", "vars", "dir"),
+        *("getmembers", "getmembers_static", "getattr_static", "attrgetter"),
+    }
+)
+
+
+def class_problem(model: Model, cls: ast.ClassDef, names: Collection[str], readers: Readers) -> str | None:
+    """Why taking *names* out of the body of the class *cls* (or putting them in) could
+    change what code reads: a name a class body binds is an attribute of the class and
+    of its instances, so the rewrite is proved only where nothing can read them but the
+    body itself: no bases, metaclass or decorators (which see the namespace), no other
+    file of the run reading the class, and nowhere in this file an attribute of one of
+    those names, a string equal to one, ``__dict__`` or a call that reads attributes
+    by their strings (``getattr``, ``vars``, ``dir``, ``inspect.getmembers``...)."""
+    what = f"the class at line {cls.lineno}"
+    if cls.bases or cls.keywords or cls.decorator_list:
+        return f"{what} has bases, a metaclass or decorators, which can read the names its body binds"
+    where = readers.names.get(cls.name)
+    if where is not None:
+        return f"{where} reads {cls.name!r}, whose attributes the rewrite changes"
+    if readers.star is not None and not cls.name.startswith("_"):
+        return f"{readers.star} imports * from this module, so it may read {cls.name!r}'s attributes"
+    wanted = set(names)
+    for node in ast.walk(model.tree):
+        if isinstance(node, ast.Attribute) and (node.attr in wanted or node.attr == "__dict__"):
+            if _module_chain(model, node):
+                continue
+            return (
+                f"line {node.lineno} reads the attribute {node.attr!r}, which may be"
+                f" {what}'s, whose names the rewrite changes"
+            )
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in wanted:
+            return f"line {node.lineno} names {node.value!r} in a string, which may read {what}'s attribute"
+        if isinstance(node, ast.Call):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if called in _ATTRIBUTE_READERS:
+                how = "which can read its attributes by their strings"
+                return f"line {node.lineno} calls {called}(), {how}"
+    return None
+
+
+def _import_sites(scope: NameScope) -> set[tuple[str, str]]:
+    """(name, what it binds) for each import that binds a name in *scope*."""
+    out = {(b.name, b.value) for sites in scope.sites.values() for _, b, _ in sites if b.kind == IMPORT}
+    return out | {(b.name, b.value) for extra in scope.extra.values() for b in extra if b.kind == IMPORT}
+
+
+def _module_chain(model: Model, node: ast.Attribute) -> bool:
+    """Whether *node* reads an attribute of what only imports bind (``xml.dom.minidom``):
+    a module's attribute, never a class's."""
+    root: ast.expr = node
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return False
+    meaning = model.meaning(root)
+    return bool(meaning) and all(b.kind == IMPORT for b in meaning)
 
 
 def doctest_reads(tree: ast.Module, text: str) -> Iterator[tuple[str, int]]:

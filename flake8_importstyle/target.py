@@ -11,15 +11,18 @@ import configparser
 import os
 import re
 import sys
+from functools import lru_cache
 
 Version = tuple[int, int]
 
 #: flake8's own config files, in the order it reads them.
 FLAKE8_CONFIGS = ("setup.cfg", "tox.ini", ".flake8")
 
-_VERSION = re.compile(r"3\.(0|[1-9][0-9]?)")
+#: (the patterns are compiled on first use, by ``re``'s own cache: every lint imports this
+#: module to find the project's folder, few need a version read)
+_VERSION = r"3\.(0|[1-9][0-9]?)"
 #: one clause of a version specifier (PEP 440), the version cut to major.minor
-_CLAUSE = re.compile(r"\s*(~=|===|==|!=|<=|>=|<|>)\s*v?([0-9]+)(?:\.([0-9]+))?[0-9A-Za-z.*+!-]*\s*")
+_CLAUSE = r"\s*(~=|===|==|!=|<=|>=|<|>)\s*v?([0-9]+)(?:\.([0-9]+))?[0-9A-Za-z.*+!-]*\s*"
 
 
 def running() -> Version:
@@ -28,7 +31,7 @@ def running() -> Version:
 
 def parse_version(text: str) -> Version | None:
     """``(3, 10)`` for ``"3.10"``; None for anything that is not a Python 3 major.minor."""
-    match = _VERSION.fullmatch(text.strip())
+    match = re.fullmatch(_VERSION, text.strip())
     return (3, int(match.group(1))) if match else None
 
 
@@ -43,7 +46,7 @@ def lower_bound(specifier: str) -> Version | None:
     for clause in specifier.split(","):
         if not clause.strip():
             continue
-        match = _CLAUSE.fullmatch(clause)
+        match = re.fullmatch(_CLAUSE, clause)
         if match is None:
             return None
         op, major, minor = match.group(1), int(match.group(2)), int(match.group(3) or 0)
@@ -212,6 +215,14 @@ def project_folder(config: str | None, start: str | None = None, *, isolated: bo
         if any(os.path.isfile(os.path.join(candidate, n)) for n in ("pyproject.toml", "setup.cfg")):
             return candidate
     return None
+
+
+@lru_cache(maxsize=64)
+def project_default(folder: str) -> Version:
+    """:func:`target_for` the project in *folder* when the option says nothing, read once
+    per run: the flake8 adapter calls ``project_default.cache_clear()`` whenever flake8
+    (re)reads its options, so a long-lived process sees an edited ``requires-python``."""
+    return target_for(None, folder)
 
 
 def target_for(option: str | None, folder: str | None) -> Version:

@@ -18,9 +18,10 @@ does. So, as compiler writers test compilers (Csmith), this module
   whose ``__init__`` rebinds a submodule's name, one that imports its own
   submodule, one whose ``__init__`` binds a constant under a submodule's
   name, one with a module ``__getattr__``, nested packages, submodules named
-  like builtins, and fake ``numpy``/``pandas``/``matplotlib`` so that the
-  IPS106 conventions fire), each printing a line when it is imported, so the
-  order of imports is observed too;
+  like builtins, fake ``numpy``/``pandas``/``matplotlib`` so that the
+  IPS106 conventions fire, and ``reex``, whose modules only re-import names,
+  quietly or with a print of their own, for IPS404), each printing a line
+  when it is imported, so the order of imports is observed too;
 * runs each program in a fresh interpreter before and after ``fix_bytes``
   (:func:`run_all`, two subprocesses per program, on every core), and
   compares stdout, the exit status and the type of an uncaught exception.
@@ -67,10 +68,12 @@ from pathlib import Path
 
 from flake8_importstyle.config import Config
 from flake8_importstyle.fix import fix_bytes
-from flake8_importstyle.rules import check_tree
+from flake8_importstyle.rules import DEFAULT_CODES, check_tree
 
 #: The codes the fixer rewrites; each must be fixed at least once in a full run.
 CODES = ("IPS101", "IPS102", "IPS103", "IPS104", "IPS106", "IPS201", "IPS205")
+#: The codes off by default that every run selects, and each must be fixed at least once too.
+OPT_IN = ("IPS404",)
 
 #: Programs per run; CI sets fewer on the Pythons other than its default one.
 PROGRAMS = int(os.environ.get("IMPORTSTYLE_DIFF_PROGRAMS", "1000"))
@@ -131,6 +134,25 @@ PACKAGES: dict[str, str] = {
     "imp.py": '"""A stand-in for the removed module: imp.reload is importlib.reload."""\n'
     "from importlib import reload\n",
 }
+
+# IPS404: names that modules only re-import from reex.defs. The fixer may import them from
+# reex.defs only where importing the module does nothing of its own (quiet, chain); where it
+# prints (loud), or loads a module that prints before reex.defs (early), it must refuse.
+PACKAGES.update({
+    "reex/__init__.py": _module("reex"),
+    "reex/defs.py": _module("reex.defs", "\n\nclass Thing:\n    pass\n\n\nthing = Thing()\nother = 'reex.defs.other'\n"),
+    "reex/side.py": _module("reex.side"),
+    "reex/quiet.py": (
+        '"""Only imports, definitions and constants: importing it does nothing of its own."""\n'
+        "from typing import Optional\n"
+        "from reex.defs import Thing, thing, other\n\n"
+        'OWN = "reex.quiet.OWN"\n\n\n'
+        "def own(default: Optional[str] = OWN):\n    return default\n"
+    ),
+    "reex/chain.py": "from reex.quiet import Thing, thing\n",
+    "reex/loud.py": 'from reex.defs import Thing, thing\nprint("[load reex.loud]")\nOWN = "reex.loud.OWN"\n',
+    "reex/early.py": "import reex.side\nfrom reex.defs import Thing, thing\nOWN = 'reex.early.OWN'\n",
+})
 
 
 def write_packages(folder: Path) -> None:
@@ -578,6 +600,149 @@ class _Builder:
         else:  # del of what an import bound
             self.add(when, [f"del {form.binds}"] if form in self.module_forms else ["pass"])
 
+    def scoped(self, when: float) -> None:
+        """A function's, a method's or a class body's own import, read in that scope and the
+        scopes inside it, beside what can see the names by their strings (eval/exec of a
+        literal or a computed string, globals(), locals(), vars()), a del, a nonlocal, the
+        name bound again, a class attribute read from outside: the fixer rewrites some
+        and must refuse the others."""
+        form = self.rng.choice(self.forms)
+        s, b, label = form.statement, form.binds, self.label()
+        value = self.value(form)
+        kind = self.pick([
+            (3, "closure"), (2, "method"), (2, "class"), (1, "class_attr"), (1, "class_vars"), (1, "del"),
+            (1, "nonlocal"), (1, "locals"), (1, "eval_names"), (1, "exec_other"), (1, "exec_computed"),
+            (1, "rebound"), (1, "class_comprehension"), (1, "globals_key"), (1, "globals_all"),
+            (1, "module_exec"), (1, "locals_closure"), (1, "locals_class"), (1, "locals_comprehension"),
+        ])
+        f = f"_f{label}"
+        if kind == "closure":
+            lines = [f"def {f}():", f"    {s}", "    def inner():", f"        return {value}", "",
+                     f"    _p({label!r}, inner(), [{value} for _ in 'x'], (lambda: {value})())", ""]
+            self.add(when, lines + [f"_call({label!r}, {f})"])
+        elif kind == "method":
+            self.add(when, [f"class _K{label}:", "    def m(self):", f"        {s}", f"        return {value}", ""])
+            self.finals.append([f"_call({label!r}, lambda: _p({label!r}, _K{label}().m()))"])
+        elif kind in ("class", "class_attr", "class_vars", "class_comprehension"):
+            body = [f"class _K{label}:", f"    {s}"]
+            if kind == "class_comprehension":  # a comprehension does not see the class's names
+                body.append(f"    v = [{value} for _ in 'x']")
+            else:
+                body.append(f"    v = {value}")
+            body += ["    def m(self):", "        return self.v", "", f"_p({label!r}, _K{label}.v, _K{label}().m())"]
+            if kind == "class_attr":
+                body.append(f"_p({label!r}, hasattr(_K{label}, {b!r}), _K{label}.{b})")
+            elif kind == "class_vars":
+                body.append(f"_p({label!r}, sorted(k for k in vars(_K{label}) if not k.startswith('_')))")
+            self.add(when, _guard(label, body))
+        elif kind == "del":
+            self.add(when, [f"def {f}():", f"    {s}", f"    x = {value}", f"    del {b}", f"    _p({label!r}, x)",
+                            "", f"_call({label!r}, {f})"])
+        elif kind == "nonlocal":
+            self.add(when, [f"def {f}():", f"    {s}", "    def g():", f"        nonlocal {b}",
+                            f"        return {value}", "", f"    _p({label!r}, g())", "", f"_call({label!r}, {f})"])
+        elif kind == "locals":
+            self.add(when, [f"def {f}():", f"    {s}", f"    _p({label!r}, {value})",
+                            f"    _p({label!r}, sorted(locals()))", "", f"_call({label!r}, {f})"])
+        elif kind == "locals_closure":  # a closure's locals() holds the free names it reads
+            self.add(when, [f"def {f}():", f"    {s}", "    def g():", f"        v = {value}",
+                            "        return v, sorted(locals())", "", f"    _p({label!r}, g())", "",
+                            f"_call({label!r}, {f})"])
+        elif kind == "locals_class":  # a class body's locals() holds only its own names
+            self.add(when, [f"def {f}():", f"    {s}", "    class C:", "        w = sorted(locals())",
+                            f"    _p({label!r}, {value}, C.w)", "", f"_call({label!r}, {f})"])
+        elif kind == "locals_comprehension":  # inline since 3.12: the function's names too
+            self.add(when, [f"def {f}():", f"    {s}", f"    _p({label!r}, {value})",
+                            f"    _p({label!r}, [sorted(locals()) for _ in 'x'])", "", f"_call({label!r}, {f})"])
+        elif kind == "eval_names":  # a literal that reads the names: the old one, or the new
+            name = self.rng.choice([b, form.target.leaf, form.target.module.replace(".", "_")])
+            self.add(when, [f"def {f}():", f"    {s}", f"    _p({label!r}, {value})",
+                            f"    _p({label!r}, eval({name!r}))", "", f"_call({label!r}, {f})"])
+        elif kind == "exec_other":  # a literal that reads none of them
+            self.add(when, [f"def {f}():", f"    {s}", f"    exec(\"_p('{label}', len('abc'))\")",
+                            f"    _p({label!r}, {value})", "", f"_call({label!r}, {f})"])
+        elif kind == "exec_computed":
+            self.add(when, [f"def {f}(code):", f"    {s}", "    exec(code)", f"    _p({label!r}, {value})", "",
+                            f"_call({label!r}, lambda: {f}('_p(' + repr('{label}') + ', ' + {b!r} + ')'))"])
+        elif kind == "rebound":
+            self.add(when, [f"def {f}(flag):", f"    {s}", "    if flag:", f"        {b} = None",
+                            f"    _p({label!r}, {value})", "", f"_call({label!r}, lambda: {f}(_OFF))",
+                            f"_call({label!r}, lambda: {f}(_ON))"])
+        elif kind == "globals_key":  # module level: a literal key of the module's names
+            key = self.rng.choice([b, form.target.leaf, "_p"])
+            self.add(when, [s, *_guard(label, [f"_p({label!r}, {value})",
+                                               f"_p({label!r}, globals().get({key!r}) is not None)"])])
+            self.module_forms.append(form)
+        elif kind == "globals_all":
+            self.add(when, [s, *_guard(label, [f"_p({label!r}, {value})"]),
+                            f"_p({label!r}, sorted(k for k in globals() if not k.startswith('_')))"])
+            self.module_forms.append(form)
+        else:  # module level: exec of a literal that may or may not read the names
+            text = self.rng.choice([f"_p('{label}', 1)", f"_p('{label}', {b})", f"{form.target.leaf} = 'exec'"])
+            self.add(when, [s, *_guard(label, [f"exec({text!r})", f"_p({label!r}, {value})"])])
+            self.module_forms.append(form)
+
+    def rewrites(self) -> None:
+        """Shapes of the newer rewrites (issue 10): a module bound twice in one run of
+        imports (``from a import b`` then ``import a.b`` or ``import a.b as b``, with
+        something between them or not), and attributes read off ``__import__("m")``."""
+        rng = self.rng
+        t = rng.choice(DOTTED)
+        label = self.label()
+        if self.chance(0.6):
+            second = self.pick([(2, f"import {t.module}"), (2, f"import {t.module} as {t.leaf}")])
+            between = self.pick([(4, ""), (1, "import json"), (1, "_between = 1"), (1, f"{t.leaf} = 'rebound'")])
+            alias = self.pick([(3, t.leaf), (1, "m3")])
+            first = f"from {t.parent} import {t.leaf}" if alias == t.leaf else f"from {t.parent} import {t.leaf} as m3"
+            lines = [first, *([between] if between else []), second]
+            if self.chance(0.3):
+                lines.reverse()
+            self.add(rng.uniform(0, 0.2), _guard(label, lines) if self.chance(0.2) else lines)
+            reads = [f"{t.module}.{t.attr}" if second.endswith(t.module) else f"{t.leaf}.{t.attr}", f"{alias}.{t.attr}"]
+            if self.chance(0.3):
+                reads.append(f'getattr({t.root}, "NAME", "-")')
+            for read in reads:
+                where = self.pick([(3, "module"), (1, "function")])
+                label = self.label()
+                if where == "module":
+                    self.add(rng.uniform(0.25, 1), _guard(label, [f"_p({label!r}, {read})"]))
+                else:
+                    self.add(rng.uniform(0.25, 1), [f"def _f{label}():", f"    return {read}", ""])
+                    self.finals.append(_guard(label, [f"_p({label!r}, _f{label}())"]))
+        else:
+            rest = t.module.partition(".")[2]
+            call = self.pick([
+                (3, f'__import__("{t.module}").{rest}.{t.attr}'),
+                (2, f'__import__("{t.root}").{rest}'),  # refused: not the whole name through the package
+                (1, f'__import__("{t.module}", fromlist=["__name__"]).{t.attr}'),
+                (1, f'__import__("{t.module}", None, None, [""]).{t.attr}'),
+            ])
+            self.add(rng.uniform(0, 1), _guard(label, [f"_p({label!r}, {call})"]))
+
+    def reexport(self, when: float) -> None:
+        """IPS404: names from a module that only re-imports them (:data:`PACKAGES`' ``reex``),
+        read at once and later; sometimes the module is read another way too (its package's
+        attribute, its key in sys.modules), or the import runs in a function."""
+        label = self.label()
+        module = self.pick([(3, "reex.quiet"), (1, "reex.chain"), (2, "reex.loud"), (2, "reex.early")])
+        names = self.rng.sample(["Thing", "thing"], self.rng.choice((1, 2)))
+        aliases = [f"{n} as _{n}{label}" if self.chance(0.3) else n for n in names]
+        if module != "reex.chain" and self.chance(0.3):
+            aliases.insert(self.rng.randint(0, len(aliases)), "OWN")
+        bound = [a.rpartition(" as ")[2] for a in aliases]
+        statement = f"from {module} import {', '.join(aliases)}"
+        reads = [f"_p({label!r}, {', '.join(bound)})"]
+        if self.chance(0.15):  # in a function: left alone, the fix rewrites module-level imports only
+            self.add(when, [f"def _f{label}():", f"    {statement}", f"    {reads[0]}", "", f"_f{label}()"])
+            return
+        self.add(when, [statement, *reads])
+        other = self.pick([(6, "none"), (1, "attribute"), (1, "key")])
+        if other == "attribute":  # the package's attribute, set only by importing the module
+            self.add(when + 0.002, ["import reex", *_guard(label, [f"_p({label!r}, {module})"])])
+        elif other == "key":
+            self.add(when + 0.002, [f"_p({label!r}, _m({module.replace('.', ':')!r}) is not None)"])
+        self.finals.append([f"_p({label!r}, {', '.join(bound)})"])
+
     # -- the whole program
     def build(self, name: str) -> Program:
         rng = self.rng
@@ -594,10 +759,16 @@ class _Builder:
             self.observe(rng.choice(readable) if self.chance(0.85) else rng.choice(self.forms), rng.uniform(0.1, 1))
         for _ in range(rng.choice((0, 0, 1, 2))):
             self.collision(rng.random())
+        if self.chance(0.2):
+            self.reexport(rng.uniform(0, 1))
         for _ in range(rng.choice((0, 0, 1, 1, 2))):
             when = rng.uniform(0.3, 0.95)
             self.dynamic(when)
             self.observe(rng.choice(readable), when + 0.001)
+        if self.chance(0.3):
+            self.rewrites()
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            self.scoped(rng.uniform(0.1, 1))
         chunks = ["".join(line + "\n" for line in self.header) + PRELUDE]
         for _when, _order, lines in sorted(self.chunks):
             chunks.append("".join(line + "\n" for line in lines))
@@ -702,8 +873,8 @@ def fixable_codes(source: str, filename: str) -> Counter[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tree = ast.parse(source)
-    found = check_tree(tree, source.splitlines(keepends=True), filename, Config())
-    return Counter(f.code for f in found if f.code in CODES)
+    found = check_tree(tree, source.splitlines(keepends=True), filename, Config(), DEFAULT_CODES | set(OPT_IN))
+    return Counter(f.code for f in found if f.code in CODES or f.code in OPT_IN)
 
 
 @dataclass
@@ -795,9 +966,9 @@ def check(program: Program, folder: Path, timeout: float = TIMEOUT, only: str | 
     outcome = Outcome(program, Run("", 0, None, ""))
     try:
         if only is None:
-            result = fix_bytes(source.encode("utf-8"), str(before_path), Config())
+            result = fix_bytes(source.encode("utf-8"), str(before_path), Config(), opt_in=OPT_IN)
         else:
-            result = fix_bytes(source.encode("utf-8"), str(before_path), Config(), only.__eq__)
+            result = fix_bytes(source.encode("utf-8"), str(before_path), Config(), only.__eq__, opt_in=OPT_IN)
     except Exception as exc:  # the fixer must never raise on a program that compiles
         outcome.error = f"fix_bytes raised {type(exc).__name__}: {exc}"
         outcome.before = before.result(timeout)
@@ -879,7 +1050,7 @@ class Tally:
             f"  rewritten: {self.rewritten}; refused (findings left, nothing changed): {self.refused}; "
             f"nothing to fix: {self.untouched}",
             f"  ended with an uncaught exception before the fix: {self.crashed_before}",
-            "  fixed, by code: " + ", ".join(f"{code} {self.fixed[code]}" for code in CODES),
+            "  fixed, by code: " + ", ".join(f"{code} {self.fixed[code]}" for code in (*CODES, *OPT_IN)),
             f"  behaved differently after the fix: {self.differed}; fixer errors: {self.errors}",
         ]
         for signature, count in self.classes.most_common():
@@ -892,7 +1063,7 @@ class Tally:
         if self.programs >= 20 and self.rewritten * 4 < self.programs:
             problems.append(f"only {self.rewritten} of {self.programs} programs were rewritten (floor: a quarter)")
         if self.programs >= 100:
-            problems += [f"{code} was never fixed" for code in CODES if not self.fixed[code]]
+            problems += [f"{code} was never fixed" for code in (*CODES, *OPT_IN) if not self.fixed[code]]
         return problems
 
 

@@ -101,6 +101,36 @@ def test_the_option_reads_each_kind() -> None:
     assert ips5("import x\n", "a.py", "layers in x.*: b > a") == []  # a top-level module is in no container
 
 
+def test_the_option_ignores_imports_as_ignore_imports_does(tmp_path: Path) -> None:
+    """``; ignore: importer -> imported, ...`` after a contract lets those imports through,
+    wildcards included, for each kind; the contract's name in messages leaves it out."""
+    package(tmp_path, "app/domain/deep", "app/web", "blue", "green")
+
+    def codes(name: str, source: str, contracts: str) -> list[str]:
+        path = tmp_path / name
+        path.write_text(source, encoding="utf-8")
+        return [code for _, _, code in found(path, Config.from_options(contracts=contracts))]
+
+    forbidden = "forbidden: app.domain -> app.web; ignore: app.domain.admin -> app.web.forms"
+    assert codes("app/domain/admin.py", "import app.web.forms\n", forbidden) == []
+    assert codes("app/domain/admin.py", "import app.web.views\n", forbidden) == ["IPS501"]
+    assert codes("app/domain/models.py", "import app.web.forms\n", forbidden) == ["IPS501"]
+    layers = "layers: app.web > app.domain; ignore: app.domain.* -> app.web.api"
+    assert codes("app/domain/models.py", "import app.web.api\n", layers) == []
+    assert codes("app/domain/deep/models.py", "import app.web.api\n", layers) == ["IPS502"]  # '*': one part
+    independence = "independence: blue, green; ignore: blue.x -> green, green.y -> blue.*"
+    assert codes("blue/x.py", "import green\n", independence) == []
+    assert codes("green/y.py", "import blue.z\n", independence) == []
+    assert codes("blue/z.py", "import green\n", independence) == ["IPS503"]
+    source = "import app.web\n"
+    (tmp_path / "app/domain/x.py").write_text(source, encoding="utf-8")
+    (finding,) = check_tree(
+        ast.parse(source), [source], str(tmp_path / "app/domain/x.py"), Config.from_options(contracts=forbidden),
+        CODES,
+    )
+    assert finding.message.endswith("(contract 'forbidden: app.domain -> app.web')")
+
+
 def test_one_import_of_a_module_is_reported_once() -> None:
     """``from web import a, b`` imports ``web`` once (a and b are no modules here)."""
     source = "from web import (\n    a,\n    b,\n)\nfrom web import c\n"
@@ -129,6 +159,10 @@ def test_the_message_names_the_contract_and_the_rule() -> None:
         ("layers: a > b > a", "layers: a > b > a"),
         ("independence: a", "independence: a"),
         ("independence in x: a, b", "independence in x: a, b"),
+        ("forbidden: a -> b; ignor: a -> b", "forbidden: a -> b; ignor: a -> b"),
+        ("forbidden: a -> b; ignore:", "forbidden: a -> b; ignore:"),
+        ("forbidden: a -> b; ignore: a.x", "forbidden: a -> b; ignore: a.x"),
+        ("layers: a > b; ignore: b -> a*", "layers: a > b; ignore: b -> a*"),
     ],
 )
 def test_a_malformed_option_is_one_error_naming_it(value: str, shown: str) -> None:
@@ -381,6 +415,17 @@ def test_an_edited_file_is_read_again(tmp_path: Path) -> None:
         ("pyproject.toml", '[tool.importlinter]\n[[tool.importlinter.contracts]]\nname = "X"\ntype = "forbidden"\n'
          'source_modules = ["a"]\nforbidden_modules = ["b"]\nas_packages = "maybe"\n',
          "[[tool.importlinter.contracts]] 1 as_packages: 'maybe'"),
+        # import-linter's own refusals of outside packages in a forbidden contract
+        (".importlinter", "[importlinter]\nroot_package = a\n[importlinter:contract:x]\nname = X\n"
+         "type = forbidden\nsource_modules = a.b\nforbidden_modules = requests\n",
+         "[importlinter:contract:x] forbidden_modules: 'requests' is outside the root packages"),
+        (".importlinter", "[importlinter]\nroot_package = a\ninclude_external_packages = True\n"
+         "[importlinter:contract:x]\nname = X\ntype = forbidden\nsource_modules = a.b\n"
+         "forbidden_modules = django.db\n",
+         "[importlinter:contract:x] forbidden_modules: 'django.db' is inside the outside package 'django'"),
+        ("pyproject.toml", '[tool.importlinter]\nroot_package = "a"\n[[tool.importlinter.contracts]]\nname = "X"\n'
+         'type = "forbidden"\nsource_modules = ["a.b"]\nforbidden_modules = ["a.c", "requests"]\n',
+         "[[tool.importlinter.contracts]] 1 forbidden_modules: 'requests' is outside"),
     ],
 )
 def test_a_malformed_contract_is_one_error_naming_the_file(tmp_path: Path, name: str, text: str, shown: str) -> None:
@@ -390,6 +435,20 @@ def test_a_malformed_contract_is_one_error_naming_the_file(tmp_path: Path, name:
     message = str(error.value)
     assert message.startswith(f"flake8-importstyle: {tmp_path / name}: {shown}"), message
     assert "\n" not in message
+
+
+def test_outside_packages_are_forbidden_as_import_linter_allows_them(tmp_path: Path) -> None:
+    """With ``include_external_packages = true`` (a TOML boolean too) an outside package may
+    be forbidden whole; without root packages (our own option) nothing is outside."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.importlinter]\nroot_package = "a"\ninclude_external_packages = true\n'
+        '[[tool.importlinter.contracts]]\nname = "No requests"\ntype = "forbidden"\n'
+        'source_modules = ["a.b"]\nforbidden_modules = ["requests", "a.c.*"]\n',
+        encoding="utf-8",
+    )
+    (contract,) = project_contracts(str(tmp_path)).contracts
+    assert [e.text for e in contract.forbidden] == ["requests", "a.c.*"]
+    assert ips5("import requests.adapters\n", "b.py", "forbidden: b -> requests.adapters") == ["IPS501"]
 
 
 def test_a_file_without_contracts_is_checked_with_one_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -557,3 +616,45 @@ def test_agrees_with_import_linter(tmp_path: Path) -> None:
         reported.add((module, int(row)))
     assert expected <= reported, (sorted(expected - reported), linter.stdout)
     assert reported <= expected, (sorted(reported - expected), linter.stdout)
+
+
+@pytest_slow
+@pytest.mark.parametrize(
+    ("session", "forbidden", "refused"),
+    [
+        ("", "requests", "include_external_packages = True"),
+        ("include_external_packages = True\n", "requests.adapters", "inside the outside package 'requests'"),
+        ("include_external_packages = True\n", "requests", None),
+    ],
+)
+def test_outside_packages_are_refused_where_import_linter_refuses_them(
+    tmp_path: Path, session: str, forbidden: str, refused: str | None
+) -> None:
+    """import-linter itself refuses the first two configurations before it checks anything;
+    flake8 gives one line for them, and reports the import for the third, as lint-imports does."""
+    lint_imports = shutil.which("lint-imports", path=os.path.dirname(sys.executable)) or shutil.which("lint-imports")
+    if lint_imports is None:
+        pytest.skip("import-linter is not installed (the test extra installs it)")
+    package(tmp_path, "shop", "requests")
+    write(tmp_path, {
+        "shop/views.py": "import requests\n",
+        "requests/adapters.py": "",
+        ".importlinter": f"[importlinter]\nroot_package = shop\n{session}[importlinter:contract:x]\nname = X\n"
+                         f"type = forbidden\nsource_modules = shop.views\nforbidden_modules = {forbidden}\n",
+    })
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    linter = subprocess.run([lint_imports, "--no-cache"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=300, env=env, check=False)
+    result = flake8(tmp_path, "shop")
+    if refused is None:
+        assert linter.returncode == 1 and "BROKEN" in linter.stdout, linter.stdout + linter.stderr
+        assert result.stdout.splitlines() == [
+            f"shop{os.sep}views.py:1:8: IPS501 shop.views must not import requests: "
+            "shop.views -> requests is forbidden (contract 'X')"
+        ]
+        return
+    assert linter.returncode != 0 and "Traceback" not in linter.stdout, linter.stdout + linter.stderr
+    assert "external" in (linter.stdout + linter.stderr).lower(), linter.stdout + linter.stderr
+    assert result.returncode != 0 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and refused in lines[0] and "Traceback" not in result.stderr, result.stderr

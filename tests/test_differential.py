@@ -142,7 +142,7 @@ def test_the_harness_sees_what_a_fixer_changes(
 ) -> None:
     """With a fixer that changes programs on purpose, the harness reports every change
     of stdout, exit status or exception type, and nothing else: a green run means something."""
-    monkeypatch.setattr(differential, "fix_bytes", lambda data, filename, config: FixResult(broken.encode(), True))
+    monkeypatch.setattr(differential, "fix_bytes", lambda data, filename, config, **_: FixResult(broken.encode(), True))
     write_packages(tmp_path)
     outcome = check(Program("broken", (source,)), tmp_path, TIMEOUT)
     assert outcome.after is not None and outcome.changed

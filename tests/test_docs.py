@@ -308,3 +308,34 @@ def test_migration_examples_are_valid_configuration() -> None:
 
 def banned_entry(banned: Mapping[str, str], name: str) -> str | None:
     return Config(banned=banned).banned_entry(name)
+
+
+def test_the_package_description_is_short_and_renders() -> None:
+    """flake8 parses the package metadata of every plugin at each start (``flake8 --version``
+    and each editor lint too): the long description is DESCRIPTION.rst, a page, not the
+    whole README, and it names only codes that exist."""
+    from docutils.core import publish_doctree
+
+    setup = configparser.ConfigParser()
+    setup.read(ROOT / "setup.cfg", encoding="utf-8")
+    assert setup["metadata"]["long_description"] == "file: DESCRIPTION.rst"
+    description = (ROOT / "DESCRIPTION.rst").read_text(encoding="utf-8")
+    assert len(description.encode("utf-8")) < 4000
+    assert "include DESCRIPTION.rst" in (ROOT / "MANIFEST.in").read_text(encoding="utf-8")
+    publish_doctree(description, settings_overrides={"report_level": 2, "halt_level": 2})
+    ranges = re.findall(r"IPS(\d)(\d\d)-IPS\1(\d\d)", description)
+    named = {f"IPS{family}{n:02d}" for family, low, high in ranges for n in range(int(low), int(high) + 1)}
+    named |= set(re.findall(r"IPS\d{3}", description))
+    codes = {rule.code for rule in RULES}
+    assert named <= codes
+    assert named >= codes  # every code is in one of the families it lists  # every code is in one of the families it lists
+
+
+def test_the_installed_metadata_is_small() -> None:
+    """What flake8 actually parses: the installed distribution's metadata (an editable
+    install's too) stays a few kilobytes, not the 100 KB of the README."""
+    from importlib import metadata
+
+    found = metadata.distribution("flake8-importstyle")
+    text = found.read_text("METADATA") or found.read_text("PKG-INFO") or ""  # a wheel, or an egg-info
+    assert 0 < len(text.encode("utf-8")) < 8000

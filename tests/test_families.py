@@ -98,7 +98,10 @@ def test_a_typical_file_imports_only_the_families_it_needs() -> None:
     )
     loaded = set(subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout.split())
     assert "flake8_importstyle.rules.form" in loaded
-    for module in ("rules.dynamic", "rules.removed", "rules.cache", "deprecations", "apis", "target", "fix", "cli"):
+    assert "flake8_importstyle.resolve" in loaded  # `_re.compile`: re is a package, compile no submodule
+    # ... which the folder listing answers: no source is read
+    modules = ("rules.dynamic", "rules.removed", "rules.cache", "deprecations", "apis", "target", "fix", "cli")
+    for module in (*modules, "namespaces", "contracts"):
         assert f"flake8_importstyle.{module}" not in loaded
 
 
@@ -144,3 +147,28 @@ def test_a_file_without_a_dotted_name_needs_no_resolver() -> None:
     assert "flake8_importstyle.rules.form" in loaded
     assert "flake8_importstyle.resolve" not in loaded
     assert "flake8_importstyle.rules.packages" not in loaded
+
+
+def test_a_typical_file_reads_neither_the_target_nor_the_contracts(tmp_path: Path) -> None:
+    """Through flake8's own option parsing, in a project with a ``requires-python`` and a
+    ``setup.cfg`` that holds no import-linter section: linting a file that imports nothing
+    IPS205-IPS207 look at never reads the target, and the contracts module is not imported."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.10"\n', encoding="utf-8")
+    (tmp_path / "setup.cfg").write_text("[flake8]\nselect = IPS\n", encoding="utf-8")
+    code = (
+        "import ast, sys\n"
+        "from flake8.main.application import Application\n"
+        "from flake8_importstyle.plugin import Plugin\n"
+        "from flake8_importstyle import target\n"
+        "Application().initialize(['x.py'])\n"
+        "source = 'import os\\nimport xml\\n\\nprint(os.path, xml.sax)\\n'\n"
+        "found = list(Plugin(ast.parse(source), source.splitlines(True), 'x.py').run())\n"
+        "print(len(found), target.project_default.cache_info().currsize, Plugin.config.project,\n"
+        "      ' '.join(sorted(m for m in sys.modules if m.startswith('flake8_importstyle'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    count, read, project, *loaded = out.stdout.split()
+    assert (count, read, project) == ("1", "0", str(tmp_path))  # IPS402 for xml.sax, target unread
+    assert "flake8_importstyle.rules.packages" in loaded
+    assert "flake8_importstyle.contracts" not in loaded
+    assert "flake8_importstyle.rules.removed" not in loaded

@@ -16,14 +16,14 @@ from flake8_importstyle.rules import RULES, Rule
 from tests.conftest import codes, config_from
 
 
-def fix(source: str | bytes, filename: str = "example.py", **options: str):
+def fix(source: str | bytes, filename: str = "example.py", opt_in: tuple[str, ...] = (), **options: str):
     data = source.encode() if isinstance(source, str) else source
-    return fix_bytes(data, filename, config_from(options))
+    return fix_bytes(data, filename, config_from(options), opt_in=opt_in)
 
 
-def fixed(source: str, **options: str) -> str:
-    result = fix(source, **options)
-    again = fix_bytes(result.data, "example.py", config_from(options))
+def fixed(source: str, opt_in: tuple[str, ...] = (), **options: str) -> str:
+    result = fix(source, opt_in=opt_in, **options)
+    again = fix_bytes(result.data, "example.py", config_from(options), opt_in=opt_in)
     assert again.data == result.data, "a second run changed the file"
     compile(result.data, "fixed.py", "exec")
     return result.data.decode()
@@ -40,8 +40,9 @@ FIX_EXAMPLES = [
 @pytest.mark.parametrize(("rule", "index"), FIX_EXAMPLES)
 def test_documented_fix(rule: type[Rule], index: int) -> None:
     example = rule.examples[index]
-    assert fixed(example.bad, **example.options) == example.fixed
-    assert rule.code not in codes(example.fixed or "", example.filename, **example.options)
+    opt_in = (rule.code,) if rule.default == "off" else ()  # an opt-in code is fixed where it is selected
+    assert fixed(example.bad, opt_in, **example.options) == example.fixed
+    assert rule.code not in codes(example.fixed or "", example.filename, extend_select=opt_in, **example.options)
 
 
 def test_the_fixable_codes_are_the_documented_ones() -> None:
@@ -121,11 +122,31 @@ def test_issue_examples(before: str, after: str) -> None:
         ),
         (
             "m = __import__('a.b', fromlist=[''])\n",
-            "import importlib\nm = importlib.import_module('a.b')\n",
+            "import importlib\n\nm = importlib.import_module('a.b')\n",
         ),
         (
             "from __future__ import annotations\nm = __import__('a')\n",
-            "from __future__ import annotations\nimport importlib\nm = importlib.import_module('a')\n",
+            "from __future__ import annotations\n\nimport importlib\n\nm = importlib.import_module('a')\n",
+        ),
+        # the most common shape: an attribute of the result, in calls, nested, in a function
+        (
+            "import sys\nprint(__import__('json').dumps(1), __import__('sys').argv)\n",
+            "import importlib\nimport sys\nprint(importlib.import_module('json').dumps(1),"
+            " importlib.import_module('sys').argv)\n",
+        ),
+        (
+            "import os\n\n\ndef f():\n    return __import__('json').loads('1')\n",
+            "import importlib\nimport os\n\n\ndef f():\n    return importlib.import_module('json').loads('1')\n",
+        ),
+        # a chain through the whole dotted name loses the names import_module already went through
+        (
+            "import os\nx = __import__('xml.dom.minidom').dom.minidom.parseString\n",
+            "import importlib\nimport os\nx = importlib.import_module('xml.dom.minidom').parseString\n",
+        ),
+        # `import importlib.util` at the top binds importlib: nothing is added
+        (
+            "import importlib.util  # noqa: IPS101\nx = __import__('json').dumps(importlib.util)\n",
+            "import importlib.util  # noqa: IPS101\nx = importlib.import_module('json').dumps(importlib.util)\n",
         ),
         # IPS205: imp goes when importlib is already imported
         (
@@ -156,7 +177,6 @@ def test_rewrites(before: str, after: str) -> None:
             "'os' is read by the string annotation at line 2, which a rewrite would not update",
         ),
         ("import os.path\nos.path = 1\n", "'os.path' is assigned to or deleted at line 2"),
-        ("def f():\n    import os.path\n    return os.path\n", "only module-level imports are rewritten with their usages"),
         ("import numpy\nnp = 1\nnumpy.zeros\n", "'np' is already bound or used in this file"),
         ("import numpy\nprint(np)\n", "'np' is already bound or used in this file"),
         ("x = __import__('a.b')\n", "the result is the top-level package 'a'; import_module returns 'a.b'"),
@@ -164,6 +184,12 @@ def test_rewrites(before: str, after: str) -> None:
         ("x = __import__('a', fromlist=['sub'])\n", "__import__ also imports a.sub if it is a submodule; import_module does not"),
         ("x = __import__('a', globals(), None, [], 1)\n", "a relative import (level is not 0)"),
         ("importlib = 1\nx = __import__('a')\n", "'importlib' is bound to something else in this file"),
+        (
+            "import os\nif os.name:\n    import importlib\nx = __import__('json').dumps(1)\n",
+            "'importlib' is imported at line 3, not in the imports at the top of the file: another"
+            " 'import importlib' would bind it twice",
+        ),
+        ("x = __import__('json', fromlist=['*'])\n", "__import__ with fromlist ['*'] also imports the submodules json.__all__ names"),
         ("import imp\nimp.load_source('m', 'p')\n", "the file uses imp for more than imp.reload() (line 2)"),
         ("import imp\n", "no imp.reload() call to rewrite"),
         # the traps of the fixer-safety issue: where an import binds, not only what
@@ -547,3 +573,586 @@ def test_pkg_resources_is_left_where_the_rewrite_is_not_provably_the_same(source
     assert result.data.decode() == source
     reasons = [why for *_, why in result.skipped]
     assert any(reason in why for why in reasons), reasons
+
+
+def test_an_unfixable_dunder_import_does_not_hold_back_the_others() -> None:
+    source = (
+        "import os\nx = __import__('json').dumps(1)\ny = __import__(os.environ['M'])\n"
+        "z = __import__('a.b')\nw = __import__('os').sep\n"
+    )
+    result = fix(source)
+    assert result.data.decode() == (
+        "import importlib\nimport os\nx = importlib.import_module('json').dumps(1)\n"
+        "y = __import__(os.environ['M'])\nz = __import__('a.b')\nw = importlib.import_module('os').sep\n"
+    )
+    assert [(line, code, why) for line, _, code, why in result.skipped] == [
+        (3, "IPS201", "the module name is not a plain string literal"),
+        (4, "IPS201", "the result is the top-level package 'a'; import_module returns 'a.b'"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            '"""Doc."""\n\nx = __import__("m")\n',
+            '"""Doc."""\n\nimport importlib\n\nx = importlib.import_module("m")\n',
+            id="after-the-docstring-a-section-of-its-own",
+        ),
+        pytest.param(
+            "import abc\nimport sys\nfrom os import path\nx = __import__('m')\n",
+            "import abc\nimport importlib\nimport sys\nfrom os import path\nx = importlib.import_module('m')\n",
+            id="alphabetical-among-the-plain-imports",
+        ),
+        pytest.param(
+            "import abc\nfrom os import path\n\nimport requests\nx = __import__('m')\n",
+            "import abc\nimport importlib\nfrom os import path\n\nimport requests\nx = importlib.import_module('m')\n",
+            id="before-the-from-imports-of-the-section",
+        ),
+        pytest.param(
+            "import abc\n\nimport requests\n\nfrom . import sibling\nx = __import__('m')\n",
+            "import abc\nimport importlib\n\nimport requests\n\nfrom . import sibling\nx = importlib.import_module('m')\n",
+            id="at-the-end-of-the-stdlib-section-never-after-relative-imports",
+        ),
+        pytest.param(
+            '"""Doc."""\n\nimport requests\n\nfrom . import sibling\n\nx = __import__("m")\n',
+            '"""Doc."""\n\nimport importlib\n\nimport requests\n\nfrom . import sibling\n\n'
+            'x = importlib.import_module("m")\n',
+            id="a-new-stdlib-section-before-the-third-party-one",
+        ),
+        pytest.param(
+            "from __future__ import annotations\n\n__lazy_modules__ = ['json']\n\nimport json\n"
+            "x = __import__('m')\n",
+            "from __future__ import annotations\n\n__lazy_modules__ = ['json']\n\nimport importlib\nimport json\n"
+            "x = importlib.import_module('m')\n",
+            id="after-future-and-lazy-modules",
+        ),
+        pytest.param(
+            "import sys\n# why os\nimport os\nx = __import__('m')\n",
+            "import importlib\nimport sys\n# why os\nimport os\nx = importlib.import_module('m')\n",
+            id="a-comment-stays-with-its-import",
+        ),
+        pytest.param(
+            "import os\n\n# the code\nx = __import__('m')\n",
+            "import importlib\nimport os\n\n# the code\nx = importlib.import_module('m')\n",
+            id="before-os",
+        ),
+    ],
+)
+def test_import_importlib_goes_where_isort_puts_it(before: str, after: str) -> None:
+    assert fixed(before) == after
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # `from a import b` above in the same run already binds the module: the import is dropped
+        pytest.param(
+            "from os import path\nimport os.path as path\nprint(path.join('a'))\n",
+            "from os import path\nprint(path.join('a'))\n",
+            id="IPS102-the-same-binding-twice",
+        ),
+        pytest.param(
+            "from xml import dom\nimport xml.dom\nprint(dom, xml.dom.minidom)\n",
+            "from xml import dom\nprint(dom, dom.minidom)\n",
+            id="IPS101-the-uses-take-the-name-already-there",
+        ),
+        pytest.param(
+            "from xml import dom as d\nimport json, xml.dom\nprint(d, xml.dom.minidom, json)\n",
+            "from xml import dom as d\nimport json\nprint(d, d.minidom, json)\n",
+            id="IPS101-under-its-alias-out-of-a-list",
+        ),
+        pytest.param(
+            "from xml import dom\nimport xml.dom\nprint(dom, xml.dom.minidom, xml.sax)\n",
+            "from xml import dom\nimport xml\nprint(dom, dom.minidom, xml.sax)\n",
+            id="IPS101-the-root-still-read",
+        ),
+        # where the other binding does not serve every use, a new name as before
+        pytest.param(
+            "from xml import dom\nimport xml.dom\ndef f():\n    dom = 1\n    return xml.dom\n",
+            "from xml import dom\nfrom xml import dom as xml_dom\ndef f():\n    dom = 1\n    return xml_dom\n",
+            id="the-name-is-bound-again-elsewhere",
+        ),
+        pytest.param(
+            "from xml import dom\nx = 1\nimport xml.dom\nprint(xml.dom)\n",
+            "from xml import dom\nx = 1\nfrom xml import dom as xml_dom\nprint(xml_dom)\n",
+            id="not-in-the-same-run-of-imports",
+        ),
+        pytest.param(
+            "import xml.dom\nfrom xml import dom\nprint(xml.dom, dom)\n",
+            "from xml import dom\nprint(dom, dom)\n",
+            id="the-from-import-right-after-loads-it-as-soon",
+        ),
+        pytest.param(
+            "import xml.dom as dom\nfrom xml import dom\nprint(dom)\n",
+            "from xml import dom\nprint(dom)\n",
+            id="IPS102-the-from-import-right-after",
+        ),
+        pytest.param(
+            "import xml.dom\nimport json\nfrom xml import dom\nprint(xml.dom, dom, json)\n",
+            "from xml import dom as xml_dom\nimport json\nfrom xml import dom\nprint(xml_dom, dom, json)\n",
+            id="an-import-between-so-the-load-would-move",
+        ),
+        pytest.param(
+            "from xml import dom\nimport xml.dom  # why\nprint(xml.dom.minidom)\n",
+            "from xml import dom\nfrom xml import dom as xml_dom  # why\nprint(xml_dom.minidom)\n",
+            id="a-comment-is-not-dropped",
+        ),
+    ],
+)
+def test_an_import_of_a_module_already_bound_above_is_dropped(before: str, after: str) -> None:
+    assert fixed(before) == after
+
+
+# Every scope: a function's, a method's or a class body's own import is rewritten with its uses there.
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            "def f():\n    import os.path\n    return os.path.join('a', 'b')\n",
+            "def f():\n    from os import path\n    return path.join('a', 'b')\n",
+            id="function",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    def inner():\n        return os.path.sep\n"
+            "    return inner(), [os.path.sep for _ in 'x'], lambda: os.path.sep\n",
+            "def f():\n    from os import path\n    def inner():\n        return path.sep\n"
+            "    return inner(), [path.sep for _ in 'x'], lambda: path.sep\n",
+            id="closures-comprehensions-lambdas",
+        ),
+        pytest.param(
+            "class C:\n    def m(self):\n        import numpy\n        return numpy.zeros(1)\n",
+            "class C:\n    def m(self):\n        import numpy as np\n        return np.zeros(1)\n",
+            id="method-IPS106",
+        ),
+        pytest.param(
+            "class C:\n    import xml.dom.minidom\n    parse = xml.dom.minidom.parseString\n",
+            "class C:\n    from xml.dom import minidom\n    parse = minidom.parseString\n",
+            id="class-body",
+        ),
+        pytest.param(
+            "import os\ndef f():\n    import os.path\n    return os.path.sep\nprint(os.getcwd())\n",
+            "import os\ndef f():\n    from os import path\n    return path.sep\nprint(os.getcwd())\n",
+            id="the-module-keeps-its-own-name",
+        ),
+        pytest.param(
+            "def f():\n    import imp, json\n    return imp.reload(json)\n",
+            "def f():\n    import importlib\n    import json\n    return importlib.reload(json)\n",
+            id="function-IPS205",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    return eval('len([1, 2])'), os.path.sep\n",
+            "def f():\n    from os import path\n    return eval('len([1, 2])'), path.sep\n",
+            id="a-literal-eval-reads-only-its-names",
+        ),
+    ],
+)
+def test_imports_in_every_scope_are_rewritten(before: str, after: str) -> None:
+    assert fixed(before) == after
+
+
+# ---------------------------------------------------- IPS404: import a name from where it is defined
+
+REEXPORTS = {
+    "app/__init__.py": "",
+    "app/db/__init__.py": "",
+    "app/db/session.py": 'print("[load app.db.session]")\n\n\nclass Session:\n    pass\n\n\nclass Engine:\n    pass\n',
+    "app/models.py": (
+        '"""Models: only imports, definitions and constants."""\n'
+        "from typing import Optional\n"
+        "from app.db.session import Session, Engine\n\n"
+        "LIMIT = 3\n\n\n"
+        "class Own:\n"
+        "    def get(self, key: Optional[str] = None) -> None:\n"
+        "        return None\n"
+    ),
+    "app/noisy.py": 'from app.db.session import Session\nprint("[load app.noisy]")\n',
+    "app/registry.py": "from app.db.session import Session\nREGISTERED = []\nREGISTERED.append(Session)\n",
+    "app/early.py": "from app.noisy import Session as Noisy\nfrom app.db.session import Session\n",
+    "app/back.py": "from app.db.session import Session\n",
+    "app/chain.py": "from app.models import Session\n",
+}
+
+
+def reexports(tmp_path, source: str, extra: dict[str, str] | None = None):
+    from flake8_importstyle import resolve
+
+    for name, text in {**REEXPORTS, **(extra or {})}.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    resolve.clear_caches()
+    filename = str(tmp_path / "views.py")
+    result = fix_bytes(source.encode(), filename, config_from({}), opt_in=("IPS404",))
+    again = fix_bytes(result.data, filename, config_from({}), opt_in=("IPS404",))
+    assert again.data == result.data, "a second run changed the file"
+    return result
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("from app.models import Session\nprint(Session)\n", "from app.db.session import Session\nprint(Session)\n"),
+        # the alias, the comments and the layout stay
+        (
+            "from app.models import (  # the database\n    Session as S,\n    Engine,\n)\nprint(S, Engine)\n",
+            "from app.db.session import (  # the database\n    Session as S,\n    Engine,\n)\nprint(S, Engine)\n",
+        ),
+        # the names models defines stay with it
+        (
+            "from app.models import Own, Session as S  # mixed\nprint(Own, S)\n",
+            "from app.db.session import Session as S\nfrom app.models import Own  # mixed\nprint(Own, S)\n",
+        ),
+        # a docstring that names the module reads nothing
+        (
+            '"""Views of the models."""\nfrom app.models import Session\nprint(Session)\n',
+            '"""Views of the models."""\nfrom app.db.session import Session\nprint(Session)\n',
+        ),
+        # through a chain of re-imports, to the module that defines it
+        ("from app.chain import Session\nprint(Session)\n", "from app.db.session import Session\nprint(Session)\n"),
+    ],
+)
+def test_reimported_name_is_imported_from_where_it_is_defined(tmp_path, before: str, after: str) -> None:
+    result = reexports(tmp_path, before)
+    assert result.data.decode() == after
+    assert result.skipped == []
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        pytest.param(
+            "def f():\n    import os.path\n    os = 1\n    return os.path\n",
+            "'os.path' at line 4 reads the name bound at line 3, not this import",
+            id="bound-again-in-the-function",
+        ),
+        pytest.param(
+            "def f():\n    print(os.path.sep)\n    import os.path\n",
+            "'os.path' at line 2 is read before the import at line 3 runs",
+            id="read-before-the-local-import",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    x = os.path.sep\n    del os\n    return x\n",
+            "'os' is deleted at line 4",
+            id="del",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    def g():\n        nonlocal os\n        return os.path.sep\n"
+            "    return g()\n",
+            "'os' is declared nonlocal at line 4",
+            id="nonlocal",
+        ),
+        pytest.param(
+            "def f():\n    global os\n    import os.path\n    return os.path.sep\n",
+            "'os' is declared global or nonlocal where the import at line 3 stands",
+            id="global",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    print(locals())\n    return os.path.sep\n",
+            "line 3 calls locals(), which can read the names this rewrite changes by their strings",
+            id="locals",
+        ),
+        pytest.param(
+            "def f(code):\n    import os.path\n    exec(code)\n    return os.path.sep\n",
+            "line 3 calls exec(), which can read the names this rewrite changes by their strings",
+            id="computed-exec",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    return eval('path'), os.path.sep\n",
+            "line 3 calls eval(), which can read the names this rewrite changes by their strings",
+            id="a-literal-eval-of-the-new-name",
+        ),
+        pytest.param(
+            "import sys\ndef f():\n    import os.path\n    return sys._getframe().f_locals, os.path.sep\n",
+            "line 4 reads f_locals, which can read the names this rewrite changes by their strings",
+            id="f_locals",
+        ),
+        pytest.param(
+            "class C:\n    import os.path\n    x = os.path.sep\nprint(C.os)\n",
+            "line 4 reads the attribute 'os', which may be the class at line 1's",
+            id="class-attribute-read",
+        ),
+        pytest.param(
+            "class C(object):\n    import os.path\n    x = os.path.sep\n",
+            "the class at line 1 has bases, a metaclass or decorators",
+            id="class-with-bases",
+        ),
+        pytest.param(
+            "class C:\n    import os.path\n    x = os.path.sep\nprint(vars(C))\n",
+            "line 4 calls vars(), which can read its attributes by their strings",
+            id="class-vars",
+        ),
+        pytest.param(
+            "class C:\n    __slots__ = ('path',)\n    import os.path\n    x = os.path.sep\n",
+            "line 2 names 'path' in a string, which may read the class at line 1's attribute",
+            id="class-slots",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    return os.path.sep\nclass C:\n    import json.decoder\n"
+            "    x = json.decoder\n    y = getattr(x, 'JSONDecoder')\n",
+            "line 7 calls getattr(), which can read its attributes by their strings",
+            id="class-getattr-not-the-function",
+        ),
+    ],
+)
+def test_imports_in_other_scopes_are_refused_where_not_provable(source: str, reason: str) -> None:
+    result = fix(source)
+    reasons = [why for _, _, _, why in result.skipped]
+    assert any(why.startswith(reason) for why in reasons), reasons
+    compile(result.data, "fixed.py", "exec")
+
+
+# Dynamic namespace access, precisely: only what the fixer cannot read blocks a rename, and only
+# for the names it could reach.
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\nexec('print(1)')\n",
+            "from os import path\nprint(path.sep)\nexec('print(1)')\n",
+            id="exec-of-a-literal",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\nprint(globals()['__name__'])\n",
+            "from os import path\nprint(path.sep)\nprint(globals()['__name__'])\n",
+            id="a-literal-globals-key",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\nprint(globals().get('x'))\n",
+            "from os import path\nprint(path.sep)\nprint(globals().get('x'))\n",
+            id="globals-get",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\ndef f(code):\n    return eval(code, {})\n",
+            "from os import path\nprint(path.sep)\ndef f(code):\n    return eval(code, {})\n",
+            id="eval-in-a-namespace-of-its-own",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\nexec('y = 2', globals())\n",
+            "from os import path\nprint(path.sep)\nexec('y = 2', globals())\n",
+            id="exec-of-a-literal-in-globals",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    return os.path.sep\ndef g():\n    return locals()\n",
+            "def f():\n    from os import path\n    return path.sep\ndef g():\n    return locals()\n",
+            id="locals-of-another-function",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    return os.path.sep\nprint(globals())\n",
+            "def f():\n    from os import path\n    return path.sep\nprint(globals())\n",
+            id="globals-does-not-reach-a-function",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    return os.path.sep\ndef g(code):\n    exec(code)\n",
+            "def f():\n    from os import path\n    return path.sep\ndef g(code):\n    exec(code)\n",
+            id="exec-in-another-function",
+        ),
+    ],
+)
+def test_dynamic_access_blocks_only_what_it_can_read(before: str, after: str) -> None:
+    assert fixed(before) == after
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("import os.path\nprint(os.path.sep)\nexec('print(os)')\n", "line 3 calls exec()"),
+        ("def f():\n    import os.path\n    return eval('os.getcwd()'), os.path.sep\n", "line 3 calls eval()"),
+        ("import os.path\nprint(os.path.sep)\nexec('x = 1\\n' + 'y')\n", "line 3 calls exec()"),
+        ("import os.path\nprint(os.path.sep)\nexec('print(globals())')\n", "line 3 calls exec()"),
+        ("import os.path\nprint(os.path.sep)\nexec('from json import *')\n", "line 3 calls exec()"),
+        ("import os.path\nprint(os.path.sep)\nprint(globals()['path'])\n", "line 3 calls globals()"),
+        ("import os.path\nprint(os.path.sep)\nprint('os' in globals())\n", "line 3 calls globals()"),
+        ("import os.path\nprint(os.path.sep)\ng = globals()\n", "line 3 calls globals()"),
+        ("import os.path\nprint(os.path.sep)\nprint(globals()[name])\n", "line 3 calls globals()"),
+        ("import os.path\nprint(os.path.sep)\nimport builtins\nbuiltins.exec(c)\n", "line 4 calls exec()"),
+        ("import os.path\nprint(os.path.sep)\ndef f(code):\n    exec(code)\n", "line 4 calls exec()"),
+        ("import os.path\nprint(os.path.sep)\nprint(dir())\n", "line 3 calls dir()"),
+    ],
+)
+def test_dynamic_access_that_can_read_the_names_is_refused(source: str, reason: str) -> None:
+    result = fix(source)
+    assert not result.changed
+    reasons = [why for _, _, _, why in result.skipped]
+    assert any(why.startswith(reason) for why in reasons), reasons
+
+
+def test_a_function_s_pkg_resources_and_an_import_s_own_globals() -> None:
+    """IPS207 in a function; ``__import__(name, globals(), locals())`` reads only the
+    import's own keys (``__name__``, ``__package__``...), so it blocks no rename."""
+    before = (
+        "def version():\n    import pkg_resources\n    try:\n"
+        "        v = pkg_resources.get_distribution('flake8').version\n"
+        "    except pkg_resources.DistributionNotFound:\n        v = None\n    return v\n"
+        "import os.path\nprint(os.path.sep, __import__('json', globals(), locals()))\n"
+    )
+    after = fixed(before)
+    assert "    from importlib import metadata\n" in after
+    assert "        v = metadata.version('flake8')\n" in after
+    assert "from os import path\nprint(path.sep, " in after
+
+
+@pytest.mark.parametrize(
+    ("source", "rewritten"),
+    [
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\ndef f():\n    return locals()\n", True,
+            id="a-function-s-locals-hold-no-module-name",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    def g():\n        return os.path.sep, locals()\n    return g()\n",
+            False,
+            id="a-closure-s-locals-hold-its-free-names",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    class C:\n        x = locals()\n    return os.path.sep\n", True,
+            id="a-class-body-s-locals-hold-only-its-own",
+        ),
+        pytest.param(
+            "import os.path\nprint(os.path.sep)\ndef f(code):\n    return eval(code)\n", False,
+            id="eval-in-a-function-reads-the-module-too",
+        ),
+    ],
+)
+def test_locals_reaches_its_scope_and_the_functions_around_it(source: str, rewritten: bool) -> None:
+    assert fix(source).changed is rewritten
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (
+            "from app.noisy import Session\nprint(Session)\n",
+            "importing app.noisy may do more than re-import the name:"
+            " app.noisy:2 evaluates print('[load app.noisy]') when it is imported",
+        ),
+        (
+            "from app.registry import Session\nprint(Session)\n",
+            "importing app.registry may do more than re-import the name:"
+            " app.registry:3 evaluates REGISTERED.append(Session) when it is imported",
+        ),
+        # a module with effects, imported before the defining one: the order of effects would change
+        (
+            "from app.early import Session\nprint(Session)\n",
+            "importing app.early loads modules that importing app.db.session does not",
+        ),
+        (
+            "import app\nfrom app.models import Session\nprint(Session, app.models.LIMIT)\n",
+            "line 3 may read app.models, which the file would no longer load",
+        ),
+        (
+            'import sys\nfrom app.models import Session\nprint(Session, sys.modules["app.models"])\n',
+            "line 3 may read app.models, which the file would no longer load",
+        ),
+        (
+            '"""\n>>> import app; app.models\n"""\nfrom app.models import Session\nprint(Session)\n',
+            "line 1 may read app.models, which the file would no longer load",
+        ),
+        ("from .models import Session\nprint(Session)\n", None),  # relative: not flagged from a plain file
+        (
+            "def f():\n    from app.models import Session\n    return Session\n",
+            "only module-level imports are rewritten",
+        ),
+        (
+            'import sys\nfrom app.models import Session\nkey = "x"\nsys.modules.pop(key)\nprint(Session)\n',
+            "line 4 changes sys.modules, so any module may be another object by the time the rewritten code reads it",
+        ),
+    ],
+)
+def test_reimported_name_is_left_where_importing_the_module_may_matter(tmp_path, source: str, reason) -> None:
+    result = reexports(tmp_path, source)
+    assert result.data.decode() == source
+    assert [r for *_, code, r in result.skipped if code == "IPS404"] == ([reason] if reason else [])
+
+
+@pytest.mark.parametrize(
+    ("session", "reason"),
+    [
+        (
+            "import app.back\n\n\nclass Session:\n    pass\n",
+            "importing app.back may do more than re-import the name: app.back is in a cycle of imports",
+        ),
+        # the origin's own reading stops at its print: the cycle is found by following its imports
+        (
+            'print("session")\nimport app.back\n\n\nclass Session:\n    pass\n',
+            "importing app.db.session may import app.back back (a cycle of imports)",
+        ),
+    ],
+)
+def test_reimported_name_is_left_where_the_origin_imports_the_module_back(tmp_path, session, reason) -> None:
+    source = "from app.back import Session\nprint(Session)\n"
+    result = reexports(tmp_path, source, {"app/db/session.py": session})
+    assert result.data.decode() == source
+    assert [r for *_, r in result.skipped] == [reason]
+
+
+def test_reimported_name_needs_its_code_selected_by_name(tmp_path) -> None:
+    reexports(tmp_path, "")
+    source = b"from app.models import Session\nprint(Session)\n"
+    filename = str(tmp_path / "views.py")
+    assert fix_bytes(source, filename, config_from({})).data == source  # off by default: not even linted
+    assert fix_bytes(source, filename, config_from({}), opt_in=("IPS404",)).changed
+
+
+def test_the_proof_refuses_a_reimport_rewrite_whose_module_has_effects(tmp_path) -> None:
+    """Without the planner: the proof alone refuses dropping a module that prints on import,
+    and accepts dropping one that only imports and defines."""
+    from flake8_importstyle.fix import ResolverFacts
+    from flake8_importstyle.proof import prove
+
+    reexports(tmp_path, "")
+    facts = ResolverFacts(str(tmp_path / "views.py"))
+    new = "from app.db.session import Session\nprint(Session)\n"
+    assert prove("from app.models import Session\nprint(Session)\n", new, facts=facts) is None
+    assert prove("from app.noisy import Session\nprint(Session)\n", new, facts=facts) == (
+        "the imports at line 1 would not load the same modules in the same order"
+    )
+    # the same modules, but another object
+    assert prove(
+        "from app.models import Session\nprint(Session)\n",
+        "from app.db.session import Engine as Session\nprint(Session)\n",
+        facts=facts,
+    ) == "'Session' at line 2 would not read the same object after the rewrite"
+    # a module the original never loads, though importing it does nothing of its own
+    assert prove(
+        "from app.models import Session\nprint(Session)\n",
+        "from app.db.session import Session\nimport app.back\nprint(Session)\n",
+        facts=facts,
+    ) == "the imports at line 1 would not load the same modules in the same order"
+    # a module the rewrite stops loading, read through its package
+    assert prove(
+        "import app\nfrom app.models import Session\nprint(app.models)\n",
+        "import app\nfrom app.db.session import Session\nprint(app.models)\n",
+        facts=facts,
+    ) == "line 3 may read a module that the rewrite would no longer load"
+    # the default facts know nothing of re-imports: every change of loads is refused
+    from flake8_importstyle.names import ASSUME_SUBMODULES
+
+    assert prove("from app.models import Session\nprint(Session)\n", new, facts=ASSUME_SUBMODULES) is not None
+
+
+def test_reimported_name_fix_keeps_what_the_program_prints(tmp_path) -> None:
+    source = "from app.models import Own, Session\nprint(Own.__name__, Session.__module__)\n"
+    result = reexports(tmp_path, source)
+    assert result.changed
+    runs = []
+    for text in (source, result.data.decode()):
+        (tmp_path / "views.py").write_text(text, encoding="utf-8")
+        runs.append(subprocess.run([sys.executable, "views.py"], cwd=tmp_path, capture_output=True, text=True,
+                                   timeout=60, check=True).stdout)
+    assert runs[0] == runs[1] == "[load app.db.session]\nOwn app.db.session\n"
+
+
+@pytest.mark.slow
+def test_the_command_line_fixes_reimported_names_only_when_selected_by_name(tmp_path) -> None:
+    reexports(tmp_path, "")
+    views = tmp_path / "views.py"
+    views.write_text("from app.models import Session\nprint(Session)\n", encoding="utf-8")
+
+    def fix_command(*select: str) -> str:
+        subprocess.run([sys.executable, "-m", "flake8_importstyle", "fix", "--isolated", *select, "views.py"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+        return views.read_text(encoding="utf-8")
+
+    assert fix_command() == "from app.models import Session\nprint(Session)\n"  # IPS alone: off
+    assert fix_command("--select", "IPS404") == "from app.db.session import Session\nprint(Session)\n"

@@ -224,6 +224,30 @@ def test_a_new_submodule_and_a_name_that_becomes_a_module(workspace: Path) -> No
     assert lints == [[ips403], [ips402]]
 
 
+@pytest.mark.slow
+def test_an_edited_requires_python_changes_the_next_lint(workspace: Path) -> None:
+    """The target Python is read from ``pyproject.toml`` when a rule first needs it, and
+    once per run: raising ``requires-python`` past 3.12 brings IPS205 (``get_loader``,
+    deprecated in 3.12), lowering it again takes it away."""
+    uses = "import pkgutil\n\npkgutil.get_loader('json')\n"
+    project = '[project]\nname = "x"\nrequires-python = ">={}"\n'
+    lints = drive(
+        workspace,
+        [
+            write({"uses.py": uses, "pyproject.toml": project.format("3.10")}),
+            lint("uses.py"),
+            write({"pyproject.toml": project.format("3.12")}),
+            lint("uses.py"),
+            lint("app.py"),
+            write({"pyproject.toml": project.format("3.11")}),
+            lint("uses.py"),
+        ],
+    )
+    assert [[line.split(":")[0] for line in found] for found in lints] == [
+        [], ["3,1,I,IPS205"], [IPS402_SUB.split(":")[0]], []
+    ]
+
+
 # ------------------------------------------------------------------ what a run pays
 
 

@@ -264,3 +264,12 @@ def test_scopes_agree_with_the_compilers_symbol_table() -> None:
 def test_type_parameters_have_their_own_scope() -> None:
     source = "import os\ndef f[T](x: T) -> T:\n    return os\n"
     assert meaning(source, 3, "os") == ["import@1"]
+
+
+def test_a_del_is_given_what_it_deletes() -> None:
+    """``del x`` needs ``x`` bound: the proof compares its meaning as it compares a read's."""
+    source = "import os\ndef f():\n    import json\n    del json\nif c:\n    del os\n"
+    model = Model(ast.parse(source))
+    dels = [n for n in ast.walk(model.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Del)]
+    found = {n.id: sorted((b.kind, model.line_of(b)) for b in model.meaning(n)) for n in dels}
+    assert found == {"json": [("import", 3)], "os": [("import", 1)]}

@@ -309,3 +309,97 @@ def test_what_other_files_read_from_the_module_stays() -> None:
         "app.py:1 imports * from this module, so it would bind 'os' differently"
     )
     assert proved(old, new, readers=Readers({"sep": "tests/test_m.py:3"})) is None
+
+
+F_OLD = "def f():\n    import os.path\n{body}    return os.path.sep\n"
+F_NEW = "def f():\n    from os import path\n{body}    return path.sep\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "proved_as"),
+    [
+        pytest.param("", None, id="plain"),
+        pytest.param("    exec('print(1)')\n", None, id="literal-exec"),
+        pytest.param("    g = globals()\n", None, id="globals-reaches-only-the-module"),
+        pytest.param(
+            "    print(locals())\n",
+            "line 3 calls locals(), which can read the names this rewrite changes by their strings",
+            id="locals",
+        ),
+        pytest.param(
+            "    print(locals()['path'])\n",
+            "line 3 calls locals(), which can read the names this rewrite changes by their strings",
+            id="locals-key-of-the-new-name",
+        ),
+        pytest.param("    print(locals()['x'])\n", None, id="locals-key-of-another-name"),
+        pytest.param(
+            "    exec(code)\n",
+            "line 3 calls exec(), which can read the names this rewrite changes by their strings",
+            id="computed-exec",
+        ),
+        pytest.param(
+            "    exec('print(os)')\n",
+            "line 3 calls exec(), which can read the names this rewrite changes by their strings",
+            id="literal-exec-of-the-old-name",
+        ),
+    ],
+)
+def test_a_function_scope_rewrite_is_proved_unless_something_reads_its_locals(
+    body: str, proved_as: str | None
+) -> None:
+    assert proved(F_OLD.format(body=body), F_NEW.format(body=body)) == proved_as
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        pytest.param(
+            "def f():\n    import os.path\n    x = os.path.sep\n    del os\n",
+            "def f():\n    from os import path\n    x = path.sep\n    del os\n",
+            "'os' at line 4 would not read the same object after the rewrite",
+            id="del-of-the-old-name",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    def g():\n        nonlocal os\n        return os.path.sep\n",
+            "def f():\n    from os import path\n    def g():\n        nonlocal os\n        return path.sep\n",
+            "a 'nonlocal os' would find no enclosing function binding 'os'",
+            id="nonlocal-left-without-its-binding",
+        ),
+        pytest.param(
+            "def f():\n    import os.path\n    def g():\n        return os.path.sep\n    return g\n",
+            "def f():\n    import os.path\n    def g():\n        return path.sep\n    return g\n",
+            "line 4 is not the original code",
+            id="closure-renamed-without-its-import",
+        ),
+        pytest.param(
+            "class C:\n    import os.path\n    x = os.path.sep\nprint(C.os)\n",
+            "class C:\n    from os import path\n    x = path.sep\nprint(C.os)\n",
+            "line 4 reads the attribute 'os', which may be the class at line 1's, whose names the rewrite"
+            " changes",
+            id="class-attribute",
+        ),
+        pytest.param(
+            "class C(dict):\n    import os.path\n    x = os.path.sep\n",
+            "class C(dict):\n    from os import path\n    x = path.sep\n",
+            "the class at line 1 has bases, a metaclass or decorators, which can read the names its body binds",
+            id="class-with-a-base",
+        ),
+        pytest.param(
+            "import os.path\nos.path.sep\nexec('print(os.path)')\n",
+            "from os import path\npath.sep\nexec('print(os.path)')\n",
+            "line 3 calls exec(), which can read the names this rewrite changes by their strings",
+            id="module-literal-exec-of-the-old-name",
+        ),
+    ],
+)
+def test_a_wrong_rewrite_in_another_scope_is_caught(old: str, new: str, reason: str) -> None:
+    assert proved(old, new) == reason
+
+
+def test_a_class_body_rewrite_is_proved_where_nothing_reads_its_attributes() -> None:
+    old = "class C:\n    import os.path\n    x = os.path.sep\n    def m(self):\n        return self.x\n"
+    new = "class C:\n    from os import path\n    x = path.sep\n    def m(self):\n        return self.x\n"
+    assert proved(old, new) is None
+    assert proved(old, new, readers=Readers({"C": "app.py:2"})) == (
+        "app.py:2 reads 'C', whose attributes the rewrite changes"
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_importstyle import resolve
+from flake8_importstyle import namespaces, resolve
 from flake8_importstyle.resolve import UNKNOWN, Kind, Module
 
 
@@ -403,7 +403,7 @@ def test_unreadable_sources_are_unknown(tmp_path: Path) -> None:
 
 
 def test_a_source_too_large_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(resolve, "MAX_SOURCE_BYTES", 10)
+    monkeypatch.setattr(namespaces, "MAX_SOURCE_BYTES", 10)  # where read_namespace reads it
     path = tmp_path / "m.py"
     path.write_text("x = 1\ny = 2\n")
     assert resolve.read_namespace(str(path), "m", False, False) is None
@@ -421,9 +421,9 @@ def test_every_cache_is_bounded() -> None:
         resolve._find_in,
         resolve._listing,
         resolve.read_namespace,
-        resolve._is_module,
-        resolve._exports,
-        resolve._loads,
+        namespaces._is_module,
+        namespaces._exports,
+        namespaces._loads,
         resolve._package_root,
         resolve.has_init,
         resolve._search_roots,
@@ -519,13 +519,13 @@ def test_a_new_run_forgets_answers_and_reparses_only_changed_bytes(
     write(tmp_path, {"pkg/__init__.py": "", "pkg/sub.py": "", "other.py": "x = 1\n"})
     roots = (str(tmp_path),)
     parses: list[str] = []
-    real = resolve._parse_namespace
+    real = namespaces._parse_namespace
 
     def counting(data: bytes, path: str, *args: object) -> object:
         parses.append(os.path.basename(path))
         return real(data, path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(resolve, "_parse_namespace", counting)
+    monkeypatch.setattr(namespaces, "_parse_namespace", counting)
     assert resolve.binds(found("pkg", roots), "sub", roots) is False
     assert resolve.is_module("other.x", roots) is False
     (tmp_path / "pkg" / "__init__.py").write_text("from . import sub\n")
@@ -546,9 +546,9 @@ def test_a_new_file_is_found_in_the_next_run(tmp_path: Path) -> None:
 
 
 def test_the_parsed_sources_kept_between_runs_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(resolve, "MAX_PARSED", 3)
+    monkeypatch.setattr(namespaces, "MAX_PARSED", 3)
     write(tmp_path, {f"m{i}.py": f"x{i} = 1\n" for i in range(5)})
     for i in range(5):
         assert resolve.is_module(f"m{i}.x{i}", (str(tmp_path),)) is False
-    assert len(resolve._PARSED) == 3
-    assert {key[1] for key in resolve._PARSED} == {"m2", "m3", "m4"}  # the least recently used went
+    assert len(namespaces._PARSED) == 3
+    assert {key[1] for key in namespaces._PARSED} == {"m2", "m3", "m4"}  # the least recently used went

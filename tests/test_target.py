@@ -61,7 +61,7 @@ def test_a_bad_option_value_is_one_config_error() -> None:
         == "flake8-importstyle: importstyle-target-python: '3.x' is not a Python version such as 3.10"
     )
     assert Config.from_options(target_python="3.9").target_python == (3, 9)
-    assert Config.from_options().target_python == sys.version_info[:2]
+    assert Config.from_options().target() == sys.version_info[:2]
 
 
 def test_pyproject_first_then_setup_cfg(tmp_path: Path) -> None:
@@ -118,9 +118,9 @@ def test_the_plugin_reads_the_projects_requires_python(
         (tmp_path / "setup.cfg").write_text("[flake8]\nselect = IPS\n", encoding="utf-8")
         monkeypatch.chdir(tmp_path)
         Plugin.parse_options(_options())
-        assert Plugin.config.target_python == (3, 9)
+        assert Plugin.config.target() == (3, 9)
         Plugin.parse_options(_options(target_python="3.12"))
-        assert Plugin.config.target_python == (3, 12)
+        assert Plugin.config.target() == (3, 12)
     finally:
         Plugin.config = saved
 

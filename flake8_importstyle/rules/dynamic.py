@@ -75,7 +75,9 @@ class DunderImportCall(Rule):
         "submodules, becomes ``importlib.import_module(...)`` (adding ``import importlib``); "
         '``__import__("a.b").b`` becomes ``importlib.import_module("a.b")``. Left with the reason: a '
         "computed name, unpacked arguments, a ``level``, ``globals``/``locals`` arguments that do "
-        "something, a result used as the top-level package, ``importlib`` bound to something else."
+        "something, a result used as the top-level package, ``importlib`` bound to something else "
+        "or imported below the top of the file. Each call is fixed or left on its own. ``import "
+        "importlib`` goes where isort puts it, and is not added where the imports at the top bind it."
     )
     limitations = (
         (
@@ -100,7 +102,18 @@ class DunderImportCall(Rule):
         Example(
             bad='plugin = __import__("plugins")\n',
             good='import importlib\n\nplugin = importlib.import_module("plugins")\nhook = __import__\n',
-            fixed='import importlib\nplugin = importlib.import_module("plugins")\n',
+            fixed='import importlib\n\nplugin = importlib.import_module("plugins")\n',
+        ),
+        Example(
+            bad='import sys\n\nsys.stdout.write(__import__("json").dumps([1]))\n',
+            good=(
+                'import importlib\nimport sys\n\n'
+                'sys.stdout.write(importlib.import_module("json").dumps([1]))\n'
+            ),
+            fixed=(
+                'import importlib\nimport sys\n\n'
+                'sys.stdout.write(importlib.import_module("json").dumps([1]))\n'
+            ),
         ),
         Example(
             bad='"""Docs."""\nimport os\n\njoin = __import__("os.path").path.join\n',
@@ -109,7 +122,7 @@ class DunderImportCall(Rule):
                 'join = importlib.import_module("os.path").join\n'
             ),
             fixed=(
-                '"""Docs."""\nimport os\nimport importlib\n\n'
+                '"""Docs."""\nimport importlib\nimport os\n\n'
                 'join = importlib.import_module("os.path").join\n'
             ),
         ),
@@ -288,7 +301,8 @@ class RelativeImportModuleWithoutPackage(Rule):
     fix = "never"
     fix_note = (
         "``package=__package__`` is right only when the name is meant relative to this module's own "
-        "package."
+        "package; and the call as written always raises ``TypeError``, so adding it changes what the "
+        "program does, which the fixer never does: a person decides."
     )
     limitations = (
         'Only string literals that start with a dot: ``import_module(f".{name}")`` is not checked.',
@@ -333,7 +347,7 @@ class RemovedImportApi(Rule):
     name = "removed-import-api"
     fix = "sometimes"
     fix_note = (
-        "Only ``imp.reload(m)``, when ``import imp`` at module level is used for nothing else: it "
+        "Only ``imp.reload(m)``, when ``import imp`` is used for nothing else: it "
         "becomes ``importlib.reload(m)`` and ``import imp`` becomes ``import importlib``. The other "
         "APIs have no drop-in replacement and are left with that reason."
     )
@@ -382,7 +396,7 @@ class RemovedImportApi(Rule):
     def _due(self, file: FileContext, name: str) -> bool:
         """Whether the target Python has deprecated *name* (``importstyle-target-python``)."""
         major, minor = REMOVED_APIS[name].deprecated.split(".")
-        return (int(major), int(minor)) <= file.config.target_python
+        return (int(major), int(minor)) <= file.config.target()
 
     def _finding(self, line: int, col: int, name: str) -> Finding:
         api = REMOVED_APIS[name]

@@ -44,9 +44,13 @@ class DottedImport(Rule):
     name = "dotted-import"
     fix = "sometimes"
     fix_note = (
-        "Module-level imports, with every ``a.b.x`` renamed to ``b.x``: ``import a`` stays where the "
-        "file reads ``a`` otherwise, and ``from a import b as a_b`` is used where ``b`` is taken. Left "
-        "with the reason: an import in a function or class body, a chain that may be read before the "
+        "Imports in every scope (module, function, method, class body), with every ``a.b.x`` they "
+        "serve renamed to ``b.x``: ``import a`` stays where the file reads ``a`` otherwise, and ``from a "
+        "import b as a_b`` is used where ``b`` is taken. Where a ``from a import b [as c]`` before it "
+        "in the same run of imports (or right after it) binds the module to a name nothing else "
+        "binds, the uses take that name and the import goes: the minimal rewrite. Left with the "
+        "reason: a name that ``del``, ``nonlocal``, ``locals()`` or ``exec`` may reach, a class "
+        "attribute something may read, a chain that may be read before the "
         "import runs or from another binding, an import nothing reads (kept for its side effect), a "
         "package that binds ``b`` to something other than its submodule, and ``a/__init__.py`` itself."
     )
@@ -83,6 +87,11 @@ class DottedImport(Rule):
             fixed="import os\nfrom os import path\n\npath.join(os.getcwd(), 'b')\n",
         ),
         Example(
+            bad="from xml import dom\nimport xml.dom\n\nprint(dom, xml.dom.minidom)\n",
+            good="from xml import dom\n\nprint(dom, dom.minidom)\n",
+            fixed="from xml import dom\n\nprint(dom, dom.minidom)\n",
+        ),
+        Example(
             bad="import xml.dom.minidom\n",
             good="import xml.dom.minidom\n",
             options={"allow-dotted": "xml.*"},
@@ -103,9 +112,11 @@ class RedundantDottedAlias(Rule):
     fix = "always"
     fix_note = (
         "``import a.b as b`` becomes ``from a import b``, in any scope: the same binding, so no use "
-        "changes. Left with the reason where ``a`` binds ``b`` to something other than its submodule, "
-        "where ``a.b`` does not exist (the error would change from ``ModuleNotFoundError`` to "
-        "``ImportError``), and in ``a/__init__.py`` itself."
+        "changes; where a ``from a import b`` before it in the same run of imports (or right after "
+        "it) already binds the name, it is dropped instead of written twice. Left with the reason "
+        "where ``a`` binds ``b`` to something other than its submodule, where ``a.b`` does not exist "
+        "(the error would change from ``ModuleNotFoundError`` to ``ImportError``), and in "
+        "``a/__init__.py`` itself."
     )
     limitations = (
         (
@@ -135,6 +146,11 @@ class RedundantDottedAlias(Rule):
             bad="import concurrent.futures as futures\n",
             good="from concurrent import futures\n",
             fixed="from concurrent import futures\n",
+        ),
+        Example(
+            bad="from os import path\nimport os.path as path\n\npath.join('a', 'b')\n",
+            good="from os import path\n\npath.join('a', 'b')\n",
+            fixed="from os import path\n\npath.join('a', 'b')\n",
         ),
     )
 
@@ -332,9 +348,9 @@ class ConventionalAlias(Rule):
     name = "conventional-alias"
     fix = "sometimes"
     fix_note = (
-        "Module-level imports: the alias is added or changed and every use renamed (``from matplotlib "
-        "import pyplot as pp`` becomes ``import matplotlib.pyplot as plt``). Left with the reason: an "
-        "import in a function or class body, a conventional name already bound or used in the file, "
+        "Imports in every scope: the alias is added or changed and every use renamed (``from matplotlib "
+        "import pyplot as pp`` becomes ``import matplotlib.pyplot as plt``). Left with the reason: a "
+        "class attribute something may read, a conventional name already bound or used in the file, "
         "and a from-import whose module binds the name to something other than its submodule."
     )
     limitations = (

@@ -621,8 +621,9 @@ class ModulesOnly(Rule):
     name = "modules-only"
     fix = "never"
     fix_note = (
-        "Every use of the names would have to become ``module.name``; the fixer has no such "
-        "rewrite."
+        "Every use of the names would have to become ``module.name``, read at each use instead of "
+        "once at the import: an attribute replaced in between (``mock.patch``, a plugin) would then "
+        "be seen, so the check before writing cannot prove the rewrite keeps behaviour."
     )
     limitations = (
         (

@@ -186,7 +186,7 @@ class RemovedModule(Rule):
     fix = "sometimes"
     fix_note = (
         "Only ``pipes.quote``, which is ``shlex.quote`` under another name, when the file uses nothing "
-        "else of ``pipes``: ``import pipes`` at module level becomes ``import shlex``, ``from pipes "
+        "else of ``pipes``: ``import pipes`` becomes ``import shlex``, ``from pipes "
         "import quote`` becomes ``from shlex import quote``. The other modules have no drop-in "
         "replacement and are left with that reason."
     )
@@ -268,7 +268,7 @@ class RemovedModule(Rule):
     def check(self, file: FileContext) -> Iterator[Finding]:
         if not REMOVED_TOP_LEVEL & file.imported_modules:
             return
-        target = file.config.target_python
+        target = file.config.target()
         versions: _Versions | None = None
         conditions: dict[int, list[tuple[ast.expr, bool]]] | None = None
         statements: dict[tuple[int, int], ast.stmt] | None = None
@@ -340,7 +340,7 @@ class PkgResources(Rule):
     name = "pkg-resources"
     fix = "sometimes"
     fix_note = (
-        "Only ``import pkg_resources`` at module level read for nothing but "
+        "Only ``import pkg_resources`` read for nothing but "
         '``get_distribution("name").version`` alone in a ``try`` that catches ``DistributionNotFound`` '
         "(the name a string literal of a distribution): it becomes ``from importlib import metadata`` "
         'with ``metadata.version("name")`` and ``except metadata.PackageNotFoundError``. Any other use '
@@ -407,7 +407,7 @@ class PkgResources(Rule):
         return f"The APIs it names a replacement for:\n\n{table}"
 
     def _replacement(self, api: str, file: FileContext) -> str:
-        if api == "iter_entry_points" and file.config.target_python < (3, 10):
+        if api == "iter_entry_points" and file.config.target() < (3, 10):
             return PKG_RESOURCES_ENTRY_POINTS_OLD
         return PKG_RESOURCES_APIS[api]
 
