@@ -465,9 +465,47 @@ def fix_with_readers(outcomes: list[Outcome], paths: Sequence[Path], settings: S
     return out
 
 
+def _nothing_to_fix(path: Path, settings: Settings) -> Outcome | None:
+    """The outcome of a file that has no fixable finding, found in this process with
+    ``ast`` alone (as flake8 lints it); None for a file a worker must look at: one
+    with findings, or one that cannot be read or parsed (the worker says why)."""
+    from flake8_importstyle.fix import Fixer, prefix_selector
+
+    try:
+        data = path.read_bytes()
+        fixer = Fixer(
+            str(path), settings.config, prefix_selector(settings.select, settings.ignore),
+            disable_noqa=settings.disable_noqa,
+        )
+        if fixer.fixable(data):
+            return None
+    except Exception:  # noqa: BLE001 - unreadable, undecodable, unparsable: the worker reports it
+        return None
+    return Outcome(str(path))
+
+
 def fix_all(paths: Sequence[Path], settings: Settings, jobs: int) -> list[Outcome]:
-    """Fix every file in worker processes; a file that kills its worker is reported, not fatal."""
-    done, left = _run_pool(paths, settings, jobs)
+    """Fix every file; a file that kills its worker is reported, not fatal.
+
+    Several files are linted here first, as cheaply as flake8 does: only the
+    files with a fixable finding go to worker processes (libcst's parser, which can
+    crash the process, runs only there), and no more workers start than those
+    files.
+    """
+    done: list[Outcome] = []
+    todo: list[Path] = []
+    for path in paths:
+        # one file goes to its worker as it is: the worker lints it first anyway
+        outcome = _nothing_to_fix(path, settings) if len(paths) > 1 else None
+        if outcome is None:
+            todo.append(path)
+        else:
+            done.append(outcome)
+    if todo:
+        fixed, left = _run_pool(todo, settings, max(1, min(jobs, len(todo))))
+        done += fixed
+    else:
+        left = []
     for path in left:  # one at a time, so the file that kills its process is known
         single, crashed = _run_pool([path], settings, 1)
         done += single

@@ -24,6 +24,7 @@ is split one name at a time.
 from __future__ import annotations
 
 import ast
+import bisect
 import difflib
 import functools
 import heapq
@@ -49,6 +50,7 @@ from flake8_importstyle.proof import (
     Readers,
     class_problem,
     identity_problem,
+    namespace_of,
     namespace_problem,
     prove,
 )
@@ -271,6 +273,10 @@ class Plan:
         return bool(self.replace) or self.add_importlib
 
 
+class _NoLibcst(Exception):
+    """libcst cannot parse the file, or does not reproduce it; ``str()`` says which."""
+
+
 class Refused(Exception):
     """One finding cannot be fixed safely; ``str()`` is the reason."""
 
@@ -336,6 +342,10 @@ class Fixer:
         self._facts: ResolverFacts | None = None
         #: the file as read, which reasons and positions refer to
         self.original_text = ""
+        self.original_data = b""
+        #: the code of each top-level statement rendered so far, by the node's identity
+        self.rendered = _Renderer()
+        self.original_module: Any = None
 
     @property
     def facts(self) -> ResolverFacts:
@@ -356,55 +366,79 @@ class Fixer:
             if f.code in FIXABLE and self.selected(f.code) and noqa.allows(f.line, f.code)
         ]
 
+    def fixable(self, data: bytes) -> bool:
+        """Whether the file has a finding :meth:`fix` would try to rewrite (FixError if it
+        cannot be decoded or parsed)."""
+        text, _ = decode(data)
+        return bool(self._findings(text, parse_ast(text, self.filename)))
+
     def fix(self, data: bytes) -> FixResult:
         text, _ = decode(data)
         tree = parse_ast(text, self.filename)
         original = self._findings(text, tree)
         if not original:
             return FixResult(data, changed=False)
-        import libcst as cst
-
-        try:
-            module = cst.parse_module(data)
-        except Exception as exc:  # ParserSyntaxError, RecursionError, TypeError, ...
-            return self._left(data, original, f"libcst cannot parse this file ({type(exc).__name__})")
-        if module.bytes != data:
-            return self._left(data, original, "libcst does not reproduce this file byte for byte")
+        self.original_data = data
         self.original_text = text
         reasons: dict[tuple[str, str, int], str] = {}
-        current = _Version(module, text, tree, original)
-        # every step that changes the file fixes a finding: this many rounds always suffice
-        for _ in range(len(original) + 1):
-            changed = False
-            for code in FIXABLE:
-                if not self.selected(code):
-                    continue
-                step = self._step(current, code, reasons)
-                if step is not None:
-                    current, changed = step, True
-            if not changed:
-                break
-        new = current.module.bytes if current.module is not module else data
+        first = current = _Version(None, text, tree, original)
+        try:
+            # every step that changes the file fixes a finding: this many rounds always suffice
+            for _ in range(len(original) + 1):
+                changed = False
+                for code in FIXABLE:
+                    if not self.selected(code):
+                        continue
+                    step = self._step(current, code, reasons)
+                    if step is not None:
+                        current, changed = step, True
+                if not changed:
+                    break
+        except _NoLibcst as exc:  # raised by the first version, before anything changed
+            return self._left(data, original, str(exc))
+        new = self.rendered.data(current.module) if current is not first else data
         final_text = current.text
         left = self.findings_of(current)
+        places = self._original_places(left, original, final_text, current)
         skipped = [
             (line, col + 1, f.code, reasons.get(key, "no safe rewrite is known"))
-            for (key, f), (line, col) in zip(_keyed(left), self._original_places(left, original, final_text))
+            for (key, f), (line, col) in zip(_keyed(left), places)
         ]
         namespace: frozenset[str] = frozenset()
         if new != data:
-            before = Model(tree, ()).module_names()
-            namespace = frozenset(before ^ Model(current.tree, ()).module_names())
+            namespace = frozenset(first.module_names() ^ current.module_names())
         return FixResult(new, changed=new != data, skipped=skipped, namespace=namespace)
+
+    def module_of(self, version: _Version) -> Any:
+        """The version's libcst module. The file's own is parsed the first time a
+        rewrite asks for it: a file whose findings are all refused on what ``ast``
+        shows (a second run, mostly) is never parsed with libcst."""
+        if version.module is None:
+            import libcst as cst
+
+            data = self.original_data
+            try:
+                module = cst.parse_module(data)
+            except Exception as exc:  # ParserSyntaxError, RecursionError, TypeError, ...
+                raise _NoLibcst(f"libcst cannot parse this file ({type(exc).__name__})") from None
+            if self.rendered.data(module) != data:
+                raise _NoLibcst("libcst does not reproduce this file byte for byte")
+            version.module = self.original_module = module
+        return version.module
+
+    def _pieces(self, module: Any) -> tuple[list[str], list[str]]:
+        """The statements' code of *module* and of the original, for :class:`LineMap`."""
+        return self.rendered.pieces(module), self.rendered.pieces(self.original_module)
 
     def _left(self, data: bytes, findings: list[Finding], reason: str) -> FixResult:
         return FixResult(data, False, [(f.line, f.col + 1, f.code, reason) for f in findings])
 
     def _original_places(
-        self, left: list[Finding], original: list[Finding], text: str
+        self, left: list[Finding], original: list[Finding], text: str, version: _Version
     ) -> list[tuple[int, int]]:
         """Where each finding left in the fixed text stands in the original file."""
-        mapping = LineMap(text, self.original_text)
+        pieces = None if version.module is None else self._pieces(version.module)
+        mapping = LineMap(text, self.original_text, pieces)
         unused = list(original)
         out = []
         for f in left:
@@ -433,7 +467,7 @@ class Fixer:
         findings = [(k, f) for k, f in _keyed(self.findings_of(version)) if f.code == code]
         if not findings:
             return None
-        ctx = _StepContext(version.module, version.tree, version.text, self)
+        ctx = version.context(self)
         plan, planned = self._plan(ctx, findings, reasons)
         if not planned:
             return None
@@ -476,7 +510,7 @@ class Fixer:
             except Refused as exc:
                 reasons[key] = ctx.on_disk(str(exc))
                 continue
-            except RecursionError:
+            except (RecursionError, _NoLibcst):
                 raise  # too deeply nested for libcst: the whole file is left (the caller says so)
             except Exception as exc:  # noqa: BLE001 - one finding's bug must not stop the file
                 reasons[key] = (
@@ -495,31 +529,54 @@ class Fixer:
             new_module = _apply(ctx.module, plan, ctx.parents)
             if plan.add_importlib:
                 new_module = _add_importlib(new_module)
-            data = new_module.bytes
+            data = self.rendered.data(new_module)
         except UnicodeEncodeError:
             return f"the rewrite cannot be written in this file's encoding ({ctx.module.encoding})"
-        except RecursionError:
+        except (RecursionError, _NoLibcst):
             raise
         except Exception as exc:  # noqa: BLE001 - a libcst error is this finding's, not the run's
             return f"the rewrite could not be made ({type(exc).__name__}: {exc})"
-        if data == ctx.module.bytes:
+        if data == self.rendered.data(ctx.module):
             return "the rewrite changes nothing"
         new_text, _ = decode(data)
-        problem = prove(ctx.text, new_text, facts=self.facts, readers=self.readers)
+        try:
+            new_tree: ast.Module | None = parse_ast(new_text)
+        except FixError:
+            new_tree = None  # the proof says why
+        problem = prove(
+            ctx.text, new_text, facts=self.facts, readers=self.readers, old_tree=ctx.tree, new_tree=new_tree
+        )
         if problem is not None:
             return ctx.on_disk(problem)
-        return _Version(new_module, new_text, parse_ast(new_text))
+        assert new_tree is not None  # the proof refuses a file that does not parse
+        return _Version(new_module, new_text, new_tree)
 
 
 @dataclass
 class _Version:
-    """One state of the file as the steps rewrite it: the libcst module, its text and
-    ``ast``, and its findings once they are asked for."""
+    """One state of the file as the steps rewrite it: the libcst module (None for the
+    file as read until a rewrite asks for it), its text and ``ast``, and its findings
+    once they are asked for."""
 
     module: Any
     text: str
     tree: ast.Module
     findings: list[Finding] | None = None
+    #: what the steps on this version know of it (its model, its nodes' positions, ...)
+    ctx: _StepContext | None = None
+
+    def context(self, fixer: Fixer) -> _StepContext:
+        """One context per version, shared by the steps of every code on it."""
+        if self.ctx is None:
+            self.ctx = _StepContext(self, fixer)
+        return self.ctx
+
+    def module_names(self) -> set[str]:
+        """The names the module's namespace may hold (:meth:`Model.module_names`, which the
+        tracked names and the facts do not change)."""
+        if self.ctx is not None and "model" in self.ctx.__dict__:
+            return self.ctx.model.module_names()
+        return Model(self.tree, ()).module_names()
 
 
 def _keyed(findings: Iterable[Finding]) -> list[tuple[tuple[str, str, int], Finding]]:
@@ -536,12 +593,17 @@ def _keyed(findings: Iterable[Finding]) -> list[tuple[tuple[str, str, int], Find
 class LineMap:
     """Lines of one text mapped to another (what a step rewrote maps to its whole block)."""
 
-    def __init__(self, text: str, original: str) -> None:
+    def __init__(
+        self, text: str, original: str, pieces: tuple[list[str], list[str]] | None = None
+    ) -> None:
         self.identity = text == original
         if self.identity:
             return
+        if pieces is not None and "\r" not in text and "\r" not in original:
+            self.blocks = _piecewise_opcodes(*pieces)
+            return
         a, b = source_lines(text), source_lines(original)
-        self.blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        self.blocks = list(difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
 
     def span(self, line: int) -> tuple[int, int]:
         """The original lines that line *line* (1-based) of the text stands for."""
@@ -559,15 +621,200 @@ class LineMap:
         return self.span(line)[0]
 
 
+# ------------------------------------------- rendering and finding nodes, a statement at a time
+
+
+class _Renderer:
+    """The code of a libcst module rendered one top-level statement at a time.
+
+    libcst's nodes are immutable and a step rebuilds only the nodes on the way
+    from what it replaces up to the module (:func:`_apply`), so a statement a
+    step did not touch is the very same node in the next version: its code is
+    rendered once per run, not once per step. Only one file's versions go
+    through one renderer (they share its indentation and newline)."""
+
+    def __init__(self) -> None:
+        self._codes: dict[int, tuple[Any, str]] = {}
+
+    def code_of(self, module: Any, node: Any) -> str:
+        entry = self._codes.get(id(node))
+        if entry is not None and entry[0] is node:
+            return entry[1]
+        code: str = module.code_for_node(node)
+        self._codes[id(node)] = (node, code)  # the node is kept, so its id is not reused
+        return code
+
+    def pieces(self, module: Any) -> list[str]:
+        """The code of the header's lines, each statement and the footer's lines."""
+        return [self.code_of(module, node) for node in (*module.header, *module.body, *module.footer)]
+
+    def code(self, module: Any) -> str:
+        """``module.code``."""
+        if not module.has_trailing_newline or not (module.header or module.body or module.footer):
+            return str(module.code)  # libcst's own rules for the last newline
+        return "".join(self.pieces(module))
+
+    def data(self, module: Any) -> bytes:
+        """``module.bytes``."""
+        return self.code(module).encode(module.encoding)
+
+
+class _NodeIndex:
+    """libcst's positions (where each node starts) and parents of a module's nodes,
+    computed for one top-level statement at a time, when a node in it is asked for:
+    a step that rewrites one import and its uses does not walk the whole module.
+
+    Each statement's metadata comes from a module of that statement alone, whose
+    lines are shifted by the lines of the code before it. A file with a carriage
+    return in it gets the whole module's metadata at once (libcst counts a lone
+    ``\\r`` as a line end, which the shifting would have to copy token by token)."""
+
+    def __init__(self, module: Any, renderer: _Renderer) -> None:
+        self.module = module
+        self.renderer = renderer
+        self.starts: list[int] = []  # the first line of each top-level statement's code
+        #: the header's lines, the statements and the footer's lines, with where each is
+        self.statements = [*module.header, *module.body, *module.footer]
+        self.fields = ["header"] * len(module.header) + ["body"] * len(module.body)
+        self.fields += ["footer"] * len(module.footer)
+        self.done: set[int] = set()  # indexes of the statements whose metadata is in
+        self.positions: dict[tuple[int, int], list[Any]] = {}
+        self.parent_of: dict[Any, Any] = {}
+        pieces = renderer.pieces(module)
+        self.whole = any("\r" in piece for piece in pieces)
+        if self.whole:
+            self._index_module()
+            return
+        line = 1
+        for piece in pieces:
+            self.starts.append(line)
+            line += piece.count("\n")
+        self.by_start = _StartIndex(self)
+        self.parents = _Parents(self)
+
+    def _index_module(self) -> None:
+        from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+
+        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        for node, pos in wrapper.resolve(PositionProvider).items():
+            if node is not self.module:
+                self.positions.setdefault((pos.start.line, pos.start.column), []).append(node)
+        self.parent_of.update(wrapper.resolve(ParentNodeProvider))
+        self.done.update(range(len(self.statements)))
+        self.by_start = _StartIndex(self)
+        self.parents = _Parents(self)
+
+    def index_statement(self, number: int) -> None:
+        if number in self.done:
+            return
+        self.done.add(number)
+        import libcst as cst
+        from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+
+        statement = self.statements[number]
+        parts: dict[str, Any] = {"header": (), "body": (), "footer": ()}
+        parts[self.fields[number]] = [statement]
+        alone = cst.Module(
+            **parts,
+            encoding=self.module.encoding,
+            default_indent=self.module.default_indent,
+            default_newline=self.module.default_newline,
+        )
+        wrapper = MetadataWrapper(alone, unsafe_skip_copy=True)
+        shift = self.starts[number] - 1
+        for node, pos in wrapper.resolve(PositionProvider).items():
+            if node is not alone:
+                self.positions.setdefault((pos.start.line + shift, pos.start.column), []).append(node)
+        for node, parent in wrapper.resolve(ParentNodeProvider).items():
+            self.parent_of[node] = self.module if parent is alone else parent
+
+    def index_line(self, line: int) -> None:
+        if self.starts:
+            self.index_statement(max(0, bisect.bisect_right(self.starts, line) - 1))
+
+    def index_all(self) -> None:
+        for number in range(len(self.statements)):
+            self.index_statement(number)
+
+
+class _StartIndex:
+    """(line, column) -> the libcst nodes that start there, as PositionProvider says."""
+
+    def __init__(self, index: _NodeIndex) -> None:
+        self.index = index
+
+    def get(self, start: tuple[int, int], default: Any = None) -> Any:
+        if not self.index.whole:
+            self.index.index_line(start[0])
+        return self.index.positions.get(start, default)
+
+
+class _Parents:
+    """node -> its parent, as ParentNodeProvider says (the module has none)."""
+
+    def __init__(self, index: _NodeIndex) -> None:
+        self.index = index
+
+    def get(self, node: Any, default: Any = None) -> Any:
+        index = self.index
+        found = index.parent_of.get(node)
+        if found is None and node is not index.module and len(index.done) < len(index.statements):
+            index.index_all()  # a node no lookup has shown: look everywhere
+            found = index.parent_of.get(node)
+        return default if found is None else found
+
+    def __getitem__(self, node: Any) -> Any:
+        found = self.get(node)
+        if found is None:
+            raise KeyError(node)
+        return found
+
+
+def _piecewise_opcodes(new: list[str], old: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """The line opcodes of ``"".join(new)`` against ``"".join(old)``, where each piece is
+    whole lines (a statement's code, :class:`_Renderer`): the pieces are matched first
+    and only the lines of the pieces that differ are diffed, which keeps a long file
+    with many alike lines from a quadratic diff of all its lines."""
+    opcodes: list[tuple[str, int, int, int, int]] = []  # as SequenceMatcher's
+    new_start = [0]
+    for piece in new:
+        new_start.append(new_start[-1] + piece.count("\n"))
+    old_start = [0]
+    for piece in old:
+        old_start.append(old_start[-1] + piece.count("\n"))
+    outer = difflib.SequenceMatcher(None, new, old, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in outer:
+        a1, a2, b1, b2 = new_start[i1], new_start[i2], old_start[j1], old_start[j2]
+        if tag == "equal":
+            opcodes.append((tag, a1, a2, b1, b2))
+            continue
+        a = source_lines("".join(new[i1:i2]))
+        b = source_lines("".join(old[j1:j2]))
+        for tag2, k1, k2, l1, l2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            opcodes.append((tag2, a1 + k1, a1 + k2, b1 + l1, b1 + l2))
+    return opcodes
+
+
 _LINE_REF = re.compile(r"\bline (\d+)")
 
 
 @dataclass
 class _StepContext:
-    module: Any
-    tree: ast.Module
-    text: str
+    version: _Version
     fixer: Fixer
+
+    @property
+    def tree(self) -> ast.Module:
+        return self.version.tree
+
+    @property
+    def text(self) -> str:
+        return self.version.text
+
+    @property
+    def module(self) -> Any:
+        """The libcst module (parsed when first asked for)."""
+        return self.fixer.module_of(self.version)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -578,24 +825,16 @@ class _StepContext:
         return Model(self.tree, None, self.fixer.facts)
 
     @cached_property
-    def _metadata(self) -> tuple[dict[tuple[int, int], list[Any]], Any]:
-        from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
-
-        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-        positions = wrapper.resolve(PositionProvider)
-        parents = wrapper.resolve(ParentNodeProvider)
-        by_start: dict[tuple[int, int], list[Any]] = {}
-        for node, pos in positions.items():
-            by_start.setdefault((pos.start.line, pos.start.column), []).append(node)
-        return by_start, parents
+    def _index(self) -> _NodeIndex:
+        return _NodeIndex(self.module, self.fixer.rendered)
 
     @property
-    def by_start(self) -> dict[tuple[int, int], list[Any]]:
-        return self._metadata[0]
+    def by_start(self) -> _StartIndex:
+        return self._index.by_start
 
     @property
-    def parents(self) -> Any:
-        return self._metadata[1]
+    def parents(self) -> _Parents:
+        return self._index.parents
 
     @cached_property
     def records(self) -> list[ImportRecord]:
@@ -623,7 +862,7 @@ class _StepContext:
         """*reason* with its line numbers turned into lines of the file on disk."""
         if self.text == self.fixer.original_text:
             return reason
-        mapping = LineMap(self.text, self.fixer.original_text)
+        mapping = LineMap(self.text, self.fixer.original_text, self.fixer._pieces(self.module))
         return _LINE_REF.sub(lambda m: f"line {mapping.line(int(m.group(1)))}", reason)
 
     # -- finding the flagged code
@@ -748,7 +987,7 @@ class _StepContext:
     # -- what the proof would refuse, found before the rewrite is made
     @cached_property
     def namespace(self) -> Namespace:
-        return Namespace(self.tree, self.text)
+        return namespace_of(self.tree, self.text)
 
     @cached_property
     def identity_changes(self) -> list[tuple[int, str, str]]:

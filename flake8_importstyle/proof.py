@@ -49,9 +49,9 @@ import doctest
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flake8_importstyle.analysis import dunder_all
 from flake8_importstyle.names import (
@@ -150,13 +150,20 @@ def prove(
     *,
     facts: ImportFacts,
     readers: Readers = NO_READERS,
+    old_tree: ast.Module | None = None,
+    new_tree: ast.Module | None = None,
 ) -> str | None:
-    """None when *new_text* provably behaves as *old_text*; else the reason it is not proved."""
-    try:
-        new_tree = ast.parse(new_text)
-    except (SyntaxError, ValueError) as exc:
-        return f"the rewritten file does not parse ({exc})"
-    old_tree = ast.parse(old_text)
+    """None when *new_text* provably behaves as *old_text*; else the reason it is not proved.
+
+    *old_tree*, *new_tree*: the texts' ``ast``, when the caller has parsed them already
+    (the proof only reads them)."""
+    if new_tree is None:
+        try:
+            new_tree = ast.parse(new_text)
+        except (SyntaxError, ValueError) as exc:
+            return f"the rewritten file does not parse ({exc})"
+    if old_tree is None:
+        old_tree = ast.parse(old_text)
     try:
         _Proof(old_tree, new_tree, old_text, new_text, facts, readers).run()
     except Refusal as exc:
@@ -617,14 +624,14 @@ class _Proof:
             for name in sorted(n.nonlocals):
                 if self.new._enclosing(n.parent, name) is None:
                     raise Refusal(f"a 'nonlocal {name}' would find no enclosing function binding {name!r}")
-        namespace = Namespace(self.old_tree, self.old_text)
+        namespace = namespace_of(self.old_tree, self.old_text)
         problem = namespace_problem(namespace, removed, added, self.readers, changed)
         if problem is not None:
             raise Refusal(problem)
 
     def pyflakes(self) -> None:
-        before = _pyflakes(self.old_tree)
-        after = _pyflakes(self.new_tree)
+        before = _by_tree(self.old_tree, "pyflakes", lambda: _pyflakes(self.old_tree))
+        after = _by_tree(self.new_tree, "pyflakes", lambda: _pyflakes(self.new_tree))
         for key, count in after.items():
             if count > before.get(key, 0):
                 kind, name = key
@@ -995,6 +1002,30 @@ def _handler_names(handler: ast.ExceptHandler) -> Iterator[str]:
             yield t.attr
         else:
             yield "BaseException"  # computed: it may be anything
+
+
+#: What was read of the last few trees, by their identity (the tree is kept, so its id is
+#: not reused): the fixer proves several rewrites against one version of a file, and the
+#: version each proves is the old text of the next step.
+_READ: dict[tuple[int, str], tuple[ast.AST, Any]] = {}
+_READ_KEPT = 4
+
+
+def _by_tree(tree: ast.AST, what: str, compute: Callable[[], Any]) -> Any:
+    entry = _READ.get((id(tree), what))
+    if entry is not None and entry[0] is tree:
+        return entry[1]
+    value = compute()
+    if len(_READ) >= _READ_KEPT:
+        del _READ[next(iter(_READ))]
+    _READ[(id(tree), what)] = (tree, value)
+    return value
+
+
+def namespace_of(tree: ast.Module, text: str) -> Namespace:
+    """The :class:`Namespace` of *tree* (whose text is *text*), read once."""
+    found: Namespace = _by_tree(tree, "namespace", lambda: Namespace(tree, text))
+    return found
 
 
 class Dynamic(NamedTuple):
