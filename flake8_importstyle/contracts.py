@@ -24,13 +24,11 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Literal, NamedTuple
 
-from flake8_importstyle.config import ConfigError, is_dotted_name
+from flake8_importstyle.config import IMPORTLINTER_FILES, ConfigError, is_dotted_name
 
 Kind = Literal["forbidden", "layers", "independence"]
 #: import-linter's contract types this plugin answers for one file.
 KINDS: tuple[Kind, ...] = ("forbidden", "layers", "independence")
-#: import-linter's configuration files, in the order it reads them (its INI reader, then TOML).
-IMPORTLINTER_FILES = ("setup.cfg", ".importlinter", "pyproject.toml")
 
 
 class ContractFileError(ConfigError):
