@@ -26,7 +26,6 @@ from __future__ import annotations
 import ast
 import bisect
 import difflib
-import functools
 import heapq
 import io
 import keyword
@@ -42,6 +41,7 @@ from flake8_importstyle import resolve
 from flake8_importstyle.analysis import dotted_name, literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
 from flake8_importstyle.names import BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model
+from flake8_importstyle.namespaces import source_tree
 from flake8_importstyle.names import Scope as NameScope
 from flake8_importstyle.proof import (
     NO_READERS,
@@ -49,6 +49,7 @@ from flake8_importstyle.proof import (
     Namespace,
     Readers,
     class_problem,
+    first_naming,
     identity_problem,
     namespace_of,
     namespace_problem,
@@ -170,16 +171,6 @@ class ResolverFacts(ImportFacts):
         return known
 
 
-@functools.lru_cache(maxsize=256)
-def _module_tree(path: str) -> ast.Module | None:
-    try:
-        with open(path, "rb") as handle:
-            tree = quiet_parse(handle.read(resolve.MAX_SOURCE_BYTES))
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    return tree if isinstance(tree, ast.Module) else None
-
-
 def getattr_imports(package: resolve.Module, leaf: str) -> bool:
     """Whether ``from package import leaf`` still gets the submodule from a package with
     a module ``__getattr__``: it answers *leaf* with the submodule (``if name == "leaf":
@@ -188,7 +179,7 @@ def getattr_imports(package: resolve.Module, leaf: str) -> bool:
     through a chain of ``if name == "other":`` branches."""
     if not package.runs_source or package.source is None:
         return False
-    tree = _module_tree(package.source)
+    tree = source_tree(package.source)
     if tree is None:
         return False
     functions = list(_module_functions(tree.body, "__getattr__"))
@@ -1755,22 +1746,10 @@ def _reimported_name(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         raise Refused(f"importing {module} loads modules that importing {origin} does not")
     if resolve.loads([origin], module, roots) is not False:
         raise Refused(f"importing {origin} may import {module} back (a cycle of imports)")
-    leaf = parts[-1]
-    word = re.compile(rf"\b{re.escape(leaf)}\b")
-    docstrings = {id(n.value) for n in ast.walk(ctx.tree) if isinstance(n, ast.Expr)}
-    for node in ast.walk(ctx.tree):
-        if id(node) in docstrings and isinstance(node, ast.Constant) and ">>>" not in str(node.value):
-            continue  # a string statement without doctests: read by nothing
-        text = (
-            node.id if isinstance(node, ast.Name)
-            else node.attr if isinstance(node, ast.Attribute)
-            else node.value if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            else None
-        )
-        if text is not None and word.search(text):
-            raise Refused(
-                f"line {getattr(node, 'lineno', '?')} may read {module}, which the file would no longer load"
-            )
+    node = first_naming(ctx.tree, {parts[-1]})
+    if node is not None:
+        line = getattr(node, "lineno", "?")
+        raise Refused(f"line {line} may read {module}, which the file would no longer load")
     ctx.check_effects(set(), set(), {module, origin})
     alias = ctx.node_at(finding, cst.ImportAlias)
     small, line = ctx.statement_of(alias)

@@ -848,3 +848,17 @@ def _walk_loaded(
                 complete = False  # it may load anything
             todo.extend(m for m in names.imports if m == top or m.startswith(top + "."))
     return (False if target is not None else True) if complete else None
+
+
+@per_run
+@lru_cache(maxsize=256)
+def source_tree(path: str) -> ast.Module | None:
+    """The syntax tree of the source *path* (at most :data:`MAX_SOURCE_BYTES` read), for the
+    questions that read a module's code rather than its names; None when it cannot be
+    read or parsed. Kept for one run, as every answer read from the disk."""
+    try:
+        with open(path, "rb") as handle:
+            tree = quiet_parse(handle.read(MAX_SOURCE_BYTES))
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return tree if isinstance(tree, ast.Module) else None

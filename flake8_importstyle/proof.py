@@ -575,21 +575,12 @@ class _Proof:
             return False  # a module the original does not load at all
         gone = [m for m in old_loads if m not in new_loads and self.facts.may_be_module(m)]
         dropped = {m.rpartition(".")[2] for m in gone}
-        strings = {id(n.value) for n in ast.walk(self.new_tree) if isinstance(n, ast.Expr)}
-        for node in ast.walk(self.new_tree):
-            if id(node) in strings and isinstance(node, ast.Constant) and ">>>" not in str(node.value):
-                continue  # a string statement without doctests: read by nothing
-            word = (
-                node.id if isinstance(node, ast.Name)
-                else node.attr if isinstance(node, ast.Attribute)
-                else node.value if isinstance(node, ast.Constant) and isinstance(node.value, str)
-                else None
+        node = first_naming(self.new_tree, dropped)
+        if node is not None:
+            raise Refusal(
+                f"line {getattr(node, 'lineno', '?')} may read a module"
+                " that the rewrite would no longer load"
             )
-            if word is not None and any(re.search(rf"\b{re.escape(d)}\b", word) for d in dropped):
-                raise Refusal(
-                    f"line {getattr(node, 'lineno', '?')} may read a module"
-                    " that the rewrite would no longer load"
-                )
         return True
 
     # -- what the whole file does
@@ -1357,6 +1348,28 @@ def _module_chain(model: Model, node: ast.Attribute) -> bool:
         return False
     meaning = model.meaning(root)
     return bool(meaning) and all(b.kind == IMPORT for b in meaning)
+
+
+def first_naming(tree: ast.Module, words: Collection[str]) -> ast.AST | None:
+    """The first node of *tree* whose name, attribute or string holds one of *words* as a
+    word: where the file may read a module it names (a string statement without doctests,
+    a docstring, is read by nothing)."""
+    if not words:
+        return None
+    pattern = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in sorted(words)))
+    strings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
+    for node in ast.walk(tree):
+        if id(node) in strings and isinstance(node, ast.Constant) and ">>>" not in str(node.value):
+            continue
+        text = (
+            node.id if isinstance(node, ast.Name)
+            else node.attr if isinstance(node, ast.Attribute)
+            else node.value if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            else None
+        )
+        if text is not None and pattern.search(text):
+            return node
+    return None
 
 
 def doctest_reads(tree: ast.Module, text: str) -> Iterator[tuple[str, int]]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import NamedTuple
 
 from flake8_importstyle import resolve
+from flake8_importstyle.namespaces import source_tree
 from flake8_importstyle.rules.base import Example, FileContext, Finding, Rule
 
 #: How many plain re-imports are followed to the module that defines a name.
@@ -214,23 +214,10 @@ def _import_effects(module: str, roots: resolve.Roots) -> tuple[str, ...] | Opaq
         return Opaque(
             f"{module} binds names at run time (__getattr__, globals(), a star import, sys.modules)"
         )
-    tree = _source_tree(found.source)
+    tree = source_tree(found.source)
     if tree is None:
         return Opaque(f"{module} cannot be read")
     return _Effects(found, names, roots).body(tree)
-
-
-@resolve.per_run
-@lru_cache(maxsize=256)
-def _source_tree(path: str) -> ast.Module | None:
-    from flake8_importstyle.analysis import quiet_parse
-
-    try:
-        with open(path, "rb") as handle:
-            tree = quiet_parse(handle.read(resolve.MAX_SOURCE_BYTES))
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    return tree if isinstance(tree, ast.Module) else None
 
 
 class _Blocked(Exception):
@@ -511,7 +498,7 @@ def _always_binds(found: resolve.Module, name: str) -> bool:
     if not found.runs_source or found.source is None:
         return False
     names = resolve.namespace(found)
-    tree = _source_tree(found.source)
+    tree = source_tree(found.source)
     if names is None or names.rewrites or tree is None:
         return False
     if any(
