@@ -589,6 +589,19 @@ def test_an_outcome_that_does_not_come_back_from_its_worker_is_that_files_error(
     )
 
 
+def test_a_file_too_deep_for_libcst_is_that_files_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever in libcst runs out of stack on one file leaves that file, with one line."""
+    def too_deep(*args: object, **kwargs: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(fix_module, "fix_bytes", too_deep)
+    (tmp_path / "a.py").write_text("import os.path\nos.path.sep\n", encoding="utf-8")
+    settings = cli.Settings(options=(), exclude=(), filename=("*.py",), select=("IPS",), ignore=(), diff=False)
+    done = cli.fix_path(tmp_path / "a.py", settings)
+    assert (done.changed, done.error) == (False, "too deeply nested for libcst's parser; left unchanged")
+    assert (tmp_path / "a.py").read_text(encoding="utf-8") == "import os.path\nos.path.sep\n"
+
+
 # ------------------------------------------------------------ crash isolation
 
 
