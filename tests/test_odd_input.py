@@ -317,7 +317,7 @@ NEWER_SYNTAX = [
         "import os.path\n\nx = f\"{'a' + f\"{os.path.sep}\"}\"\ny = f\"{\n    os.path.join('a', 'b')  # a comment\n}\"\n"
         "z = f\"{__import__(\"json\")}\"\n",
         [(1, 7, "IPS101"), (7, 7, "IPS201")],
-        "from os import path\nimport importlib\n\nx = f\"{'a' + f\"{path.sep}\"}\"\ny = f\"{\n    path.join('a', 'b')  # a comment\n}\"\n"
+        "import importlib\nfrom os import path\n\nx = f\"{'a' + f\"{path.sep}\"}\"\ny = f\"{\n    path.join('a', 'b')  # a comment\n}\"\n"
         "z = f\"{importlib.import_module(\"json\")}\"\n",
         (3, 12),
         id="pep701",
