@@ -1179,9 +1179,10 @@ def _drop_alias(ctx: _StepContext, alias: Any, plan: Plan) -> None:
     small, line = ctx.statement_of(alias)
     if small in plan.replace or line in plan.replace:
         raise Refused("another rewrite already changes this statement")
+    problem = _drop_problem(small, line)
+    if problem is not None:
+        raise Refused(problem)
     if len(small.names) > 1:
-        if len(line.body) != 1:
-            raise Refused("the import shares its line with other statements")
         index = next(i for i, n in enumerate(small.names) if n is alias)
         before, after = _without(small, index)
         kept = [*(before.names if before is not None else ()), *(after.names if after is not None else ())]
@@ -1189,18 +1190,23 @@ def _drop_alias(ctx: _StepContext, alias: Any, plan: Plan) -> None:
             kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         kept_line = line.with_changes(body=[small.with_changes(names=kept)])
         plan.replace[line] = _add_comments(kept_line, _comments(alias))
-    elif len(line.body) == 1 and not _comments(line):
-        plan.replace[line] = cst.RemoveFromParent()
     else:
-        raise Refused("the import shares its line with other statements, or has comments")
+        plan.replace[line] = cst.RemoveFromParent()
+
+
+def _drop_problem(small: Any, line: Any) -> str | None:
+    """Why :func:`_drop_alias` cannot take an alias out of the import *small* on *line*
+    without losing a statement or a comment; None when it can."""
+    if len(small.names) > 1:
+        return None if len(line.body) == 1 else "the import shares its line with other statements"
+    if len(line.body) == 1 and not _comments(line):
+        return None
+    return "the import shares its line with other statements, or has comments"
 
 
 def _droppable(ctx: _StepContext, alias: Any) -> bool:
     """Whether :func:`_drop_alias` can take *alias* out without losing a comment."""
-    small, line = ctx.statement_of(alias)
-    if len(small.names) > 1:
-        return len(line.body) == 1
-    return len(line.body) == 1 and not _comments(line)
+    return _drop_problem(*ctx.statement_of(alias)) is None
 
 
 def _fix_useless_alias(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
