@@ -132,15 +132,20 @@ def folders_up(start: str) -> list[str]:
         return folders
 
 
-def _find_config_file(start: str) -> str | None:
-    """What ``flake8.options.config._find_config_file`` does, for a flake8 that no longer has
-    it: the first of setup.cfg, tox.ini, .flake8 with a ``[flake8]`` (or
-    ``[flake8:local-plugins]``) section in *start* or above; a file that does not parse is
-    passed over."""
-    for folder in folders_up(start):
+def find_config_file(start: str | None = None) -> str | None:
+    """The config file flake8 finds from *start* (the current folder) when neither
+    ``--config`` nor ``--isolated`` is given: what ``flake8.options.config._find_config_file``
+    does (a test holds the two equal), the first of setup.cfg, tox.ini, .flake8 with a
+    ``[flake8]`` (or ``[flake8:local-plugins]``) section in *start* or above, a file that does
+    not parse passed over. Only a file that exists is parsed: flake8 builds a config parser
+    for each of the nine or so names it tries, which cost more than the rest of a lint's
+    start (a missing file reads as empty there, so the answer is the same)."""
+    for folder in folders_up(os.path.abspath(start or os.getcwd())):
         for name in FLAKE8_CONFIGS:
-            parser = configparser.RawConfigParser()
             path = os.path.join(folder, name)
+            if not os.path.isfile(path):
+                continue
+            parser = configparser.RawConfigParser()
             try:
                 parser.read(path, encoding="UTF-8")
             except (UnicodeDecodeError, configparser.ParsingError):
@@ -148,18 +153,6 @@ def _find_config_file(start: str) -> str | None:
             if "flake8" in parser or "flake8:local-plugins" in parser:
                 return path
     return None
-
-
-def find_config_file(start: str | None = None) -> str | None:
-    """The config file flake8 finds from *start* (the current folder) when neither
-    ``--config`` nor ``--isolated`` is given, found by flake8's own search."""
-    from flake8.options import config
-
-    search = getattr(config, "_find_config_file", None)  # private: a later flake8 may drop it
-    if not callable(search):
-        search = _find_config_file
-    found = search(os.path.abspath(start or os.getcwd()))
-    return found if isinstance(found, str) else None
 
 
 def pyproject_config() -> str | None:

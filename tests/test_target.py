@@ -146,6 +146,10 @@ SEARCHES = [
     pytest.param({"home/proj/tox.ini": "[flake8:local-plugins]\n"}, "home/proj/tox.ini", id="local-plugins"),
     pytest.param({"home/setup.cfg": "[flake8]\n"}, None, id="not-in-the-home-folder"),
     pytest.param({"setup.cfg": "[flake8]\n"}, None, id="not-above-the-home-folder"),
+    pytest.param(
+        {"home/proj/sub/setup.cfg/x": "", "home/proj/tox.ini": "[flake8]\n"}, "home/proj/tox.ini",
+        id="a-folder-named-setup.cfg",
+    ),
 ]
 
 
@@ -171,19 +175,27 @@ def test_the_config_file_is_the_one_flake8_finds(
     want = str(tmp_path / expected) if expected else None
     assert flake8_find(start) == want
     assert target.find_config_file(start) == want
-    # the copy used where flake8 no longer has its private function gives the same answer
-    assert target._find_config_file(start) == want
 
 
-def test_without_flake8s_private_search_the_copy_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from flake8.options import config
+def test_the_search_parses_only_the_files_that_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """flake8's own search builds a parser for each name in each folder; this one only for
+    the files there are (a parser costs more than the rest of a lint's start)."""
+    import configparser
 
     from flake8_importstyle import target
 
-    assert callable(getattr(config, "_find_config_file", None)), "flake8 renamed it: the fallback is in use"
     start = _layout(tmp_path, monkeypatch, {"home/proj/tox.ini": "[flake8]\n"})
-    monkeypatch.delattr(config, "_find_config_file")
+    built: list[object] = []
+    real = configparser.RawConfigParser
+
+    class Counting(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(configparser, "RawConfigParser", Counting)
     assert target.find_config_file(start) == str(tmp_path / "home/proj/tox.ini")
+    assert len(built) == 1
 
 
 def test_the_folders_searched_stop_below_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
