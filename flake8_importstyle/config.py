@@ -1,6 +1,5 @@
 """One frozen, validated :class:`Config`, built once from flake8's options (or the fixer's)."""
 
-from __future__ import annotations
 
 import fnmatch
 import keyword
@@ -254,7 +253,7 @@ def _target(raw: object) -> tuple[int, int] | None:
     return parsed
 
 
-def _contracts(raw: object) -> ContractSet | None:
+def _contracts(raw: object) -> "ContractSet | None":
     """``importstyle-contracts``: None (nothing to import, nothing to check) when not given."""
     lines = [piece for piece in _pieces("contracts", raw) if piece.strip()]
     if not lines:
@@ -281,7 +280,7 @@ class Config(NamedTuple):
     target_python: tuple[int, int] | None = None
     #: IPS501-IPS503: ``importstyle-contracts`` and, through the flake8 adapter, the
     #: project's import-linter configuration; None when there is none
-    contracts: ContractSet | None = None
+    contracts: "ContractSet | None" = None
     #: the project's folder (that of its flake8 configuration), where :meth:`target` reads
     #: ``requires-python``; None: no project, the running Python is the target
     project: str | None = None
@@ -299,7 +298,7 @@ class Config(NamedTuple):
         names_ok: Raw = None,
         target_python: str | None = None,
         contracts: Raw = None,
-    ) -> Config:
+    ) -> "Config":
         """Validate raw option values; raises :class:`ConfigError` naming the option and value."""
         return cls(
             allow_dotted=_modules("allow-dotted", allow_dotted, wildcard=True),
@@ -314,7 +313,7 @@ class Config(NamedTuple):
         )
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, object]) -> Config:
+    def from_mapping(cls, values: Mapping[str, object]) -> "Config":
         """A Config from raw values keyed by option name without prefix (``"no-from"``)."""
         unknown = set(values) - set(OPTION_NAMES)
         if unknown:

@@ -5,7 +5,6 @@ the lint path, a libcst visitor for the fixer) produce these records, and a
 test holds them equal on real code.
 """
 
-from __future__ import annotations
 
 import enum
 from typing import NamedTuple

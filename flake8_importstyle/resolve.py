@@ -31,7 +31,6 @@ sources outlive a run, each kept with the hash of the bytes it was read
 from and used again only for the same bytes.
 """
 
-from __future__ import annotations
 
 import enum
 import importlib

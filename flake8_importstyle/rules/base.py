@@ -1,6 +1,5 @@
 """What every rule is made of: a code, a message, a reason, examples, and a check."""
 
-from __future__ import annotations
 
 import ast
 import os
