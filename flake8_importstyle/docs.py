@@ -50,7 +50,7 @@ def fixable(rule: type[Rule]) -> bool:
 
 
 #: The codes table's short form of :data:`~flake8_importstyle.rules.base.FIX_LABELS`.
-FIX_SHORT = {"always": "yes", "sometimes": "some cases", "never": "no"}
+FIX_SHORT = {"always": "yes", "sometimes": "some cases", "unsafe": "unsafe only", "never": "no"}
 
 
 def find(text: str) -> type[Rule] | None:
@@ -63,6 +63,8 @@ def find(text: str) -> type[Rule] | None:
 
 def fix_text(rule: type[Rule]) -> str:
     """``safe (proven before writing), in some cases. Module-level imports, ...``"""
+    if rule.fix == "unsafe":
+        return f"{FIX_LABELS[rule.fix]}: the rewrite changes what the program does ({rule.unsafe_because}). {rule.fix_note}"
     return f"{FIX_LABELS[rule.fix]}. {rule.fix_note}"
 
 

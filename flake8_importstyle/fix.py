@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from flake8_importstyle import resolve
@@ -46,6 +47,7 @@ from flake8_importstyle.names import Scope as NameScope
 from flake8_importstyle.proof import (
     NO_READERS,
     Evaluator,
+    Intent,
     Namespace,
     Readers,
     class_problem,
@@ -56,13 +58,18 @@ from flake8_importstyle.proof import (
     prove,
 )
 from flake8_importstyle.records import ImportRecord, Name, Scope
-from flake8_importstyle.rules import DEFAULT_CODES, Finding, check_tree
+from flake8_importstyle.rules import DEFAULT_CODES, RULES, Finding, check_tree
+from flake8_importstyle.rules.base import package_of
 from flake8_importstyle.text import char_col, source_lines
 
 #: The codes the fixer rewrites, in the order it applies them.
 FIXABLE = (
-    "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404"
+    "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404",
+    "IPS204", "IPS302",
 )
+#: The fixable codes whose rewrite changes what the program does on purpose (the rule's
+#: ``fix`` is "unsafe"), each with what it changes: made only with ``--unsafe-fixes``.
+UNSAFE = MappingProxyType({rule.code: rule.unsafe_because for rule in RULES if rule.fix == "unsafe"})
 
 #: Removed modules whose one member the file may use has a drop-in in another module:
 #: module -> (the replacement module, the member). ``imp.reload`` calls
@@ -259,9 +266,14 @@ class Plan:
     replace: dict[Any, Any] = field(default_factory=dict)
     #: `import importlib` must be added at module level
     add_importlib: bool = False
+    #: the changes of behaviour an unsafe rewrite makes on purpose, by the old node's position
+    intended: dict[tuple[int, int], Intent] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.replace) or self.add_importlib
+
+    def copy(self) -> Plan:
+        return Plan(dict(self.replace), self.add_importlib, dict(self.intended))
 
 
 class _NoLibcst(Exception):
@@ -322,9 +334,12 @@ class Fixer:
         readers: Readers = NO_READERS,
         disable_noqa: bool = False,
         opt_in: Collection[str] = (),
+        unsafe: bool = False,
     ) -> None:
         self.filename = filename
         self.disable_noqa = disable_noqa
+        #: make the rewrites of :data:`UNSAFE` too (``--unsafe-fixes``)
+        self.unsafe = unsafe
         #: the codes that are off by default (IPS404) and selected by name
         self.codes = DEFAULT_CODES | frozenset(opt_in)
         self.config = config
@@ -495,7 +510,12 @@ class Fixer:
         plan = Plan()
         planned = []
         for key, finding in findings:
-            attempt = Plan(dict(plan.replace), plan.add_importlib)
+            if finding.code in UNSAFE and not self.unsafe:
+                reasons[key] = (
+                    f"the rewrite changes what the program does ({UNSAFE[finding.code]}); pass --unsafe-fixes"
+                )
+                continue
+            attempt = plan.copy()
             try:
                 _HANDLERS[finding.code](ctx, finding, attempt)
             except Refused as exc:
@@ -535,7 +555,13 @@ class Fixer:
         except FixError:
             new_tree = None  # the proof says why
         problem = prove(
-            ctx.text, new_text, facts=self.facts, readers=self.readers, old_tree=ctx.tree, new_tree=new_tree
+            ctx.text,
+            new_text,
+            facts=self.facts,
+            readers=self.readers,
+            old_tree=ctx.tree,
+            new_tree=new_tree,
+            intended=plan.intended.values(),
         )
         if problem is not None:
             return ctx.on_disk(problem)
@@ -904,6 +930,34 @@ class _StepContext:
             if isinstance(node, cst.Name) and node.value == read.id:
                 return node
         raise Refused(f"the use of {read.id!r} at line {read.lineno} could not be located")
+
+    def position(self, node: ast.AST) -> tuple[int, int]:
+        """A node's line and its column in characters, as findings give them."""
+        line: int = getattr(node, "lineno", 1)
+        return line, char_col(self.lines, line, getattr(node, "col_offset", 0))
+
+    def alias_of(self, binding: Binding) -> Any:
+        """The libcst alias of an import's binding."""
+        import libcst as cst
+
+        for (line, col), alias in self._aliases_at.items():
+            if self.model.alias_binding.get(id(alias)) == binding:
+                for node in self.by_start.get((line, col), []):
+                    if isinstance(node, cst.ImportAlias):
+                        return node
+        raise Refused(f"the import of {binding.name!r} could not be located")
+
+    @cached_property
+    def stale_reads(self) -> list[tuple[ast.Name, tuple[str, str, int, str], ast.AST]]:
+        """Every stale read after a reload (IPS302's flow, each read, not the first only)."""
+        from flake8_importstyle.rules.base import FileContext
+        from flake8_importstyle.rules.cache import StaleNameAfterReload
+
+        fixer = self.fixer
+        file = FileContext(
+            tree=self.tree, lines=self.lines, filename=fixer.filename, config=fixer.config, records=self.records
+        )
+        return list(StaleNameAfterReload().stale_reads(file, every=True))
 
     # -- the model's answers, as the planner needs them
     def uses(self, binding: Binding) -> list[ast.Name]:
@@ -1782,6 +1836,127 @@ def _reimported_name(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     plan.replace[line] = cst.FlattenSentinel([first, rest])
 
 
+# ------------------------------------------- unsafe rewrites (--unsafe-fixes)
+
+
+def _package_argument(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS204 (unsafe): ``importlib.import_module(".m")`` -> ``importlib.import_module(".m",
+    package=__package__)``, in a file that ``__init__.py`` files place in a package, where
+    nothing rebinds ``__package__``. The call raised ``TypeError``; it now imports ``m``
+    from this module's package."""
+    import libcst as cst
+
+    node = _ast_call_at(ctx.tree, finding, ctx.lines)
+    if node is None:
+        raise Refused("the flagged call could not be located")
+    if not package_of(ctx.fixer.filename):
+        raise Refused(
+            "the file is in no package (no __init__.py beside it), so __package__ names none to import from"
+        )
+    rebound = first_naming(ctx.tree, {"__package__"})
+    if rebound is not None:
+        raise Refused(
+            f"line {getattr(rebound, 'lineno', '?')} names __package__, which may then not be this module's package"
+        )
+    if len(node.args) + len(node.keywords) != 1:
+        raise Refused("the call has other arguments than the module's name")
+    call = ctx.call_at(finding)
+    last = call.args[-1]
+    comma = last.comma
+    if isinstance(comma, cst.Comma):  # `f(".m",)`: the new argument takes the trailing comma
+        last = last.with_changes(comma=comma.with_changes(whitespace_after=cst.SimpleWhitespace(" ")))
+    else:
+        last = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    package = cst.Arg(
+        keyword=cst.Name("package"),
+        value=cst.Name("__package__"),
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        comma=comma if isinstance(comma, cst.Comma) else cst.MaybeSentinel.DEFAULT,
+    )
+    plan.replace[call] = call.with_changes(args=[*call.args[:-1], last, package])
+    plan.intended[(node.lineno, node.col_offset)] = Intent("package", node.lineno, node.col_offset)
+
+
+def _fresh_reads(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS302 (unsafe): after ``reload(M)``, each stale read ``x`` of ``from M import x``
+    -> ``M.x`` (``M`` as the reload spells it), in the scope that reloads; the
+    from-import goes when nothing else reads it. Each read then sees the reloaded
+    module's object where it saw the old one."""
+    import libcst as cst
+
+    stale = ctx.stale_reads
+    flagged = next((s for s in stale if ctx.position(s[0]) == (finding.line, finding.col)), None)
+    if flagged is None:
+        raise Refused("the flagged read could not be located")
+    use, (module, member, line, spelled), scope = flagged
+    if not all(part.isidentifier() for part in spelled.split(".")):
+        raise Refused(f"reload's argument at line {line} is not a name to read {member!r} through")
+    reads = [r for r, facts, where in stale if r.id == use.id and facts[3] == spelled and where is scope]
+    meaning = ctx.model.meaning(use)
+    binding = next(iter(meaning)) if len(meaning) == 1 else None
+    if binding is None or binding.kind != IMPORT:
+        raise Refused(f"{use.id!r} at line {use.lineno} is not served by its from-import alone")
+    written = _written(ctx, binding)
+    if written is not None:
+        raise Refused(f"{use.id!r} is written at line {written}, so some of its reads are no stale import")
+    ids = {id(r) for r in reads}
+    others = [r for r in ctx.uses(binding) if id(r) not in ids]
+    nested = next((r for r in others if _nested_in(ctx, r, scope)), None)
+    if nested is not None:
+        raise Refused(
+            f"{use.id!r} is also read at line {nested.lineno}, in a function or class the reload's flow does"
+            " not follow"
+        )
+    root = spelled.partition(".")[0]
+    for read in reads:
+        ctx.exclusive(read, binding)
+        if _shadowed(ctx, read, root):
+            raise Refused(f"{root!r} at line {read.lineno} would not be the module the reload reloads")
+        plan.replace[ctx.cst_name(read)] = cst.parse_expression(f"{spelled}.{member}")
+        plan.intended[(read.lineno, read.col_offset)] = Intent(
+            "attribute", read.lineno, read.col_offset, spelled, member
+        )
+    if not others:
+        _drop_alias(ctx, ctx.alias_of(binding), plan)
+
+
+def _written(ctx: _StepContext, binding: Binding) -> int | None:
+    """The first line that binds, deletes or declares *binding*'s name other than by an import,
+    in its scope or one that may write it there (``global``/``nonlocal``)."""
+    model, name = ctx.model, binding.name
+    scope = model.scopes[binding.scope]
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            where = model.scope_of.get(id(node))
+            if where is not None and model.resolve(where, name)[0] is scope:
+                return node.lineno
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return node.lineno
+    return None
+
+
+def _nested_in(ctx: _StepContext, read: ast.Name, scope: ast.AST) -> bool:
+    """Whether *read* stands in a function, lambda or class inside *scope*."""
+    node: ast.AST | None = ctx.ast_parents.get(id(read))
+    nested = False
+    while node is not None and node is not scope:
+        nested = nested or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+        node = ctx.ast_parents.get(id(node))
+    return nested and node is scope
+
+
+def _shadowed(ctx: _StepContext, read: ast.Name, root: str) -> bool:
+    """Whether a comprehension around *read* binds *root* (so ``root.x`` there reads its variable)."""
+    node: ast.AST | None = ctx.ast_parents.get(id(read))
+    while node is not None:
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            targets = (n for g in node.generators for n in ast.walk(g.target))
+            if any(isinstance(n, ast.Name) and n.id == root for n in targets):
+                return True
+        node = ctx.ast_parents.get(id(node))
+    return False
+
+
 def _alias_name(alias: Any) -> str:
     from libcst.helpers import get_full_name_for_node
 
@@ -1799,6 +1974,8 @@ _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
     "IPS206": _removed_api,
     "IPS207": _pkg_resources,
     "IPS404": _reimported_name,
+    "IPS204": _package_argument,
+    "IPS302": _fresh_reads,
 }
 
 
@@ -1973,10 +2150,12 @@ def fix_bytes(
     readers: Readers = NO_READERS,
     disable_noqa: bool = False,
     opt_in: Collection[str] = (),
+    unsafe: bool = False,
 ) -> FixResult:
     """Fix one file's bytes (see the module docstring); *disable_noqa* as flake8's option;
-    *opt_in*: the codes off by default that the selection names (IPS404)."""
-    return Fixer(filename, config, selected, readers, disable_noqa, opt_in).fix(data)
+    *opt_in*: the codes off by default that the selection names (IPS404); *unsafe*: also
+    make the rewrites that change what the program does (:data:`UNSAFE`, ``--unsafe-fixes``)."""
+    return Fixer(filename, config, selected, readers, disable_noqa, opt_in, unsafe).fix(data)
 
 
 def prefix_selector(select: Sequence[str], ignore: Sequence[str]) -> Callable[[str], bool]:
