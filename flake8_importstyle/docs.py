@@ -50,7 +50,7 @@ def fixable(rule: type[Rule]) -> bool:
 
 
 #: The codes table's short form of :data:`~flake8_importstyle.rules.base.FIX_LABELS`.
-FIX_SHORT = {"always": "yes", "sometimes": "some cases", "unsafe": "unsafe only", "never": "no"}
+FIX_SHORT = {"always": "yes", "sometimes": "some cases", "unsafe": "unsafe", "never": "no"}
 
 
 def find(text: str) -> type[Rule] | None:
