@@ -350,7 +350,8 @@ def _fix_path(path: Path, settings: Settings, readers: Readers) -> Outcome:
     opt_in = [c for c in OFF_BY_DEFAULT if any(c.startswith(p) and len(p) > 3 for p in settings.select)]
     try:
         result = fix_bytes(
-            data, str(path), settings.config, selected, readers, settings.disable_noqa, opt_in, settings.unsafe
+            data, str(path), settings.config, selected, readers, settings.disable_noqa, opt_in,
+            unsafe=settings.unsafe,
         )
     except FixError as exc:
         outcome.error = str(exc)

@@ -64,7 +64,8 @@ def find(text: str) -> type[Rule] | None:
 def fix_text(rule: type[Rule]) -> str:
     """``safe (proven before writing), in some cases. Module-level imports, ...``"""
     if rule.fix == "unsafe":
-        return f"{FIX_LABELS[rule.fix]}: the rewrite changes what the program does ({rule.unsafe_because}). {rule.fix_note}"
+        changes = f"the rewrite changes what the program does ({rule.unsafe_because})"
+        return f"{FIX_LABELS[rule.fix]}: {changes}. {rule.fix_note}"
     return f"{FIX_LABELS[rule.fix]}. {rule.fix_note}"
 
 

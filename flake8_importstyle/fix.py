@@ -955,7 +955,11 @@ class _StepContext:
 
         fixer = self.fixer
         file = FileContext(
-            tree=self.tree, lines=self.lines, filename=fixer.filename, config=fixer.config, records=self.records
+            tree=self.tree,
+            lines=self.lines,
+            filename=fixer.filename,
+            config=fixer.config,
+            records=self.records,
         )
         return list(StaleNameAfterReload().stale_reads(file, every=True))
 

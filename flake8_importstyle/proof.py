@@ -572,7 +572,9 @@ class _Proof:
         is served by nothing but a from-import of ``m.x``, and the new one reads the
         attribute of that module, through a name nothing else binds there."""
         spelled = f"{intent.module}.{intent.member}"
-        if not (isinstance(new, ast.Attribute) and isinstance(new.ctx, ast.Load) and ast.unparse(new) == spelled):
+        if not (
+            isinstance(new, ast.Attribute) and isinstance(new.ctx, ast.Load) and ast.unparse(new) == spelled
+        ):
             raise Refusal(f"line {old.lineno}: {old.id!r} does not become {spelled!r} as declared")
         before = self.old_eval.name_values(old)
         after = self.new_eval.value(new)

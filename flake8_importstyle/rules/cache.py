@@ -552,7 +552,9 @@ class StaleNameAfterReload(Rule):
         for use, (module, member, line, _), _ in self.stale_reads(file):
             yield self.at(file, use, name=use.id, module=module, reload_line=line, member=member)
 
-    def stale_reads(self, file: FileContext, every: bool = False) -> Iterator[tuple[ast.Name, Stale, ast.AST]]:
+    def stale_reads(
+        self, file: FileContext, every: bool = False
+    ) -> Iterator[tuple[ast.Name, Stale, ast.AST]]:
         """The stale reads (the first on each path, or *every* one: the fixer's), each
         with what it holds and the node of the scope that reloads."""
         if not file.may_use(RELOAD_MODULES, RELOAD_WORD) or not file.scopes:
