@@ -39,7 +39,7 @@ from types import MappingProxyType
 from typing import Any
 
 from flake8_importstyle import resolve
-from flake8_importstyle.analysis import dotted_name, literal_str, quiet_parse, string_arg
+from flake8_importstyle.analysis import bound_names, dotted_name, literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
 from flake8_importstyle.names import BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model
 from flake8_importstyle.namespaces import source_tree
@@ -65,7 +65,7 @@ from flake8_importstyle.text import char_col, source_lines
 #: The codes the fixer rewrites, in the order it applies them.
 FIXABLE = (
     "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404",
-    "IPS204", "IPS302",
+    "IPS204", "IPS302", "IPS403",
 )
 #: The fixable codes whose rewrite changes what the program does on purpose (the rule's
 #: ``fix`` is "unsafe"), each with what it changes: made only with ``--unsafe-fixes``.
@@ -1933,6 +1933,45 @@ def _fresh_reads(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         _drop_alias(ctx, ctx.alias_of(binding), plan)
 
 
+def _module_reads(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS403 (unsafe): ``from os.path import join`` -> ``from os import path`` (the import
+    the rule's message names) and every ``join`` -> ``path.join``, for a module-level,
+    absolute from-import whose reads it alone serves. Each use then reads the attribute
+    when it runs, not once at the import: a replaced attribute (``mock.patch``) is seen."""
+    import libcst as cst
+
+    from flake8_importstyle.rules.packages import import_of
+
+    record, name = ctx.record_of(finding)
+    if record.context.scope is not Scope.MODULE or record.level:
+        raise Refused("only absolute module-level imports are rewritten")
+    binding = ctx.binding_of(finding)
+    _import_scope(ctx, record, binding)
+    statement, use = import_of(record.module, ctx.fixer.config)
+    if "." in use:
+        raise Refused(f"{statement!r} binds a package, not the module the uses would read")
+    model = ctx.model
+    existing = [b for _, b, _ in model.module.sites.get(use, ())]
+    same = existing and all(b.kind == IMPORT and b.value == record.module for b in existing)
+    if not ctx.free(use) and not (same and use not in bound_names(ctx.tree)):
+        found = first_naming(ctx.tree, {use})
+        where = f" (line {getattr(found, 'lineno', '?')})" if found is not None else ""
+        raise Refused(f"{use!r} is already a name in this file{where}, not only the module's")
+    reads = ctx.uses(binding)
+    ctx.check_effects({name.bound}, set() if existing else {use}, {record.module}, None, {binding.name})
+    for read in reads:
+        ctx.exclusive(read, binding)
+        plan.replace[ctx.cst_name(read)] = cst.parse_expression(f"{use}.{name.name}")
+        plan.intended[(read.lineno, read.col_offset)] = Intent(
+            "attribute", read.lineno, read.col_offset, use, name.name
+        )
+    alias = ctx.node_at(finding, cst.ImportAlias)
+    if existing:
+        _drop_alias(ctx, alias, plan)  # `from os import path` is there already
+    else:
+        _split(ctx, alias, [f"{statement}\n"], plan)
+
+
 def _written(ctx: _StepContext, binding: Binding) -> int | None:
     """The first line that binds, deletes or declares *binding*'s name other than by an import,
     in its scope or one that may write it there (``global``/``nonlocal``)."""
@@ -1977,6 +2016,7 @@ _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
     "IPS404": _reimported_name,
     "IPS204": _package_argument,
     "IPS302": _fresh_reads,
+    "IPS403": _module_reads,
 }
 
 

@@ -309,3 +309,65 @@ def test_the_flag_is_in_the_help() -> None:
     ).stdout
     assert "--unsafe-fixes" in " ".join(shown.split())
     assert "without it the fixer never changes behaviour" in " ".join(shown.split())
+
+
+# ------------------------------------------------------------------------ IPS403
+
+
+def fix_403(path: Path, unsafe: bool = True) -> FixResult:
+    config = Config.from_options()
+    result = fix_bytes(path.read_bytes(), str(path), config, opt_in=("IPS403",), unsafe=unsafe)
+    again = fix_bytes(result.data, str(path), config, opt_in=("IPS403",), unsafe=unsafe)
+    assert again.data == result.data, "a second run changed the file"
+    return result
+
+
+def test_ips403_reads_each_name_from_its_module(tmp_path: Path) -> None:
+    source = "from os.path import join, exists\nimport json\nfrom json import dumps as d\n\n"
+    source += "print(join('a', 'b'), exists('/'), d([1]))\n"
+    path = tmp_path / "mod.py"
+    path.write_text(source, encoding="utf-8")
+    assert fix_403(path, unsafe=False).data.decode() == source
+    assert reasons(fix_403(path, unsafe=False), "IPS403") == [
+        "the rewrite changes what the program does (each use reads the attribute when it runs, not once"
+        " at the import); pass --unsafe-fixes"
+    ] * 3
+    result = fix_403(path)
+    assert result.data.decode() == (
+        "from os import path\nimport json\n\nprint(path.join('a', 'b'), path.exists('/'), json.dumps([1]))\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (
+            "from os.path import join\npath = 'p'\nprint(join(path))\n",
+            "'path' is already a name in this file (line 2), not only the module's",
+        ),
+        (
+            "from os.path import join\ndef f():\n    return path\nprint(join('a'))\n",
+            "'path' is already a name in this file (line 3), not only the module's",
+        ),
+        ("def f():\n    from os.path import join\n    return join('a')\n", "only absolute module-level imports are rewritten"),
+    ],
+)
+def test_ips403_refusals_name_their_reason(tmp_path: Path, source: str, reason: str) -> None:
+    path = tmp_path / "mod.py"
+    path.write_text(source, encoding="utf-8")
+    result = fix_403(path)
+    assert not result.changed
+    assert reasons(result, "IPS403") == [reason]
+
+
+def test_ips403_after_the_rewrite_a_patched_attribute_is_seen(tmp_path: Path) -> None:
+    main = tmp_path / "main.py"
+    main.write_text(
+        "from unittest import mock\nfrom os.path import join\n\n"
+        "with mock.patch('os.path.join', lambda *parts: 'patched'):\n    print(join('a', 'b'))\n",
+        encoding="utf-8",
+    )
+    assert run(tmp_path, "import main").stdout == "a/b\n"
+    done = cli(tmp_path, "--select", "IPS403", "--unsafe-fixes", "main.py")
+    assert (done.returncode, done.stdout) == (1, "rewrote main.py\n"), done.stderr
+    assert run(tmp_path, "import main").stdout == "patched\n"
