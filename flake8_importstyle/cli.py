@@ -627,8 +627,8 @@ def parser() -> argparse.ArgumentParser:
     fix.add_argument(
         "--unsafe-fixes",
         action="store_true",
-        help="also make the rewrites that change what the program does on purpose (IPS204, IPS302, IPS403);"
-        " without it the fixer never changes behaviour",
+        help="also make the rewrites that change what the program does on purpose"
+        " (IPS105, IPS204, IPS302, IPS403); without it the fixer never changes behaviour",
     )
     fix.add_argument(
         "-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: CPUs)"

@@ -65,7 +65,7 @@ from flake8_importstyle.text import char_col, source_lines
 #: The codes the fixer rewrites, in the order it applies them.
 FIXABLE = (
     "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404",
-    "IPS204", "IPS302", "IPS403",
+    "IPS204", "IPS302", "IPS403", "IPS105",
 )
 #: The fixable codes whose rewrite changes what the program does on purpose (the rule's
 #: ``fix`` is "unsafe"), each with what it changes: made only with ``--unsafe-fixes``.
@@ -1943,33 +1943,70 @@ def _module_reads(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     from flake8_importstyle.rules.packages import import_of
 
     record, name = ctx.record_of(finding)
-    if record.context.scope is not Scope.MODULE or record.level:
-        raise Refused("only absolute module-level imports are rewritten")
-    binding = ctx.binding_of(finding)
-    _import_scope(ctx, record, binding)
     statement, use = import_of(record.module, ctx.fixer.config)
-    if "." in use:
-        raise Refused(f"{statement!r} binds a package, not the module the uses would read")
-    model = ctx.model
-    existing = [b for _, b, _ in model.module.sites.get(use, ())]
-    same = existing and all(b.kind == IMPORT and b.value == record.module for b in existing)
-    if not ctx.free(use) and not (same and use not in bound_names(ctx.tree)):
-        found = first_naming(ctx.tree, {use})
-        where = f" (line {getattr(found, 'lineno', '?')})" if found is not None else ""
-        raise Refused(f"{use!r} is already a name in this file{where}, not only the module's")
-    reads = ctx.uses(binding)
-    ctx.check_effects({name.bound}, set() if existing else {use}, {record.module}, None, {binding.name})
-    for read in reads:
-        ctx.exclusive(read, binding)
-        plan.replace[ctx.cst_name(read)] = cst.parse_expression(f"{use}.{name.name}")
-        plan.intended[(read.lineno, read.col_offset)] = Intent(
-            "attribute", read.lineno, read.col_offset, use, name.name
-        )
+    existing = _through_module(ctx, record, [name], statement, use, plan)
     alias = ctx.node_at(finding, cst.ImportAlias)
     if existing:
         _drop_alias(ctx, alias, plan)  # `from os import path` is there already
     else:
         _split(ctx, alias, [f"{statement}\n"], plan)
+
+
+def _whole_module(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS105 (unsafe): ``from json import dumps, loads`` -> ``import json`` (``as`` the
+    configured alias) and every ``dumps`` -> ``json.dumps``, ``loads`` -> ``json.loads``:
+    the whole statement, as the finding is. Each use then reads the attribute when it runs."""
+    import libcst as cst
+
+    record = next((r for r in ctx.records if (r.line, r.col) == (finding.line, finding.col)), None)
+    if record is None or record.is_star:
+        raise Refused("the flagged import could not be located, or imports *")
+    alias = ctx.fixer.config.aliases.get(record.module)
+    statement = f"import {record.module}" + (f" as {alias}" if alias else "")
+    existing = _through_module(ctx, record, list(record.names), statement, alias or record.module, plan)
+    first = ctx.node_at(Finding(record.names[0].line, record.names[0].col, "", ""), cst.ImportAlias)
+    small, line = ctx.statement_of(first)
+    if _drop_problem(small, line) is not None or len(line.body) != 1:
+        raise Refused("the import shares its line with other statements, or has comments")
+    if small in plan.replace or line in plan.replace:
+        raise Refused("another rewrite already changes this statement")
+    if existing:
+        plan.replace[line] = cst.RemoveFromParent()
+    else:
+        plan.replace[line] = _new_statement(f"{statement}\n").with_changes(leading_lines=line.leading_lines)
+
+
+def _through_module(
+    ctx: _StepContext, record: ImportRecord, names: list[Name], statement: str, use: str, plan: Plan
+) -> bool:
+    """Plan every read of *names* (of the from-import *record*) as ``use.name``, each declared
+    to the proof; whether an import that binds *use* to the module is there already (else
+    *statement* must be written)."""
+    import libcst as cst
+
+    if record.context.scope is not Scope.MODULE or record.level:
+        raise Refused("only absolute module-level imports are rewritten")
+    if "." in use:
+        raise Refused(f"{statement!r} binds a package, not the module the uses would read")
+    existing = [b for _, b, _ in ctx.model.module.sites.get(use, ())]
+    same = bool(existing) and all(b.kind == IMPORT and b.value == record.module for b in existing)
+    if not ctx.free(use) and not (same and use not in bound_names(ctx.tree)):
+        found = first_naming(ctx.tree, {use})
+        where = f" (line {getattr(found, 'lineno', '?')})" if found is not None else ""
+        raise Refused(f"{use!r} is already a name in this file{where}, not only the module's")
+    bindings = [ctx.binding_of(Finding(name.line, name.col, "", "")) for name in names]
+    for binding in bindings:
+        _import_scope(ctx, record, binding)
+    bound = {name.bound for name in names}
+    ctx.check_effects(bound, set() if same else {use}, {record.module}, None, bound)
+    for name, binding in zip(names, bindings):
+        for read in ctx.uses(binding):
+            ctx.exclusive(read, binding)
+            plan.replace[ctx.cst_name(read)] = cst.parse_expression(f"{use}.{name.name}")
+            plan.intended[(read.lineno, read.col_offset)] = Intent(
+                "attribute", read.lineno, read.col_offset, use, name.name
+            )
+    return same
 
 
 def _written(ctx: _StepContext, binding: Binding) -> int | None:
@@ -2017,6 +2054,7 @@ _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
     "IPS204": _package_argument,
     "IPS302": _fresh_reads,
     "IPS403": _module_reads,
+    "IPS105": _whole_module,
 }
 
 

@@ -107,7 +107,9 @@ def test_the_fix_metadata_matches_the_fixer() -> None:
     from flake8_importstyle.fix import FIXABLE, UNSAFE
 
     assert {rule.code for rule in RULES if rule.fix != "never"} == set(FIXABLE)
-    assert {rule.code for rule in RULES if rule.fix == "unsafe"} == set(UNSAFE) == {"IPS204", "IPS302", "IPS403"}
+    assert {rule.code for rule in RULES if rule.fix == "unsafe"} == set(UNSAFE) == {
+        "IPS105", "IPS204", "IPS302", "IPS403"
+    }
     for rule in RULES:
         assert bool(rule.unsafe_because) == (rule.fix == "unsafe"), rule.code
     for rule in RULES:

@@ -371,3 +371,48 @@ def test_ips403_after_the_rewrite_a_patched_attribute_is_seen(tmp_path: Path) ->
     done = cli(tmp_path, "--select", "IPS403", "--unsafe-fixes", "main.py")
     assert (done.returncode, done.stdout) == (1, "rewrote main.py\n"), done.stderr
     assert run(tmp_path, "import main").stdout == "patched\n"
+
+
+# ------------------------------------------------------------------------ IPS105
+
+
+@pytest.mark.parametrize(
+    ("source", "rewritten"),
+    [
+        (
+            "import os\nfrom json import dumps, loads\n\nprint(dumps(loads('[1]')), os.sep)\n",
+            "import os\nimport json\n\nprint(json.dumps(json.loads('[1]')), os.sep)\n",
+        ),
+        (
+            "import json\nfrom json import dumps as d\n\nprint(d([]), json.loads('1'))\n",
+            "import json\n\nprint(json.dumps([]), json.loads('1'))\n",
+        ),
+    ],
+)
+def test_ips105_imports_the_module_whole(tmp_path: Path, source: str, rewritten: str) -> None:
+    path = tmp_path / "mod.py"
+    path.write_text(source, encoding="utf-8")
+    config = Config.from_options(no_from=["json"])
+    left = fix_bytes(source.encode(), str(path), config)
+    assert not left.changed and [r for _, _, c, r in left.skipped if c == "IPS105"] == [
+        "the rewrite changes what the program does (each use reads the attribute when it runs, not once"
+        " at the import); pass --unsafe-fixes"
+    ]
+    result = fix_bytes(source.encode(), str(path), config, unsafe=True)
+    assert result.data.decode() == rewritten
+    assert fix_bytes(result.data, str(path), config, unsafe=True).data == result.data
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("from json import *\nprint(dumps([]))\n", "the flagged import could not be located, or imports *"),
+        ("from json import dumps  # why\nprint(dumps([]))\n", "the import shares its line with other statements, or has comments"),
+        ("from json import dumps\njson = 1\nprint(dumps([]))\n", "'json' is already a name in this file (line 2), not only the module's"),
+    ],
+)
+def test_ips105_refusals_name_their_reason(tmp_path: Path, source: str, reason: str) -> None:
+    path = tmp_path / "mod.py"
+    result = fix_bytes(source.encode(), str(path), Config.from_options(no_from=["json"]), unsafe=True)
+    assert not result.changed
+    assert [r for _, _, c, r in result.skipped if c == "IPS105"] == [reason]
