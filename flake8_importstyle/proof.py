@@ -33,6 +33,14 @@ of both files and proves:
 5. **Nothing newly unused.** pyflakes reports no import unused or redefined
    that it did not report before.
 
+An unsafe rewrite (``fix --unsafe-fixes``) declares each change of behaviour it
+makes as an :class:`Intent`: at that node only, the proof checks the declared
+change instead of sameness (a call that gains ``package=__package__`` and
+nothing else; a read of ``x`` that becomes ``m.x``, the old read served by the
+from-import of ``m.x`` alone and the new one by ``m`` bound to that module
+alone), refuses a declared change that is not made, and proves the rest of
+the file as above.
+
 What it assumes is written in README.rst ("What the fixer assumes"): that
 ``package.name`` is the submodule once imported unless the package's source,
 which :mod:`~flake8_importstyle.resolve` reads, says otherwise; that module
@@ -568,9 +576,10 @@ class _Proof:
         self.same(old.keywords, new.keywords[:-1], old)
 
     def fresh_read(self, intent: Intent, old: ast.Name, new: ast.expr) -> None:
-        """A stale ``x`` (``from m import x`` before ``reload(m)``) -> ``m.x``: the old read
-        is served by nothing but a from-import of ``m.x``, and the new one reads the
-        attribute of that module, through a name nothing else binds there."""
+        """``x`` -> ``m.x`` (a stale ``x`` after ``reload(m)``, IPS302; a name read through
+        its module, IPS105 and IPS403): the old read is served by nothing but a from-import
+        of ``m.x``, and the new one reads the attribute of that module, through a name
+        nothing else binds there."""
         spelled = f"{intent.module}.{intent.member}"
         if not (
             isinstance(new, ast.Attribute) and isinstance(new.ctx, ast.Load) and ast.unparse(new) == spelled
