@@ -1012,10 +1012,11 @@ def check(
     before = _Running(before_path)
     outcome = Outcome(program, Run("", 0, None, ""))
     try:
-        selected = (lambda code: True) if only is None else only.__eq__
-        result = fix_bytes(
-            source.encode("utf-8"), str(before_path), Config(), selected, opt_in=OPT_IN, unsafe=unsafe
-        )
+        data = source.encode("utf-8")
+        if only is None:
+            result = fix_bytes(data, str(before_path), Config(), opt_in=OPT_IN, unsafe=unsafe)
+        else:
+            result = fix_bytes(data, str(before_path), Config(), only.__eq__, opt_in=OPT_IN, unsafe=unsafe)
     except Exception as exc:  # the fixer must never raise on a program that compiles
         outcome.error = f"fix_bytes raised {type(exc).__name__}: {exc}"
         outcome.before = before.result(timeout)
