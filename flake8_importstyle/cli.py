@@ -56,6 +56,8 @@ class Settings:
     root: str = "."
     #: flake8's ``disable-noqa``: every ``# noqa`` is ignored
     disable_noqa: bool = False
+    #: ``--unsafe-fixes``: also make the rewrites that change what the program does
+    unsafe: bool = False
 
     @property
     def config(self) -> Config:
@@ -219,6 +221,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         context=(str(base), *(args.context or ())),
         root=str(base),
         disable_noqa=bool(flake8.disable_noqa),
+        unsafe=args.unsafe_fixes,
     )
 
 
@@ -346,7 +349,10 @@ def _fix_path(path: Path, settings: Settings, readers: Readers) -> Outcome:
     # an opt-in code (IPS404) is fixed only where the selection names it more closely than IPS
     opt_in = [c for c in OFF_BY_DEFAULT if any(c.startswith(p) and len(p) > 3 for p in settings.select)]
     try:
-        result = fix_bytes(data, str(path), settings.config, selected, readers, settings.disable_noqa, opt_in)
+        result = fix_bytes(
+            data, str(path), settings.config, selected, readers, settings.disable_noqa, opt_in,
+            unsafe=settings.unsafe,
+        )
     except FixError as exc:
         outcome.error = str(exc)
         return outcome
@@ -618,6 +624,12 @@ def parser() -> argparse.ArgumentParser:
         help="comma-separated codes or prefixes to fix (default: IPS; opt-in IPS404 only where named)",
     )
     fix.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes not to fix")
+    fix.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also make the rewrites that change what the program does on purpose"
+        " (IPS105, IPS204, IPS302, IPS403); without it the fixer never changes behaviour",
+    )
     fix.add_argument(
         "-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: CPUs)"
     )

@@ -50,7 +50,7 @@ def fixable(rule: type[Rule]) -> bool:
 
 
 #: The codes table's short form of :data:`~flake8_importstyle.rules.base.FIX_LABELS`.
-FIX_SHORT = {"always": "yes", "sometimes": "some cases", "never": "no"}
+FIX_SHORT = {"always": "yes", "sometimes": "some cases", "unsafe": "unsafe", "never": "no"}
 
 
 def find(text: str) -> type[Rule] | None:
@@ -63,6 +63,9 @@ def find(text: str) -> type[Rule] | None:
 
 def fix_text(rule: type[Rule]) -> str:
     """``safe (proven before writing), in some cases. Module-level imports, ...``"""
+    if rule.fix == "unsafe":
+        changes = f"the rewrite changes what the program does ({rule.unsafe_because})"
+        return f"{FIX_LABELS[rule.fix]}: {changes}. {rule.fix_note}"
     return f"{FIX_LABELS[rule.fix]}. {rule.fix_note}"
 
 

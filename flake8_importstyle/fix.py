@@ -35,10 +35,11 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from flake8_importstyle import resolve
-from flake8_importstyle.analysis import dotted_name, literal_str, quiet_parse, string_arg
+from flake8_importstyle.analysis import bound_names, dotted_name, literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
 from flake8_importstyle.names import BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model
 from flake8_importstyle.namespaces import source_tree
@@ -46,6 +47,7 @@ from flake8_importstyle.names import Scope as NameScope
 from flake8_importstyle.proof import (
     NO_READERS,
     Evaluator,
+    Intent,
     Namespace,
     Readers,
     class_problem,
@@ -56,13 +58,18 @@ from flake8_importstyle.proof import (
     prove,
 )
 from flake8_importstyle.records import ImportRecord, Name, Scope
-from flake8_importstyle.rules import DEFAULT_CODES, Finding, check_tree
+from flake8_importstyle.rules import DEFAULT_CODES, RULES, Finding, check_tree
+from flake8_importstyle.rules.base import package_of
 from flake8_importstyle.text import char_col, source_lines
 
 #: The codes the fixer rewrites, in the order it applies them.
 FIXABLE = (
-    "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404"
+    "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404",
+    "IPS204", "IPS302", "IPS403", "IPS105",
 )
+#: The fixable codes whose rewrite changes what the program does on purpose (the rule's
+#: ``fix`` is "unsafe"), each with what it changes: made only with ``--unsafe-fixes``.
+UNSAFE = MappingProxyType({rule.code: rule.unsafe_because for rule in RULES if rule.fix == "unsafe"})
 
 #: Removed modules whose one member the file may use has a drop-in in another module:
 #: module -> (the replacement module, the member). ``imp.reload`` calls
@@ -259,9 +266,14 @@ class Plan:
     replace: dict[Any, Any] = field(default_factory=dict)
     #: `import importlib` must be added at module level
     add_importlib: bool = False
+    #: the changes of behaviour an unsafe rewrite makes on purpose, by the old node's position
+    intended: dict[tuple[int, int], Intent] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.replace) or self.add_importlib
+
+    def copy(self) -> Plan:
+        return Plan(dict(self.replace), self.add_importlib, dict(self.intended))
 
 
 class _NoLibcst(Exception):
@@ -322,9 +334,12 @@ class Fixer:
         readers: Readers = NO_READERS,
         disable_noqa: bool = False,
         opt_in: Collection[str] = (),
+        unsafe: bool = False,
     ) -> None:
         self.filename = filename
         self.disable_noqa = disable_noqa
+        #: make the rewrites of :data:`UNSAFE` too (``--unsafe-fixes``)
+        self.unsafe = unsafe
         #: the codes that are off by default (IPS404) and selected by name
         self.codes = DEFAULT_CODES | frozenset(opt_in)
         self.config = config
@@ -495,7 +510,12 @@ class Fixer:
         plan = Plan()
         planned = []
         for key, finding in findings:
-            attempt = Plan(dict(plan.replace), plan.add_importlib)
+            if finding.code in UNSAFE and not self.unsafe:
+                reasons[key] = (
+                    f"the rewrite changes what the program does ({UNSAFE[finding.code]}); pass --unsafe-fixes"
+                )
+                continue
+            attempt = plan.copy()
             try:
                 _HANDLERS[finding.code](ctx, finding, attempt)
             except Refused as exc:
@@ -535,7 +555,13 @@ class Fixer:
         except FixError:
             new_tree = None  # the proof says why
         problem = prove(
-            ctx.text, new_text, facts=self.facts, readers=self.readers, old_tree=ctx.tree, new_tree=new_tree
+            ctx.text,
+            new_text,
+            facts=self.facts,
+            readers=self.readers,
+            old_tree=ctx.tree,
+            new_tree=new_tree,
+            intended=plan.intended.values(),
         )
         if problem is not None:
             return ctx.on_disk(problem)
@@ -904,6 +930,38 @@ class _StepContext:
             if isinstance(node, cst.Name) and node.value == read.id:
                 return node
         raise Refused(f"the use of {read.id!r} at line {read.lineno} could not be located")
+
+    def position(self, node: ast.AST) -> tuple[int, int]:
+        """A node's line and its column in characters, as findings give them."""
+        line: int = getattr(node, "lineno", 1)
+        return line, char_col(self.lines, line, getattr(node, "col_offset", 0))
+
+    def alias_of(self, binding: Binding) -> Any:
+        """The libcst alias of an import's binding."""
+        import libcst as cst
+
+        for (line, col), alias in self._aliases_at.items():
+            if self.model.alias_binding.get(id(alias)) == binding:
+                for node in self.by_start.get((line, col), []):
+                    if isinstance(node, cst.ImportAlias):
+                        return node
+        raise Refused(f"the import of {binding.name!r} could not be located")
+
+    @cached_property
+    def stale_reads(self) -> list[tuple[ast.Name, tuple[str, str, int, str], ast.AST]]:
+        """Every stale read after a reload (IPS302's flow, each read, not the first only)."""
+        from flake8_importstyle.rules.base import FileContext
+        from flake8_importstyle.rules.cache import StaleNameAfterReload
+
+        fixer = self.fixer
+        file = FileContext(
+            tree=self.tree,
+            lines=self.lines,
+            filename=fixer.filename,
+            config=fixer.config,
+            records=self.records,
+        )
+        return list(StaleNameAfterReload().stale_reads(file, every=True))
 
     # -- the model's answers, as the planner needs them
     def uses(self, binding: Binding) -> list[ast.Name]:
@@ -1782,6 +1840,200 @@ def _reimported_name(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     plan.replace[line] = cst.FlattenSentinel([first, rest])
 
 
+# ------------------------------------------- unsafe rewrites (--unsafe-fixes)
+
+
+def _package_argument(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS204 (unsafe): ``importlib.import_module(".m")`` -> ``importlib.import_module(".m",
+    package=__package__)``, in a file that ``__init__.py`` files place in a package, where
+    nothing rebinds ``__package__``. The call raised ``TypeError``; it now imports ``m``
+    from this module's package."""
+    import libcst as cst
+
+    node = _ast_call_at(ctx.tree, finding, ctx.lines)
+    if node is None:
+        raise Refused("the flagged call could not be located")
+    if not package_of(ctx.fixer.filename):
+        raise Refused(
+            "the file is in no package (no __init__.py beside it), so __package__ names none to import from"
+        )
+    named = _names_package(ctx.tree)
+    if named is not None:
+        raise Refused(f"line {named} names __package__, which may then not be this module's package")
+    if len(node.args) + len(node.keywords) != 1:
+        raise Refused("the call has other arguments than the module's name")
+    call = ctx.call_at(finding)
+    last = call.args[-1]
+    comma = last.comma
+    space = cst.SimpleWhitespace(" ")
+    # the new argument takes the old one's trailing comma and the space before `)`
+    package = cst.Arg(
+        keyword=cst.Name("package"),
+        value=cst.Name("__package__"),
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        comma=comma,
+        whitespace_after_arg=last.whitespace_after_arg,
+    )
+    last = last.with_changes(
+        comma=comma.with_changes(whitespace_after=space) if isinstance(comma, cst.Comma) else cst.Comma(
+            whitespace_after=space
+        ),
+        whitespace_after_arg=cst.SimpleWhitespace(""),
+    )
+    plan.replace[call] = call.with_changes(args=[*call.args[:-1], last, package])
+    plan.intended[(node.lineno, node.col_offset)] = Intent("package", node.lineno, node.col_offset)
+
+
+def _names_package(tree: ast.Module) -> int | None:
+    """The first line that binds ``__package__`` (a parameter too) or names it at all."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and node.arg == "__package__":
+            return node.lineno
+    found = first_naming(tree, {"__package__"})
+    return None if found is None else getattr(found, "lineno", 0)
+
+
+def _fresh_reads(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS302 (unsafe): after ``reload(M)``, each stale read ``x`` of ``from M import x``
+    -> ``M.x`` (``M`` as the reload spells it), in the scope that reloads; the
+    from-import goes when nothing else reads it. Each read then sees the reloaded
+    module's object where it saw the old one."""
+    import libcst as cst
+
+    stale = ctx.stale_reads
+    flagged = next((s for s in stale if ctx.position(s[0]) == (finding.line, finding.col)), None)
+    if flagged is None:
+        raise Refused("the flagged read could not be located")
+    use, (module, member, line, spelled), scope = flagged
+    if not all(part.isidentifier() for part in spelled.split(".")):
+        raise Refused(f"reload's argument at line {line} is not a name to read {member!r} through")
+    reads = [r for r, facts, where in stale if r.id == use.id and facts[3] == spelled and where is scope]
+    meaning = ctx.model.meaning(use)
+    binding = next(iter(meaning)) if len(meaning) == 1 else None
+    if binding is None or binding.kind != IMPORT:
+        raise Refused(f"{use.id!r} at line {use.lineno} is not served by its from-import alone")
+    written = _written(ctx, binding)
+    if written is not None:
+        raise Refused(f"{use.id!r} is written at line {written}, so some of its reads are no stale import")
+    ids = {id(r) for r in reads}
+    others = [r for r in ctx.uses(binding) if id(r) not in ids]
+    nested = next((r for r in others if _nested_in(ctx, r, scope)), None)
+    if nested is not None:
+        raise Refused(
+            f"{use.id!r} is also read at line {nested.lineno}, in a function or class the reload's flow does"
+            " not follow"
+        )
+    for read in reads:  # the proof checks that `M` reads the reloaded module at each
+        ctx.exclusive(read, binding)
+        plan.replace[ctx.cst_name(read)] = cst.parse_expression(f"{spelled}.{member}")
+        plan.intended[(read.lineno, read.col_offset)] = Intent(
+            "attribute", read.lineno, read.col_offset, spelled, member
+        )
+    if not others:
+        _drop_alias(ctx, ctx.alias_of(binding), plan)
+
+
+def _module_reads(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS403 (unsafe): ``from os.path import join`` -> ``from os import path`` (the import
+    the rule's message names) and every ``join`` -> ``path.join``, for a module-level,
+    absolute from-import whose reads it alone serves. Each use then reads the attribute
+    when it runs, not once at the import: a replaced attribute (``mock.patch``) is seen."""
+    import libcst as cst
+
+    from flake8_importstyle.rules.packages import import_of
+
+    record, name = ctx.record_of(finding)
+    statement, use = import_of(record.module, ctx.fixer.config)
+    existing = _through_module(ctx, record, [name], statement, use, plan)
+    alias = ctx.node_at(finding, cst.ImportAlias)
+    if existing:
+        _drop_alias(ctx, alias, plan)  # `from os import path` is there already
+    else:
+        _split(ctx, alias, [f"{statement}\n"], plan)
+
+
+def _whole_module(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS105 (unsafe): ``from json import dumps, loads`` -> ``import json`` (``as`` the
+    configured alias) and every ``dumps`` -> ``json.dumps``, ``loads`` -> ``json.loads``:
+    the whole statement, as the finding is. Each use then reads the attribute when it runs."""
+    import libcst as cst
+
+    record = next((r for r in ctx.records if (r.line, r.col) == (finding.line, finding.col)), None)
+    if record is None or record.is_star:
+        raise Refused("the flagged import could not be located, or imports *")
+    alias = ctx.fixer.config.aliases.get(record.module)
+    statement = f"import {record.module}" + (f" as {alias}" if alias else "")
+    existing = _through_module(ctx, record, list(record.names), statement, alias or record.module, plan)
+    first = ctx.node_at(Finding(record.names[0].line, record.names[0].col, "", ""), cst.ImportAlias)
+    small, line = ctx.statement_of(first)
+    if _drop_problem(small, line) is not None or len(line.body) != 1:
+        raise Refused("the import shares its line with other statements, or has comments")
+    if small in plan.replace or line in plan.replace:
+        raise Refused("another rewrite already changes this statement")
+    if existing:
+        plan.replace[line] = cst.RemoveFromParent()
+    else:
+        plan.replace[line] = _new_statement(f"{statement}\n").with_changes(leading_lines=line.leading_lines)
+
+
+def _through_module(
+    ctx: _StepContext, record: ImportRecord, names: list[Name], statement: str, use: str, plan: Plan
+) -> bool:
+    """Plan every read of *names* (of the from-import *record*) as ``use.name``, each declared
+    to the proof; whether an import that binds *use* to the module is there already (else
+    *statement* must be written)."""
+    import libcst as cst
+
+    if record.context.scope is not Scope.MODULE or record.level:
+        raise Refused("only absolute module-level imports are rewritten")
+    if "." in use:
+        raise Refused(f"{statement!r} binds a package, not the module the uses would read")
+    existing = [b for _, b, _ in ctx.model.module.sites.get(use, ())]
+    same = bool(existing) and all(b.kind == IMPORT and b.value == record.module for b in existing)
+    if not ctx.free(use) and not (same and use not in bound_names(ctx.tree)):
+        found = first_naming(ctx.tree, {use})
+        where = f" (line {getattr(found, 'lineno', '?')})" if found is not None else ""
+        raise Refused(f"{use!r} is already a name in this file{where}, not only the module's")
+    bindings = [ctx.binding_of(Finding(name.line, name.col, "", "")) for name in names]
+    for binding in bindings:
+        _import_scope(ctx, record, binding)
+    bound = {name.bound for name in names}
+    ctx.check_effects(bound, set() if same else {use}, {record.module}, None, bound)
+    for name, binding in zip(names, bindings):
+        for read in ctx.uses(binding):
+            ctx.exclusive(read, binding)
+            plan.replace[ctx.cst_name(read)] = cst.parse_expression(f"{use}.{name.name}")
+            plan.intended[(read.lineno, read.col_offset)] = Intent(
+                "attribute", read.lineno, read.col_offset, use, name.name
+            )
+    return same
+
+
+def _written(ctx: _StepContext, binding: Binding) -> int | None:
+    """The first line that binds, deletes or declares *binding*'s name other than by an import,
+    in its scope or one that may write it there (``global``/``nonlocal``)."""
+    model, name = ctx.model, binding.name
+    scope = model.scopes[binding.scope]
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            where = model.scope_of.get(id(node))
+            if where is not None and model.resolve(where, name)[0] is scope:
+                return node.lineno
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return node.lineno
+    return None
+
+
+def _nested_in(ctx: _StepContext, read: ast.Name, scope: ast.AST) -> bool:
+    """Whether *read* stands in a function, lambda or class inside *scope*."""
+    node: ast.AST | None = ctx.ast_parents.get(id(read))
+    nested = False
+    while node is not None and node is not scope:
+        nested = nested or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+        node = ctx.ast_parents.get(id(node))
+    return nested and node is scope
+
+
 def _alias_name(alias: Any) -> str:
     from libcst.helpers import get_full_name_for_node
 
@@ -1799,6 +2051,10 @@ _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
     "IPS206": _removed_api,
     "IPS207": _pkg_resources,
     "IPS404": _reimported_name,
+    "IPS204": _package_argument,
+    "IPS302": _fresh_reads,
+    "IPS403": _module_reads,
+    "IPS105": _whole_module,
 }
 
 
@@ -1973,10 +2229,12 @@ def fix_bytes(
     readers: Readers = NO_READERS,
     disable_noqa: bool = False,
     opt_in: Collection[str] = (),
+    unsafe: bool = False,
 ) -> FixResult:
     """Fix one file's bytes (see the module docstring); *disable_noqa* as flake8's option;
-    *opt_in*: the codes off by default that the selection names (IPS404)."""
-    return Fixer(filename, config, selected, readers, disable_noqa, opt_in).fix(data)
+    *opt_in*: the codes off by default that the selection names (IPS404); *unsafe*: also
+    make the rewrites that change what the program does (:data:`UNSAFE`, ``--unsafe-fixes``)."""
+    return Fixer(filename, config, selected, readers, disable_noqa, opt_in, unsafe).fix(data)
 
 
 def prefix_selector(select: Sequence[str], ignore: Sequence[str]) -> Callable[[str], bool]:

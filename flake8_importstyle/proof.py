@@ -33,6 +33,14 @@ of both files and proves:
 5. **Nothing newly unused.** pyflakes reports no import unused or redefined
    that it did not report before.
 
+An unsafe rewrite (``fix --unsafe-fixes``) declares each change of behaviour it
+makes as an :class:`Intent`: at that node only, the proof checks the declared
+change instead of sameness (a call that gains ``package=__package__`` and
+nothing else; a read of ``x`` that becomes ``m.x``, the old read served by the
+from-import of ``m.x`` alone and the new one by ``m`` bound to that module
+alone), refuses a declared change that is not made, and proves the rest of
+the file as above.
+
 What it assumes is written in README.rst ("What the fixer assumes"): that
 ``package.name`` is the submodule once imported unless the package's source,
 which :mod:`~flake8_importstyle.resolve` reads, says otherwise; that module
@@ -53,7 +61,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from flake8_importstyle.analysis import dunder_all
+from flake8_importstyle.analysis import bound_names, dunder_all
 from flake8_importstyle.names import (
     BUILTIN,
     BUILTIN_NAMES,
@@ -140,6 +148,21 @@ class Readers(NamedTuple):
 NO_READERS = Readers({})
 
 
+class Intent(NamedTuple):
+    """A change of behaviour an unsafe rewrite makes on purpose, at the old node that
+    starts at (*line*, *col*) (``ast``'s own positions): ``package``, a call of
+    ``importlib.import_module`` that gains ``package=__package__``; ``attribute``,
+    a read of the name *member* that becomes *module*'s attribute (``settings.DEBUG``
+    for a stale ``DEBUG``). The proof holds every other part of the file to the
+    usual checks, and refuses a declared change that is not made, or not as declared."""
+
+    kind: str
+    line: int
+    col: int
+    module: str = ""
+    member: str = ""
+
+
 class Refusal(Exception):
     """The rewrite is not proved; ``str()`` says why."""
 
@@ -152,11 +175,13 @@ def prove(
     readers: Readers = NO_READERS,
     old_tree: ast.Module | None = None,
     new_tree: ast.Module | None = None,
+    intended: Collection[Intent] = (),
 ) -> str | None:
     """None when *new_text* provably behaves as *old_text*; else the reason it is not proved.
 
     *old_tree*, *new_tree*: the texts' ``ast``, when the caller has parsed them already
-    (the proof only reads them)."""
+    (the proof only reads them). *intended*: the changes of behaviour an unsafe rewrite
+    declares (:class:`Intent`); nothing else may change."""
     if new_tree is None:
         try:
             new_tree = ast.parse(new_text)
@@ -165,7 +190,7 @@ def prove(
     if old_tree is None:
         old_tree = ast.parse(old_text)
     try:
-        _Proof(old_tree, new_tree, old_text, new_text, facts, readers).run()
+        _Proof(old_tree, new_tree, old_text, new_text, facts, readers, intended).run()
     except Refusal as exc:
         return str(exc)
     except RecursionError:
@@ -210,8 +235,12 @@ class _Proof:
         new_text: str,
         facts: ImportFacts,
         readers: Readers,
+        intended: Collection[Intent] = (),
     ) -> None:
         self.old_tree, self.new_tree = old_tree, new_tree
+        #: the declared changes by the old node's position, and those found made
+        self.intended = {(i.line, i.col): i for i in intended}
+        self.made: set[tuple[int, int]] = set()
         self.old_text, self.new_text = old_text, new_text
         self.facts = facts
         self.readers = readers
@@ -231,6 +260,9 @@ class _Proof:
 
     def run(self) -> None:
         self.block(self.old_tree.body, self.new_tree.body, ())
+        missing = sorted(set(self.intended) - self.made)
+        if missing:
+            raise Refusal(f"line {missing[0][0]}: the rewrite does not make the change it declares")
         self.dynamic_imports()
         self.namespace()
         self.nothing_left_unbound()
@@ -476,7 +508,12 @@ class _Proof:
     def expression(self, old: ast.expr, new: ast.expr) -> None:
         if self.distribution_version(old, new):
             return
-        if isinstance(old, (ast.Name, ast.Attribute, ast.Call)) and isinstance(
+        intent = self.intended.get((old.lineno, old.col_offset))
+        if intent is not None and self.intended_change(intent, old, new):
+            return
+        if intent is not None and intent.kind == "attribute" and isinstance(old, ast.Attribute):
+            pass  # a chain on a read that changes on purpose: compared part by part below
+        elif isinstance(old, (ast.Name, ast.Attribute, ast.Call)) and isinstance(
             new, (ast.Name, ast.Attribute, ast.Call)
         ):
             old_value = self.old_eval.value(old)
@@ -506,6 +543,60 @@ class _Proof:
             return
         for field in old._fields:
             self.same(getattr(old, field, None), getattr(new, field, None), old)
+
+    # -- the changes an unsafe rewrite declares
+    def intended_change(self, intent: Intent, old: ast.expr, new: ast.expr) -> bool:
+        """Whether *old* is the node *intent* declares a change of (then the change is
+        checked: exactly as declared, or refused)."""
+        if intent.kind == "package" and isinstance(old, ast.Call):
+            self.package_argument(old, new)
+        elif intent.kind == "attribute" and isinstance(old, ast.Name):
+            self.fresh_read(intent, old, new)
+        else:
+            return False
+        self.made.add((old.lineno, old.col_offset))
+        return True
+
+    def package_argument(self, old: ast.Call, new: ast.expr) -> None:
+        """``import_module(".m")`` -> ``import_module(".m", package=__package__)``, where
+        nothing in the file binds ``__package__`` (so it is the module's own)."""
+        last = new.keywords[-1] if isinstance(new, ast.Call) and new.keywords else None
+        if not (
+            isinstance(new, ast.Call)
+            and last is not None
+            and last.arg == "package"
+            and isinstance(last.value, ast.Name)
+            and last.value.id == "__package__"
+        ):
+            raise Refusal(f"line {old.lineno}: the call does not gain package=__package__ as declared")
+        if "__package__" in bound_names(self.new_tree) | imported_names(self.new_tree):
+            raise Refusal(f"line {old.lineno}: '__package__' is bound in this file")
+        self.same(old.func, new.func, old)
+        self.same(old.args, new.args, old)
+        self.same(old.keywords, new.keywords[:-1], old)
+
+    def fresh_read(self, intent: Intent, old: ast.Name, new: ast.expr) -> None:
+        """``x`` -> ``m.x`` (a stale ``x`` after ``reload(m)``, IPS302; a name read through
+        its module, IPS105 and IPS403): the old read is served by nothing but a from-import
+        of ``m.x``, and the new one reads the attribute of that module, through a name
+        nothing else binds there."""
+        spelled = f"{intent.module}.{intent.member}"
+        if not (
+            isinstance(new, ast.Attribute) and isinstance(new.ctx, ast.Load) and ast.unparse(new) == spelled
+        ):
+            raise Refusal(f"line {old.lineno}: {old.id!r} does not become {spelled!r} as declared")
+        before = self.old_eval.name_values(old)
+        after = self.new_eval.value(new)
+        paths = {path.removeprefix("from:") for kind, _, path, _ in before if kind == "path"}
+        if len(before) != 1 or len(paths) != 1:
+            raise Refusal(f"{old.id!r} at line {old.lineno} is not served by its from-import alone")
+        (path,) = paths
+        if after is None or len(after) != 1 or _paths(after) != {path}:
+            root = spelled.partition(".")[0]
+            raise Refusal(
+                f"{spelled!r} at line {old.lineno} would not read {path!r}:"
+                f" {root!r} is not bound to the module there alone"
+            )
 
     def strings(self, old: ast.Constant, new: ast.expr) -> None:
         """A string annotation reads names later, in the module's namespace: the same ones."""
@@ -540,7 +631,7 @@ class _Proof:
         old_forms, new_forms = _forms(old), _forms(new)
         if [f[:2] for f in old_forms] == [f[:2] for f in new_forms]:
             return  # the same imports, binding the same or other names (`import numpy as np`)
-        changed = set(old_forms) ^ set(new_forms)
+        changed = (set(old_forms) ^ set(new_forms)) - self.refreshed(old_forms)
         self.assume(old[0] if old else new[0], {m.replace(":", ".") for _, m, _ in changed})
         old_failures, new_failures = _failures(old, self.facts), _failures(new, self.facts)
         if old_failures != new_failures:
@@ -560,6 +651,20 @@ class _Proof:
                         f"the handler at line {handler.lineno} could tell the exception of a failed import"
                         " (ModuleNotFoundError or ImportError, and its message) apart"
                     )
+
+    def refreshed(self, forms: list[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """The from-imports an unsafe rewrite drops because it reads each of their names
+        from the module instead (:class:`Intent` ``attribute``): nothing reads what they
+        bound, so no read rests on the identity of what they imported."""
+        members = {i.member for i in self.intended.values() if i.kind == "attribute"}
+        if not members:
+            return set()
+        read = self.new.read_anywhere()
+        return {
+            form
+            for form in forms
+            if form[0] == "from" and form[1].rpartition(":")[2] in members and form[2] not in read
+        }
 
     def same_effects(self, old_loads: list[str], new_loads: list[str]) -> bool:
         """Whether two runs that load other modules do the same: the modules with effects

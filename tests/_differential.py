@@ -74,6 +74,8 @@ from flake8_importstyle.rules import DEFAULT_CODES, check_tree
 CODES = ("IPS101", "IPS102", "IPS103", "IPS104", "IPS106", "IPS201", "IPS205")
 #: The codes off by default that every run selects, and each must be fixed at least once too.
 OPT_IN = ("IPS404",)
+#: The codes fixed only with ``--unsafe-fixes`` that the reload run (:func:`generate_reload`) covers.
+UNSAFE_CODES = ("IPS302",)
 
 #: Programs per run; CI sets fewer on the Pythons other than its default one.
 PROGRAMS = int(os.environ.get("IMPORTSTYLE_DIFF_PROGRAMS", "1000"))
@@ -791,6 +793,48 @@ def generate(index: int, seed: int = SEED) -> Program:
     return _Builder(random.Random(f"{seed}:{index}")).build(f"p{seed}_{index:05d}")
 
 
+# ------------------------------------------------- reloads, for --unsafe-fixes
+
+#: Modules whose reload runs the same code again: the reloaded objects print as the
+#: stale ones do (``_d`` shows no ids), so IPS302's unsafe rewrite (a stale ``x`` ->
+#: ``M.x``) must keep what the program prints, and everything else the proof checks.
+#: The programs never ask ``x is M.x``: that is the change the rewrite makes on purpose.
+RELOADED = (("plainpkg", "NAME"), ("plainpkg.sub", "f"), ("plainpkg.other", "NAME"), ("numpy", "zeros"))
+
+
+def generate_reload(index: int, seed: int = SEED) -> Program:
+    """Program number *index* of the reload run *seed*: a from-import, a reload of its
+    module and reads of the stale name, in the shapes IPS302's rewrite touches."""
+    rng = random.Random(f"reload:{seed}:{index}")
+    module, member = rng.choice(RELOADED)
+    spelled = rng.choice((module, "m2")) if "." in module else module
+    bound = rng.choice((member, member, "alias"))
+    header = [PRELUDE]
+    header.append(f"import {module}\n" if spelled == module else f"import {module} as m2\n")
+    header.append(f"from {module} import {member}\n" if bound == member else f"from {module} import {member} as {bound}\n")
+    call = rng.choice(("reload", "importlib.reload"))
+    header.append("from importlib import reload\n" if call == "reload" else "import importlib\n")
+    reads = [
+        f"_p('r{i}', {read})\n"
+        for i, read in enumerate(
+            rng.sample(
+                [bound, f"[{bound} for _ in range(2)]", f"{spelled}.{member}",
+                 f"getattr({bound}, '__name__', {bound})", f"(lambda: 1)() and {bound}"], k=rng.randint(1, 3)
+            )
+        )
+    ]
+    body = [f"_p('before', {bound})\n"] if rng.random() < 0.5 else []
+    body += [f"{call}({spelled})\n", *reads]
+    if rng.random() < 0.3:
+        body += [f"if {bound}:\n", f"    _p('branch', {bound})\n"]
+    tail = rng.choice(
+        ["", "", f"def later():\n    return {bound}\n_p('later', later())\n", f"{bound} = None\n_p('set', {bound})\n"]
+    )
+    if rng.random() < 0.4:  # the reload in a function
+        body = ["def go():\n", *_indent(body), "go()\n"]
+    return Program(f"r{seed}_{index:05d}", (*header, "\n", *body, tail))
+
+
 # ------------------------------------------------------------------ running
 
 
@@ -874,7 +918,7 @@ def fixable_codes(source: str, filename: str) -> Counter[str]:
         warnings.simplefilter("ignore")
         tree = ast.parse(source)
     found = check_tree(tree, source.splitlines(keepends=True), filename, Config(), DEFAULT_CODES | set(OPT_IN))
-    return Counter(f.code for f in found if f.code in CODES or f.code in OPT_IN)
+    return Counter(f.code for f in found if f.code in (*CODES, *OPT_IN, *UNSAFE_CODES))
 
 
 @dataclass
@@ -952,12 +996,15 @@ def _shape(line: str) -> str:
     return "a value"
 
 
-def check(program: Program, folder: Path, timeout: float = TIMEOUT, only: str | None = None) -> Outcome:
+def check(
+    program: Program, folder: Path, timeout: float = TIMEOUT, only: str | None = None, unsafe: bool = False
+) -> Outcome:
     """Write *program* into *folder* (which holds the packages), run it, fix it, run the fix.
 
     The run before goes on while the fixer works, and the run after starts as soon
     as the fix is there; a program the fixer did not change is not run again.
-    *only*: fix that one code (to find which rewrite changed a program)."""
+    *only*: fix that one code (to find which rewrite changed a program); *unsafe*: with
+    ``--unsafe-fixes`` (the reload programs, whose reloads change nothing they print)."""
     before_path = folder / f"{program.name}.py"
     after_path = folder / f"{program.name}_fixed.py"
     source = program.source
@@ -965,10 +1012,11 @@ def check(program: Program, folder: Path, timeout: float = TIMEOUT, only: str | 
     before = _Running(before_path)
     outcome = Outcome(program, Run("", 0, None, ""))
     try:
+        data = source.encode("utf-8")
         if only is None:
-            result = fix_bytes(source.encode("utf-8"), str(before_path), Config(), opt_in=OPT_IN)
+            result = fix_bytes(data, str(before_path), Config(), opt_in=OPT_IN, unsafe=unsafe)
         else:
-            result = fix_bytes(source.encode("utf-8"), str(before_path), Config(), only.__eq__, opt_in=OPT_IN)
+            result = fix_bytes(data, str(before_path), Config(), only.__eq__, opt_in=OPT_IN, unsafe=unsafe)
     except Exception as exc:  # the fixer must never raise on a program that compiles
         outcome.error = f"fix_bytes raised {type(exc).__name__}: {exc}"
         outcome.before = before.result(timeout)
@@ -996,7 +1044,7 @@ def check(program: Program, folder: Path, timeout: float = TIMEOUT, only: str | 
 
 
 def run_all(programs: Sequence[Program], folder: Path, jobs: int | None = None,
-            timeout: float = TIMEOUT) -> list[Outcome]:
+            timeout: float = TIMEOUT, unsafe: bool = False) -> list[Outcome]:
     """:func:`check` every program, in worker processes (as many as cores, plus one
     to fill the gaps while a worker waits for its programs). The fixer runs in the
     workers, so a fixer that crashes or hangs the process cannot take pytest with it,
@@ -1006,7 +1054,7 @@ def run_all(programs: Sequence[Program], folder: Path, jobs: int | None = None,
     # spawn, not fork: forking a process that runs threads is unsafe (and warns from 3.12)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(check, program, folder, timeout) for program in programs]
+        futures = [pool.submit(check, program, folder, timeout, None, unsafe) for program in programs]
         return [future.result() for future in futures]
 
 

@@ -269,25 +269,28 @@ def shape(source: str | bytes) -> str:
     return ast.dump(_Shape(builtin_import=not _binds_dunder_import(tree)).visit(tree))
 
 
-def check_fix(data: bytes, filename: str = "fuzz.py", config: Config = CONFIGURED) -> FixResult | None:
+def check_fix(
+    data: bytes, filename: str = "fuzz.py", config: Config = CONFIGURED, unsafe: bool = False
+) -> FixResult | None:
     """Run the fixer on *data*: it may refuse the file (:class:`FixError`), nothing else.
 
     When it changes the file, the result compiles, keeps the original's shape
-    (:func:`shape`), reads no name the original did not already leave unbound,
-    and a second run changes nothing. Returns None when the fixer refused the file.
+    (:func:`shape`; not with *unsafe*, whose ``x`` -> ``m.x`` changes it on purpose),
+    reads no name the original did not already leave unbound, and a second run
+    changes nothing. Returns None when the fixer refused the file.
     """
     try:
-        result = fix_bytes(data, filename, config)
+        result = fix_bytes(data, filename, config, unsafe=unsafe)
     except FixError:
         return None
     assert result.changed == (result.data != data)
     if not result.changed:
         return result
     assert compiles(result.data), (data, result.data)
-    assert shape(result.data) == shape(data), (data, result.data)
+    assert unsafe or shape(result.data) == shape(data), (data, result.data)
     new_unbound = unbound_names(result.data) - unbound_names(data)
     assert not new_unbound, (new_unbound, data, result.data)
-    again = fix_bytes(result.data, filename, config)
+    again = fix_bytes(result.data, filename, config, unsafe=unsafe)
     assert not again.changed and again.data == result.data, (data, result.data, again.data)
     return result
 

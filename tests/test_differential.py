@@ -87,12 +87,37 @@ def test_the_fixer_rewrites_enough(outcomes: list[Outcome]) -> None:
     assert not problems, problems
 
 
+@pytest.mark.slow
+def test_unsafe_reload_rewrites_change_nothing_else(tmp_path: Path) -> None:
+    """With --unsafe-fixes, IPS302's ``x`` -> ``M.x`` after reloads of modules that run the
+    same code again: what the programs print stays (they never ask ``x is M.x``, the change
+    made on purpose), and every finding left says why."""
+    programs = [differential.generate_reload(i) for i in range(max(40, PROGRAMS // 5))]
+    done = run_all(programs, tmp_path, unsafe=True)
+    tally = Tally.of(done)
+    print("\n" + tally.render() + f"\n  IPS302 (unsafe) fixed: {tally.fixed['IPS302']}")
+    failed = [o for o in done if o.failed]
+    assert not failed, failed[0].report()
+    assert tally.crashed_before == 0
+    assert tally.fixed["IPS302"] * 3 >= len(programs), tally.render()
+    assert all("not fixed: " in line and line.split("not fixed: ")[1] for o in done for line in o.skipped)
+
+
 # ------------------------------------------------------------------ the harness itself
 
 
 def test_draws_are_reproducible() -> None:
     assert [generate(i).source for i in range(20)] == [generate(i).source for i in range(20)]
     assert generate(0).source != generate(0, seed=SEED + 1).source
+
+
+def test_reload_programs_compile_and_have_stale_reads() -> None:
+    flagged: Counter[str] = Counter()
+    for i in range(100):
+        program = differential.generate_reload(i)
+        compile(program.source, program.name, "exec", dont_inherit=True)
+        flagged.update(fixable_codes(program.source, "main.py"))
+    assert flagged["IPS302"] >= 90, flagged  # a few draw their reads where none is stale
 
 
 def test_every_program_compiles_and_most_have_something_to_fix() -> None:

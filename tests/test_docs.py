@@ -104,9 +104,14 @@ def test_every_rule_has_its_metadata(rule: type[Rule]) -> None:
 
 
 def test_the_fix_metadata_matches_the_fixer() -> None:
-    from flake8_importstyle.fix import FIXABLE
+    from flake8_importstyle.fix import FIXABLE, UNSAFE
 
     assert {rule.code for rule in RULES if rule.fix != "never"} == set(FIXABLE)
+    assert {rule.code for rule in RULES if rule.fix == "unsafe"} == set(UNSAFE) == {
+        "IPS105", "IPS204", "IPS302", "IPS403"
+    }
+    for rule in RULES:
+        assert bool(rule.unsafe_because) == (rule.fix == "unsafe"), rule.code
     for rule in RULES:
         shown = any(example.fixed is not None for example in rule.examples)
         assert shown == (rule.fix != "never"), rule.code
@@ -146,7 +151,11 @@ def test_known_peers_are_mapped() -> None:
 def _shows_the_metadata(rule: type[Rule], text: str) -> None:
     flat = _flat(text)
     assert f"{rule.code} {rule.name}: " in text.splitlines()[0 if text.startswith("IPS") else 2]
-    assert _flat(f"Fix: {FIX_LABELS[rule.fix]}. {rule.fix_note}") in flat
+    label = FIX_LABELS[rule.fix]
+    if rule.fix == "unsafe":  # the page says what the rewrite changes, and that it needs the flag
+        assert label == "unsafe (only with --unsafe-fixes)"
+        label += f": the rewrite changes what the program does ({rule.unsafe_because})"
+    assert _flat(f"Fix: {label}. {rule.fix_note}") in flat
     assert f"Added in: {rule.added}" in flat
     for item in rule.limitations:
         assert _flat(item) in flat, item
@@ -202,6 +211,7 @@ def test_metadata_problems_are_found() -> None:
         examples = (Example(bad="import os.path\n", good="from os import path\n"),)
         name = "Not_Kebab"
         fix = "always"
+        unsafe_because = "it changes things"
         fix_note = ""
         limitations = ()
         added = "9.0.0"
@@ -215,6 +225,7 @@ def test_metadata_problems_are_found() -> None:
         "name 'Not_Kebab'",
         "fix_note is empty",
         "fix is 'always' but no example is fixed",
+        "unsafe_because is given exactly when fix is 'unsafe'",
         "no limitations",
         "added '9.0.0'",
         "ruff codes ['pl0402']",

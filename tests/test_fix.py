@@ -16,14 +16,22 @@ from flake8_importstyle.rules import RULES, Rule
 from tests.conftest import codes, config_from
 
 
-def fix(source: str | bytes, filename: str = "example.py", opt_in: tuple[str, ...] = (), **options: str):
+def fix(
+    source: str | bytes,
+    filename: str = "example.py",
+    opt_in: tuple[str, ...] = (),
+    unsafe: bool = False,
+    **options: str,
+):
     data = source.encode() if isinstance(source, str) else source
-    return fix_bytes(data, filename, config_from(options), opt_in=opt_in)
+    return fix_bytes(data, filename, config_from(options), opt_in=opt_in, unsafe=unsafe)
 
 
-def fixed(source: str, opt_in: tuple[str, ...] = (), **options: str) -> str:
-    result = fix(source, opt_in=opt_in, **options)
-    again = fix_bytes(result.data, "example.py", config_from(options), opt_in=opt_in)
+def fixed(
+    source: str, opt_in: tuple[str, ...] = (), filename: str = "example.py", unsafe: bool = False, **options: str
+) -> str:
+    result = fix(source, filename, opt_in=opt_in, unsafe=unsafe, **options)
+    again = fix_bytes(result.data, filename, config_from(options), opt_in=opt_in, unsafe=unsafe)
     assert again.data == result.data, "a second run changed the file"
     compile(result.data, "fixed.py", "exec")
     return result.data.decode()
@@ -38,10 +46,21 @@ FIX_EXAMPLES = [
 
 
 @pytest.mark.parametrize(("rule", "index"), FIX_EXAMPLES)
-def test_documented_fix(rule: type[Rule], index: int) -> None:
+def test_documented_fix(rule: type[Rule], index: int, tmp_path) -> None:
     example = rule.examples[index]
     opt_in = (rule.code,) if rule.default == "off" else ()  # an opt-in code is fixed where it is selected
-    assert fixed(example.bad, opt_in, **example.options) == example.fixed
+    filename = "example.py"
+    if "/" in example.filename:  # a file in a package: its folders, each with its __init__.py
+        path = tmp_path / example.filename
+        for folder in path.relative_to(tmp_path).parents:
+            (tmp_path / folder).mkdir(exist_ok=True)
+            if folder != folder.parent:
+                (tmp_path / folder / "__init__.py").touch()
+        filename = str(path)
+    unsafe = rule.fix == "unsafe"
+    assert fixed(example.bad, opt_in, filename, unsafe, **example.options) == example.fixed
+    if unsafe:  # without --unsafe-fixes, the file is left
+        assert fix(example.bad, filename, opt_in).data.decode() == example.bad
     assert rule.code not in codes(example.fixed or "", example.filename, extend_select=opt_in, **example.options)
 
 

@@ -136,6 +136,23 @@ def test_import_heavy_programs_never_crash() -> None:
         assert {"IPS101", "IPS104", "IPS106", "IPS201", "IPS202", "IPS301", "IPS302"} <= flagged, tally.report()
 
 
+@pytest.mark.slow
+def test_import_heavy_programs_never_crash_with_unsafe_fixes() -> None:
+    """The unsafe rewrites (IPS105, IPS204, IPS302, the reload scenarios among them) on the
+    same programs: no crash, code that compiles, no name left unbound, a second run idle."""
+    counts: Counter[str] = Counter()
+
+    @fuzz_settings(max(FUZZ_EXAMPLES // 2, 20))
+    @given(source=programs(), configured=st.booleans())
+    def check(source: str, configured: bool) -> None:
+        result = check_fix(source.encode("utf-8"), config=CONFIGURED if configured else Config(), unsafe=True)
+        counts["fixed" if result is not None and result.changed else "left"] += 1
+
+    check()
+    print(f"\nimport-heavy programs, --unsafe-fixes: {dict(counts)}")
+    assert counts["fixed"], counts
+
+
 def test_real_modules_with_statements_spliced_in_never_crash() -> None:
     tally = Tally("stdlib modules with import-heavy statements spliced in")
 

@@ -66,6 +66,7 @@ FIX_LABELS: Mapping[str, str] = MappingProxyType(
     {
         "always": "safe (proven before writing)",
         "sometimes": "safe (proven before writing), in some cases",
+        "unsafe": "unsafe (only with --unsafe-fixes)",
         "never": "not fixed",
     }
 )
@@ -270,8 +271,13 @@ class Rule:
     name: ClassVar[str]
     #: Whether ``flake8-importstyle fix`` rewrites the findings: "always" (each one,
     #: when the check before writing proves the rewrite), "sometimes" (the cases
-    #: :attr:`fix_note` names) or "never" (see :data:`FIX_LABELS`).
-    fix: ClassVar[Literal["always", "sometimes", "never"]]
+    #: :attr:`fix_note` names), "unsafe" (only with ``--unsafe-fixes``: the rewrite
+    #: changes what the program does, as :attr:`unsafe_because` says) or "never"
+    #: (see :data:`FIX_LABELS`).
+    fix: ClassVar[Literal["always", "sometimes", "unsafe", "never"]]
+    #: For an "unsafe" fix: what the rewrite changes at run time, as the fixer says it
+    #: when it leaves the finding (``TypeError becomes an import``); else empty.
+    unsafe_because: ClassVar[str] = ""
     #: What the fixer rewrites and what it leaves, or why it fixes nothing.
     fix_note: ClassVar[str]
     #: What the rule does not see or cannot tell, as a user would meet it (reStructuredText).
@@ -329,6 +335,8 @@ class Rule:
             problems.append(f"{code}: fix {cls.fix!r} is not one of {', '.join(FIX_LABELS)}")
         if not cls.fix_note.strip():
             problems.append(f"{code}: fix_note is empty")
+        if (cls.fix == "unsafe") != bool(cls.unsafe_because.strip()):
+            problems.append(f"{code}: unsafe_because is given exactly when fix is 'unsafe'")
         documented = any(example.fixed is not None for example in cls.examples)
         if documented != (cls.fix != "never"):
             problems.append(f"{code}: fix is {cls.fix!r} but {'an' if documented else 'no'} example is fixed")

@@ -494,10 +494,15 @@ class StaleNameAfterReload(Rule):
 
     code = "IPS302"
     name = "stale-name-after-reload"
-    fix = "never"
+    fix = "unsafe"
+    unsafe_because = "the reads after the reload see the reloaded module's objects"
     fix_note = (
-        "Reading ``M.x`` instead changes every later read, including any meant to keep the "
-        "old object."
+        "With ``--unsafe-fixes``, every stale read ``x`` in the scope that reloads becomes ``M.x``, "
+        "``M`` spelled as the reload's argument, and ``from M import x`` goes when nothing else reads "
+        "``x``. Any read meant to keep the old object changes too; read the diff. Refused, with the "
+        "reason: ``M`` not bound to the module at a read (rebound, shadowed by a comprehension's "
+        "variable), ``x`` written in its scope or declared ``global``, ``x`` also read in a function or "
+        "class inside the reloading scope, which the reload's flow does not follow."
     )
     limitations = (
         (
@@ -524,6 +529,10 @@ class StaleNameAfterReload(Rule):
                 "from importlib import reload\n\nimport settings\n\n"
                 "reload(settings)\nprint(settings.DEBUG)\n"
             ),
+            fixed=(
+                "from importlib import reload\n\nimport settings\n\n"
+                "reload(settings)\nprint(settings.DEBUG)\n"
+            ),
         ),
         Example(
             bad=(
@@ -540,6 +549,14 @@ class StaleNameAfterReload(Rule):
     )
 
     def check(self, file: FileContext) -> Iterator[Finding]:
+        for use, (module, member, line, _), _ in self.stale_reads(file):
+            yield self.at(file, use, name=use.id, module=module, reload_line=line, member=member)
+
+    def stale_reads(
+        self, file: FileContext, every: bool = False
+    ) -> Iterator[tuple[ast.Name, Stale, ast.AST]]:
+        """The stale reads (the first on each path, or *every* one: the fixer's), each
+        with what it holds and the node of the scope that reloads."""
         if not file.may_use(RELOAD_MODULES, RELOAD_WORD) or not file.scopes:
             return
         module_scope = file.scopes[0]
@@ -549,37 +566,47 @@ class StaleNameAfterReload(Rule):
         for scope in file.scopes:
             if scope is not module_scope and not spans(scope.node, reload_lines):
                 continue
-            order = _Order(scope)
-            reloads: dict[int, list[State]] = {}
-            for i, stmt in enumerate(scope.statements):
-                if not spans(stmt, reload_lines):
-                    continue
-                for node in sorted((n for n in own_nodes(stmt) if isinstance(n, ast.Call)), key=_position):
-                    if len(node.args) != 1 or node.keywords:
-                        continue
-                    if file.bindings.qualify(node.func) not in RELOAD_FUNCTIONS:
-                        continue
-                    module = file.bindings.qualify(node.args[0])
-                    if module is None:
-                        continue
-                    names = facts.stale_names(scope, module_scope, i, module, order)
-                    if names:
-                        line = file.position(node)[0]
-                        reloads.setdefault(id(stmt), []).append(
-                            {bound: (module, member, line) for bound, member in names}
-                        )
+            reloads = self._reloads(file, scope, module_scope, reload_lines, facts)
             if not reloads:
                 continue
             in_function = isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef))
-            flow = _StaleFlow(reloads, reload_lines, future, future or in_function)
+            flow = _StaleFlow(reloads, reload_lines, future, future or in_function, every)
             flow.block(getattr(scope.node, "body", []), {})
-            for use, (module, member, line) in flow.stale_reads:
-                if not facts.holds_module(module, member):
-                    yield self.at(file, use, name=use.id, module=module, reload_line=line, member=member)
+            for use, stale in flow.stale_reads:
+                if not facts.holds_module(stale[0], stale[1]):
+                    yield use, stale, scope.node
+
+    @staticmethod
+    def _reloads(
+        file: FileContext, scope: Scope, module_scope: Scope, reload_lines: list[int], facts: _ScopeFacts
+    ) -> dict[int, list[State]]:
+        """The names each statement of *scope* leaves stale by the reloads it makes, by the statement's id."""
+        order = _Order(scope)
+        reloads: dict[int, list[State]] = {}
+        for i, stmt in enumerate(scope.statements):
+            if not spans(stmt, reload_lines):
+                continue
+            for node in sorted((n for n in own_nodes(stmt) if isinstance(n, ast.Call)), key=_position):
+                if len(node.args) != 1 or node.keywords:
+                    continue
+                if file.bindings.qualify(node.func) not in RELOAD_FUNCTIONS:
+                    continue
+                module = file.bindings.qualify(node.args[0])
+                if module is None:
+                    continue
+                names = facts.stale_names(scope, module_scope, i, module, order)
+                if names:
+                    line = file.position(node)[0]
+                    spelled = ast.unparse(node.args[0])
+                    reloads.setdefault(id(stmt), []).append(
+                        {bound: (module, member, line, spelled) for bound, member in names}
+                    )
+        return reloads
 
 
-#: What a stale name holds: the reloaded module, the member, the line of the reload.
-Stale = tuple[str, str, int]
+#: What a stale name holds: the reloaded module, the member, the line of the reload and
+#: the reload's argument as written.
+Stale = tuple[str, str, int, str]
 #: The names stale at a point of the flow. Never changed in place: a statement that
 #: changes nothing hands on the same dict, so joins of untouched branches cost nothing.
 State = dict[str, Stale]
@@ -624,8 +651,11 @@ class _StaleFlow:
         reload_lines: list[int],
         lazy_signatures: bool,
         lazy_locals: bool,
+        every: bool = False,
     ) -> None:
         self.reloads = reloads
+        #: record every stale read, not only the first on each path
+        self.every = every
         self.reload_lines = reload_lines
         self.lazy_signatures = lazy_signatures
         self.lazy_locals = lazy_locals
@@ -646,10 +676,11 @@ class _StaleFlow:
         reads, binds = _reads_and_binds(node, self.lazy_signatures, self.lazy_locals) if state else ([], [])
         first: dict[str, ast.Name] = {}
         for read in reads:
-            if read.id in state and read.id not in first:
-                first[read.id] = read
+            if read.id in state and (self.every or read.id not in first):
+                first.setdefault(read.id, read)
                 self.stale_reads.append((read, state[read.id]))
-        state = _without(state, first)
+        if not self.every:
+            state = _without(state, first)
         for stale in reloads:
             state = {**state, **stale}
         if "*" in binds:

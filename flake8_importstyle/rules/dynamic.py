@@ -298,11 +298,15 @@ class RelativeImportModuleWithoutPackage(Rule):
 
     code = "IPS204"
     name = "relative-name-without-package"
-    fix = "never"
+    fix = "unsafe"
+    unsafe_because = "TypeError becomes an import"
     fix_note = (
-        "``package=__package__`` is right only when the name is meant relative to this module's own "
-        "package; and the call as written always raises ``TypeError``, so adding it changes what the "
-        "program does, which the fixer never does: a person decides."
+        "With ``--unsafe-fixes``, ``package=__package__`` is added to a call whose only argument is "
+        "the name, in a file that ``__init__.py`` files place in a package, where nothing in the file "
+        "names ``__package__`` otherwise. It is right only when the name is meant relative to this "
+        "module's own package, and a module run as a script (``python pkg/mod.py``) has no package, "
+        "so the call still raises ``TypeError`` there; read the diff. A file in no package is not "
+        "rewritten."
     )
     limitations = (
         'Only string literals that start with a dot: ``import_module(f".{name}")`` is not checked.',
@@ -315,6 +319,8 @@ class RelativeImportModuleWithoutPackage(Rule):
         Example(
             bad='import importlib\n\nimportlib.import_module(".plugins")\n',
             good='import importlib\n\nimportlib.import_module(".plugins", package=__package__)\n',
+            filename="app/loader.py",
+            fixed='import importlib\n\nimportlib.import_module(".plugins", package=__package__)\n',
         ),
     )
 

@@ -287,10 +287,16 @@ class FromNoFromModule(Rule):
 
     code = "IPS105"
     name = "no-from-import"
-    fix = "never"
+    fix = "unsafe"
+    unsafe_because = "each use reads the attribute when it runs, not once at the import"
     fix_note = (
-        "Every use of each imported name would have to become ``m.name``; the fixer has no "
-        "such rewrite."
+        "With ``--unsafe-fixes``, an absolute module-level ``from m import a, b`` becomes ``import m`` "
+        "(``as`` its configured alias) and every use of ``a`` and ``b`` becomes ``m.a`` and ``m.b``; "
+        "where ``import m`` is there already, the from-import goes. An attribute replaced after the "
+        "import (``mock.patch``, a plugin, a reload) is then seen by every use, which is why it is "
+        "unsafe. Refused, with the reason: a star or local import, a dotted module (``import a.b`` "
+        "binds ``a``), ``m``'s name taken in the file, a use the import does not serve alone, comments "
+        "on the statement."
     )
     limitations = (
         (
@@ -319,6 +325,7 @@ class FromNoFromModule(Rule):
             bad="from json import dumps\n\ndumps({})\n",
             good="import json\n\njson.dumps({})\n",
             options={"no-from": "json"},
+            fixed="import json\n\njson.dumps({})\n",
         ),
     )
 

@@ -619,11 +619,15 @@ class ModulesOnly(Rule):
 
     code = "IPS403"
     name = "modules-only"
-    fix = "never"
+    fix = "unsafe"
+    unsafe_because = "each use reads the attribute when it runs, not once at the import"
     fix_note = (
-        "Every use of the names would have to become ``module.name``, read at each use instead of "
-        "once at the import: an attribute replaced in between (``mock.patch``, a plugin) would then "
-        "be seen, so the check before writing cannot prove the rewrite keeps behaviour."
+        "With ``--unsafe-fixes`` (and the code selected), an absolute module-level "
+        "``from a.b import name`` becomes the import the message names (``from a import b``) and every "
+        "use of ``name`` becomes ``b.name``; where that import is there already, the from-import goes. "
+        "An attribute replaced after the import (``mock.patch``, a plugin, a reload) is then seen by "
+        "every use, which is why it is unsafe. Refused, with the reason: a relative or local import, the "
+        "module's name taken in the file, a use the import does not serve alone."
     )
     limitations = (
         (
@@ -645,6 +649,7 @@ class ModulesOnly(Rule):
         Example(
             bad="from os.path import join\n\njoin('a', 'b')\n",
             good="from os import path\nfrom collections.abc import Mapping\n\npath.join('a', 'b')\n",
+            fixed="from os import path\n\npath.join('a', 'b')\n",
         ),
         Example(
             bad="from json import dumps\n",
