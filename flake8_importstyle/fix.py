@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from flake8_importstyle import resolve
 from flake8_importstyle.analysis import dotted_name, literal_str, quiet_parse, string_arg
@@ -257,11 +257,15 @@ class Plan:
     """What one step changes: libcst nodes (by identity) and their replacements."""
 
     replace: dict[Any, Any] = field(default_factory=dict)
-    #: `import importlib` must be added at module level
-    add_importlib: bool = False
+    #: import statements (``import importlib``) to add where isort puts them, at module level
+    imports: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.replace) or self.add_importlib
+        return bool(self.replace) or bool(self.imports)
+
+    def add_import(self, statement: str) -> None:
+        if statement not in self.imports:
+            self.imports.append(statement)
 
 
 class _NoLibcst(Exception):
@@ -495,7 +499,7 @@ class Fixer:
         plan = Plan()
         planned = []
         for key, finding in findings:
-            attempt = Plan(dict(plan.replace), plan.add_importlib)
+            attempt = Plan(dict(plan.replace), list(plan.imports))
             try:
                 _HANDLERS[finding.code](ctx, finding, attempt)
             except Refused as exc:
@@ -518,8 +522,8 @@ class Fixer:
             return "nothing to change"
         try:
             new_module = _apply(ctx.module, plan, ctx.parents)
-            if plan.add_importlib:
-                new_module = _add_importlib(new_module)
+            for statement in plan.imports:
+                new_module = _add_import(new_module, statement)
             data = self.rendered.data(new_module)
         except UnicodeEncodeError:
             return f"the rewrite cannot be written in this file's encoding ({ctx.module.encoding})"
@@ -1525,7 +1529,7 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         args=[cst.Arg(value=literal)],
     )
     if not has_importlib:
-        plan.add_importlib = True
+        plan.add_import("import importlib")
 
 
 def _no_effect(node: ast.expr) -> bool:
@@ -1625,9 +1629,9 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     alias = ctx.node_at(finding, cst.ImportAlias)
     if _has_importlib(ctx, new):
         _drop_alias(ctx, alias, plan)
-    elif new == "importlib" and ("importlib" in ctx.model.bound_anywhere() or plan.add_importlib):
+    elif new == "importlib" and ("importlib" in ctx.model.bound_anywhere() or "import importlib" in plan.imports):
         _drop_alias(ctx, alias, plan)
-        plan.add_importlib = True
+        plan.add_import("import importlib")
     elif new in ctx.model.bound_anywhere():
         raise Refused(f"{new!r} is imported further down, not at the top of the file")
     else:  # `import imp` becomes `import importlib`, in place
@@ -1871,31 +1875,42 @@ def _replace_child(parent: Any, old: Any, new: Any) -> Any:
     raise AssertionError("a node's parent does not hold it")  # pragma: no cover - libcst's own parents
 
 
-def _add_importlib(module: Any, name: str = "importlib") -> Any:
-    """Add ``import importlib`` where isort (and ruff's I001, at their defaults) would put it:
-    in the imports at the top of the module, after the docstring, the ``from __future__``
-    imports and a ``__lazy_modules__`` assignment, in the standard library's section among
-    its plain imports in alphabetical order (before its from-imports), never after the
-    third-party, first-party or relative imports; a new section is set apart by blank lines."""
+def _add_import(module: Any, statement: str) -> Any:
+    """Add *statement* (``import a.b`` or ``from a import b``) where isort (and ruff's I001,
+    at their defaults) would put it: in the imports at the top of the module, after the
+    docstring, the ``from __future__`` imports and a ``__lazy_modules__`` assignment; a
+    standard library module in that section, a module of another package in the section
+    (the statements between blank lines) that already imports its top-level package, else
+    in a section of its own after the others. Within its section, plain imports come before
+    from-imports, each in alphabetical order; a new section is set apart by blank lines."""
     import libcst as cst
 
     body = list(module.body)
     start = 1 if body and _is_docstring(body[0]) else 0
-    kinds: list[str] = []  # the header: one kind for each statement of the imports at the top
-    for statement in body[start:]:
-        kind = _header_kind(statement)
+    kinds: list[_HeaderKind] = []  # the header: one kind for each statement of the imports at the top
+    groups: list[int] = []  # and its section, counted by the blank lines before it
+    for node in body[start:]:
+        kind = _header_kind(node)
         if kind is None:
             break
+        blank = any(line.comment is None for line in node.leading_lines)
+        groups.append((groups[-1] if groups else 0) + (1 if blank and groups else 0))
         kinds.append(kind)
-    floor = max((i + 1 for i, k in enumerate(kinds) if k in ("future", "lazy")), default=0)
-    at = len(kinds)
-    for i in range(floor, len(kinds)):
-        kind = kinds[i]
-        if kind == "from" or kind == "other" or (kind.startswith("import ") and kind[7:].lower() > name):
-            at = i
-            break
-    stdlib_before = any(k == "from" or k.startswith("import ") for k in kinds[floor:at])
-    new = cst.parse_statement(f"import {name}\n")
+    floor = max((i + 1 for i, k in enumerate(kinds) if k.section in ("future", "lazy")), default=0)
+    new = _new_statement(statement)
+    mine = _header_kind(new)
+    assert mine is not None and mine.section in ("stdlib", "other")
+    ranks = [1 if k.section == "stdlib" else 2 + g for k, g in zip(kinds, groups)]
+    rank = 1 if mine.section == "stdlib" else next(
+        (r for k, r in zip(kinds[floor:], ranks[floor:]) if k.section == "other" and k.top == mine.top),
+        len(body) + 2,  # no section imports its package: a section of its own, after the others
+    )
+    key = (rank, mine.is_from, mine.module.lower())
+    at = next(
+        (i for i in range(floor, len(kinds)) if (ranks[i], kinds[i].is_from, kinds[i].module.lower()) > key),
+        len(kinds),
+    )
+    same_before = any(r == rank for r in ranks[floor:at])
     index = start + at
     following = body[index] if index < len(body) else None
     blank = cst.EmptyLine()
@@ -1908,8 +1923,8 @@ def _add_importlib(module: Any, name: str = "importlib") -> Any:
     blanks = 0
     while blanks < len(lines) and lines[blanks].comment is None:
         blanks += 1
-    same_section = at < len(kinds) and kinds[at] != "other"
-    if stdlib_before:
+    same_section = at < len(kinds) and ranks[at] == rank
+    if same_before:
         # within the section (the next import keeps its lines), or at its end (the next keeps its blank line)
         pass
     elif same_section:
@@ -1924,11 +1939,23 @@ def _add_importlib(module: Any, name: str = "importlib") -> Any:
     return module.with_changes(body=body)
 
 
-def _header_kind(statement: Any) -> str | None:
+class _HeaderKind(NamedTuple):
     """What one statement of the imports at the top of a module is, for isort's order:
-    ``future``, ``import <module>`` (a plain import of the standard library), ``from``
-    (a from-import of it), ``other`` (any other import) or ``lazy`` (``__lazy_modules__ =``);
-    None for a statement that ends the imports."""
+    its section (``future``, ``lazy`` for ``__lazy_modules__ =``, ``stdlib`` for the
+    standard library's modules, ``other`` for any other import), whether it is a
+    from-import, the module it names and that module's top-level package."""
+
+    section: str
+    is_from: bool = False
+    module: str = ""
+
+    @property
+    def top(self) -> str:
+        return self.module.partition(".")[0]
+
+
+def _header_kind(statement: Any) -> _HeaderKind | None:
+    """The :class:`_HeaderKind` of *statement*; None for a statement that ends the imports."""
     import sys
 
     import libcst as cst
@@ -1939,18 +1966,18 @@ def _header_kind(statement: Any) -> str | None:
     if isinstance(small, (cst.Assign, cst.AnnAssign)):
         targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
         if any(isinstance(t, cst.Name) and t.value == "__lazy_modules__" for t in targets):
-            return "lazy"
+            return _HeaderKind("lazy")
         return None
     if isinstance(small, cst.ImportFrom):
         if small.relative or small.module is None:
-            return "other"
+            return _HeaderKind("other", True, "." * len(small.relative))
         module = _cst_chain(small.module) or ""
         if module == "__future__":
-            return "future"
-        return "from" if module.partition(".")[0] in sys.stdlib_module_names else "other"
+            return _HeaderKind("future", True, module)
+        return _HeaderKind("stdlib" if module.partition(".")[0] in sys.stdlib_module_names else "other", True, module)
     if isinstance(small, cst.Import):
         module = _cst_chain(small.names[0].name) or ""
-        return f"import {module}" if module.partition(".")[0] in sys.stdlib_module_names else "other"
+        return _HeaderKind("stdlib" if module.partition(".")[0] in sys.stdlib_module_names else "other", False, module)
     return None
 
 
