@@ -30,6 +30,7 @@ import heapq
 import io
 import keyword
 import re
+import sys
 import tokenize
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -57,11 +58,12 @@ from flake8_importstyle.proof import (
 )
 from flake8_importstyle.records import ImportRecord, Name, Scope
 from flake8_importstyle.rules import DEFAULT_CODES, Finding, check_tree
+from flake8_importstyle.rules.packages import import_of
 from flake8_importstyle.text import char_col, source_lines
 
 #: The codes the fixer rewrites, in the order it applies them.
 FIXABLE = (
-    "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404"
+    "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404", "IPS402"
 )
 
 #: Removed modules whose one member the file may use has a drop-in in another module:
@@ -158,6 +160,11 @@ class ResolverFacts(ImportFacts):
 
     def also_loads(self, modules: list[str], module: str) -> bool:
         return resolve.loads(modules, module, self.roots) is True
+
+    def inert(self, module: str) -> bool:
+        from flake8_importstyle.rules.origin import Opaque, import_effects
+
+        return not isinstance(import_effects(module, self.roots), Opaque)
 
     def origin(self, dotted: str) -> str:
         """Asked for every from-import's value the proof reads: each answered once."""
@@ -899,6 +906,15 @@ class _StepContext:
             raise Refused("the import is not on a line of its own")
         return small, line
 
+    def cst_alias(self, alias: ast.alias) -> Any:
+        """The libcst ImportAlias of an ``ast`` alias."""
+        import libcst as cst
+
+        for node in self.by_start.get((alias.lineno, char_col(self.lines, alias.lineno, alias.col_offset)), []):
+            if isinstance(node, cst.ImportAlias):
+                return node
+        raise Refused(f"the import at line {alias.lineno} could not be located")
+
     def cst_name(self, read: ast.Name) -> Any:
         """The libcst Name node of an ``ast`` read."""
         import libcst as cst
@@ -1568,15 +1584,21 @@ def _check_importlib(ctx: _StepContext, module: str = "importlib") -> None:
 def _has_importlib(ctx: _StepContext, module: str = "importlib") -> bool:
     """Whether ``import module`` (or ``import module.sub``) in the imports at the top of
     the module (after its docstring) binds the name before anything else runs."""
+    for stmt in _header(ctx):
+        # `import importlib.util` binds `importlib` to the package as well
+        if isinstance(stmt, ast.Import) and any(
+            a.name.partition(".")[0] == module and a.asname is None for a in stmt.names
+        ):
+            return True
+    return False
+
+
+def _header(ctx: _StepContext) -> Iterator[ast.Import | ast.ImportFrom]:
+    """The imports at the top of the module (after its docstring), which run before anything else."""
     model = ctx.model
     body = model.tree.body
     first = 1 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else 0
-    for stmt in model.import_statements:
-        if model.run_key[id(stmt)] == (0, -1, "body", first) and isinstance(stmt, ast.Import):
-            # `import importlib.util` binds `importlib` to the package as well
-            if any(a.name.partition(".")[0] == module and a.asname is None for a in stmt.names):
-                return True
-    return False
+    return (stmt for stmt in model.import_statements if model.run_key[id(stmt)] == (0, -1, "body", first))
 
 
 def _ast_call_at(tree: ast.Module, finding: Finding, lines: Sequence[str]) -> ast.Call | None:
@@ -1786,6 +1808,140 @@ def _reimported_name(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     plan.replace[line] = cst.FlattenSentinel([first, rest])
 
 
+#: The submodule an IPS402 finding names.
+_SUBMODULE = re.compile(r"'([\w.]+)' is a submodule")
+
+
+def _unimported_submodule(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS402: ``import xml`` with ``xml.etree.ElementTree.parse(...)`` gets the import of the
+    submodule its chain reaches, in the file's style (:func:`_submodule_style`): ``from
+    xml.etree import ElementTree`` with the chains ``ElementTree.parse(...)``, or ``import
+    xml.etree.ElementTree`` with the chains as they are. The import stands in place of
+    ``import xml`` where nothing else reads it, else where isort puts it (module level:
+    the module is on disk, and loading it earlier than any chain runs is what the proof of
+    its effects permits). Refused unless importing each new module provably does nothing
+    (:func:`~flake8_importstyle.rules.origin.import_effects`)."""
+    match = _SUBMODULE.match(finding.message)
+    if match is None:  # pragma: no cover - the message always names it
+        raise Refused("the submodule is unknown")
+    module = match.group(1)
+    binding = _chain_binding(ctx, finding)
+    package = binding.value
+    own = resolve.module_name(ctx.fixer.filename)
+    if own is not None and _within_module(own, module):
+        raise Refused(f"the import would be of this file's own module {own}")
+    _check_inert(ctx, package, module)
+    dotted = binding.name + module[len(package):]  # the chain as the file spells it
+    scope = ctx.model.scopes[binding.scope]
+    alias = _alias_of(ctx, binding)
+    if _submodule_style(ctx, module, binding) == "dotted":
+        ctx.check_effects(set(), set(), {package, module}, scope, {binding.name})
+        if alias is not None and not _in_header(ctx, alias):  # the same scope, at the same time
+            _split(ctx, ctx.cst_alias(alias), [f"import {alias.name}\n", f"import {module}\n"], plan)
+        else:
+            plan.add_import(f"import {module}")
+        return
+    statement, bound = import_of(module, ctx.fixer.config)
+    if " as " not in statement:
+        _check_forms(ctx, module)
+    new_name = _new_name_for(ctx, module, bound if bound not in sys.stdlib_module_names else module.replace(".", "_"))
+    if new_name != bound:
+        statement = f"{statement.partition(' as ')[0]} as {new_name}"
+    tops, other = _chains(ctx, binding, dotted)
+    in_place = (
+        alias is not None and not other and not _served_elsewhere(ctx, binding)
+        and _droppable(ctx, ctx.cst_alias(alias))
+    )
+    if in_place:  # `import xml` is read for nothing else: the new import takes its place
+        removed = set() if ctx.still_bound(binding) else {binding.name}
+        ctx.check_effects(removed, {new_name}, {package, module}, scope, {binding.name})
+        _split(ctx, ctx.cst_alias(alias), [statement + "\n"], plan)
+    else:
+        ctx.check_effects(set(), {new_name}, {module})
+        plan.add_import(statement)
+    _rename(ctx, tops, dotted, new_name, plan)
+
+
+def _within_module(module: str, dotted: str) -> bool:
+    return module == dotted or dotted.startswith(module + ".")
+
+
+def _chain_binding(ctx: _StepContext, finding: Finding) -> Binding:
+    """The import that alone serves the name the flagged chain starts with."""
+    read = next(
+        (
+            r
+            for r in ctx.model.reads
+            if r.lineno == finding.line and char_col(ctx.lines, r.lineno, r.col_offset) == finding.col
+        ),
+        None,
+    )
+    if read is None:
+        raise Refused("the flagged chain could not be located")
+    meaning = ctx.model.meaning(read)
+    binding = next(iter(meaning)) if len(meaning) == 1 else None
+    if binding is None or binding.kind != IMPORT:
+        line = read.lineno
+        raise Refused(f"{read.id!r} at line {line} may be bound by something other than one import")
+    ctx.exclusive(read, binding)
+    return binding
+
+
+def _check_inert(ctx: _StepContext, package: str, module: str) -> None:
+    """Refused unless importing each module from *package* down to *module* provably does
+    nothing a program could tell: the new import loads them at another time (or at all),
+    where the file loaded them only if something else had."""
+    from flake8_importstyle.rules.origin import Opaque, import_effects
+
+    roots = ctx.fixer.facts.roots
+    parts = module.split(".")
+    for i in range(len(package.split(".")) + 1, len(parts) + 1):
+        prefix = ".".join(parts[:i])
+        found = resolve.find(prefix, roots)
+        if not isinstance(found, resolve.Module):
+            raise Refused(f"{prefix} cannot be found, so the import may fail")
+        effects = import_effects(prefix, roots)
+        if isinstance(effects, Opaque):
+            raise Refused(f"importing {prefix} may do something, which it did not do before: {effects.reason}")
+        if effects:
+            raise Refused(f"importing {prefix} loads {effects[0]}, which may do something")
+
+
+def _submodule_style(ctx: _StepContext, module: str, binding: Binding) -> str:
+    """``dotted`` (add ``import a.b.c``, the minimal diff) where the file's style keeps dotted
+    imports: the options ask for the module whole (``importstyle-no-from``,
+    ``importstyle-allow-dotted``), IPS101 is not selected, or the file already has an
+    ``import a.b``; else ``from`` (what the message recommends). ``import a.b.c`` binds
+    ``a``: the chain must start with that name, bound by ``import a``."""
+    statement, _ = import_of(module, ctx.fixer.config)
+    config_dotted = statement.startswith("import ") and " as " not in statement
+    dotted = (
+        config_dotted
+        or not ctx.fixer.selected("IPS101")
+        or any(not r.is_from and any("." in n.name and n.asname is None for n in r.names) for r in ctx.records)
+    )
+    top = module.partition(".")[0]
+    if dotted and binding.name == top and binding.value == top:
+        return "dotted"
+    if config_dotted:
+        raise Refused(
+            f"'import {module}' binds {top!r}, but the chain starts with {binding.name!r}"
+            f" (bound to {binding.value})"
+        )
+    return "from"
+
+
+def _alias_of(ctx: _StepContext, binding: Binding) -> ast.alias | None:
+    """The ``ast`` alias of *binding*'s import (None for one that is not the only one)."""
+    aliases = [a for a in ctx.model.import_statements for a in a.names if ctx.model.alias_binding.get(id(a)) == binding]
+    return aliases[0] if len(aliases) == 1 else None
+
+
+def _in_header(ctx: _StepContext, alias: ast.alias) -> bool:
+    """Whether *alias* stands in the imports at the top of the module (after its docstring)."""
+    return any(a is alias for stmt in _header(ctx) for a in stmt.names)
+
+
 def _alias_name(alias: Any) -> str:
     from libcst.helpers import get_full_name_for_node
 
@@ -1803,6 +1959,7 @@ _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
     "IPS206": _removed_api,
     "IPS207": _pkg_resources,
     "IPS404": _reimported_name,
+    "IPS402": _unimported_submodule,
 }
 
 

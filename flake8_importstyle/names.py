@@ -143,6 +143,11 @@ class ImportFacts:
         """Whether importing *modules* certainly loads *module* too; by default not known."""
         return False
 
+    def inert(self, module: str) -> bool:
+        """Whether importing *module* provably does nothing a program could tell but bind
+        names and add keys to ``sys.modules`` (IPS402's rewrite); by default not known."""
+        return False
+
     def origin(self, dotted: str) -> str:
         """The path of the same object in the module that defines it: ``m.x`` ->
         ``d.x`` where ``m`` only re-imports ``x`` from ``d``; by default *dotted*."""

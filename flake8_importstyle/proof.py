@@ -566,13 +566,15 @@ class _Proof:
         of their own that they load are the same, in the same order, where the resolver
         proves that importing the others only loads those (IPS404's rewrite, which stops
         loading a module that only re-imports a name); each module the rewrite loads, the
-        original loads too, through the ones it stops loading. A module no longer loaded
-        must not be read in the file: not its name in a chain of attributes, nor in a string."""
+        original loads too, through the ones it stops loading, or importing it provably
+        does nothing (IPS402's rewrite, which imports the submodule a chain reaches). A
+        module no longer loaded must not be read in the file: not its name in a chain of
+        attributes, nor in a string."""
         if self.facts.effective_loads(old_loads) != self.facts.effective_loads(new_loads):
             return False
         added = [m for m in new_loads if m not in old_loads and self.facts.may_be_module(m)]
-        if not all(self.facts.also_loads(old_loads, m) for m in added):
-            return False  # a module the original does not load at all
+        if not all(self.facts.also_loads(old_loads, m) or self.facts.inert(m) for m in added):
+            return False  # a module the original does not load at all, which may do something
         gone = [m for m in old_loads if m not in new_loads and self.facts.may_be_module(m)]
         dropped = {m.rpartition(".")[2] for m in gone}
         node = first_naming(self.new_tree, dropped)
