@@ -63,7 +63,8 @@ from flake8_importstyle.text import char_col, source_lines
 
 #: The codes the fixer rewrites, in the order it applies them.
 FIXABLE = (
-    "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404", "IPS402"
+    "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404",
+    "IPS402",
 )
 
 #: Removed modules whose one member the file may use has a drop-in in another module:
@@ -910,7 +911,8 @@ class _StepContext:
         """The libcst ImportAlias of an ``ast`` alias."""
         import libcst as cst
 
-        for node in self.by_start.get((alias.lineno, char_col(self.lines, alias.lineno, alias.col_offset)), []):
+        start = (alias.lineno, char_col(self.lines, alias.lineno, alias.col_offset))
+        for node in self.by_start.get(start, []):
             if isinstance(node, cst.ImportAlias):
                 return node
         raise Refused(f"the import at line {alias.lineno} could not be located")
@@ -1651,7 +1653,9 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     alias = ctx.node_at(finding, cst.ImportAlias)
     if _has_importlib(ctx, new):
         _drop_alias(ctx, alias, plan)
-    elif new == "importlib" and ("importlib" in ctx.model.bound_anywhere() or "import importlib" in plan.imports):
+    elif new == "importlib" and (
+        "importlib" in ctx.model.bound_anywhere() or "import importlib" in plan.imports
+    ):
         _drop_alias(ctx, alias, plan)
         plan.add_import("import importlib")
     elif new in ctx.model.bound_anywhere():
@@ -1844,18 +1848,18 @@ def _unimported_submodule(ctx: _StepContext, finding: Finding, plan: Plan) -> No
     statement, bound = import_of(module, ctx.fixer.config)
     if " as " not in statement:
         _check_forms(ctx, module)
-    new_name = _new_name_for(ctx, module, bound if bound not in sys.stdlib_module_names else module.replace(".", "_"))
+    # never a standard top-level module's name (`from kit import types`): readers take it for that module
+    preferred = module.replace(".", "_") if bound in sys.stdlib_module_names else bound
+    new_name = _new_name_for(ctx, module, preferred)
     if new_name != bound:
         statement = f"{statement.partition(' as ')[0]} as {new_name}"
     tops, other = _chains(ctx, binding, dotted)
-    in_place = (
-        alias is not None and not other and not _served_elsewhere(ctx, binding)
-        and _droppable(ctx, ctx.cst_alias(alias))
-    )
-    if in_place:  # `import xml` is read for nothing else: the new import takes its place
+    node = ctx.cst_alias(alias) if alias is not None else None
+    if node is not None and not other and not _served_elsewhere(ctx, binding) and _droppable(ctx, node):
+        # `import xml` is read for nothing else: the new import takes its place
         removed = set() if ctx.still_bound(binding) else {binding.name}
         ctx.check_effects(removed, {new_name}, {package, module}, scope, {binding.name})
-        _split(ctx, ctx.cst_alias(alias), [statement + "\n"], plan)
+        _split(ctx, node, [statement + "\n"], plan)
     else:
         ctx.check_effects(set(), {new_name}, {module})
         plan.add_import(statement)
@@ -1878,13 +1882,11 @@ def _chain_binding(ctx: _StepContext, finding: Finding) -> Binding:
     )
     if read is None:
         raise Refused("the flagged chain could not be located")
-    meaning = ctx.model.meaning(read)
-    binding = next(iter(meaning)) if len(meaning) == 1 else None
-    if binding is None or binding.kind != IMPORT:
-        line = read.lineno
-        raise Refused(f"{read.id!r} at line {line} may be bound by something other than one import")
-    ctx.exclusive(read, binding)
-    return binding
+    imports = [b for b in ctx.model.meaning(read) if b.kind == IMPORT]
+    if len(imports) != 1:
+        raise Refused(f"{read.id!r} at line {read.lineno} may be bound by another import")
+    ctx.exclusive(read, imports[0])  # nothing else serves it either
+    return imports[0]
 
 
 def _check_inert(ctx: _StepContext, package: str, module: str) -> None:
@@ -1902,7 +1904,9 @@ def _check_inert(ctx: _StepContext, package: str, module: str) -> None:
             raise Refused(f"{prefix} cannot be found, so the import may fail")
         effects = import_effects(prefix, roots)
         if isinstance(effects, Opaque):
-            raise Refused(f"importing {prefix} may do something, which it did not do before: {effects.reason}")
+            raise Refused(
+                f"importing {prefix} may do something, which it did not do before: {effects.reason}"
+            )
         if effects:
             raise Refused(f"importing {prefix} loads {effects[0]}, which may do something")
 
@@ -1910,16 +1914,13 @@ def _check_inert(ctx: _StepContext, package: str, module: str) -> None:
 def _submodule_style(ctx: _StepContext, module: str, binding: Binding) -> str:
     """``dotted`` (add ``import a.b.c``, the minimal diff) where the file's style keeps dotted
     imports: the options ask for the module whole (``importstyle-no-from``,
-    ``importstyle-allow-dotted``), IPS101 is not selected, or the file already has an
-    ``import a.b``; else ``from`` (what the message recommends). ``import a.b.c`` binds
-    ``a``: the chain must start with that name, bound by ``import a``."""
+    ``importstyle-allow-dotted``) or IPS101 is not selected; else ``from``, what the message
+    recommends (an ``import a.b`` the file has already is an IPS101 finding itself, so it
+    does not make a new one welcome). ``import a.b.c`` binds ``a``: the chain must start
+    with that name, bound by ``import a``."""
     statement, _ = import_of(module, ctx.fixer.config)
     config_dotted = statement.startswith("import ") and " as " not in statement
-    dotted = (
-        config_dotted
-        or not ctx.fixer.selected("IPS101")
-        or any(not r.is_from and any("." in n.name and n.asname is None for n in r.names) for r in ctx.records)
-    )
+    dotted = config_dotted or not ctx.fixer.selected("IPS101")
     top = module.partition(".")[0]
     if dotted and binding.name == top and binding.value == top:
         return "dotted"
@@ -1933,7 +1934,10 @@ def _submodule_style(ctx: _StepContext, module: str, binding: Binding) -> str:
 
 def _alias_of(ctx: _StepContext, binding: Binding) -> ast.alias | None:
     """The ``ast`` alias of *binding*'s import (None for one that is not the only one)."""
-    aliases = [a for a in ctx.model.import_statements for a in a.names if ctx.model.alias_binding.get(id(a)) == binding]
+    model = ctx.model
+    aliases = [
+        a for stmt in model.import_statements for a in stmt.names if model.alias_binding.get(id(a)) == binding
+    ]
     return aliases[0] if len(aliases) == 1 else None
 
 
@@ -2050,8 +2054,8 @@ def _add_import(module: Any, statement: str) -> Any:
         kind = _header_kind(node)
         if kind is None:
             break
-        blank = any(line.comment is None for line in node.leading_lines)
-        groups.append((groups[-1] if groups else 0) + (1 if blank and groups else 0))
+        apart = any(line.comment is None for line in node.leading_lines)  # a blank line before it
+        groups.append((groups[-1] if groups else 0) + (1 if apart and groups else 0))
         kinds.append(kind)
     floor = max((i + 1 for i, k in enumerate(kinds) if k.section in ("future", "lazy")), default=0)
     new = _new_statement(statement)
@@ -2087,6 +2091,9 @@ def _add_import(module: Any, statement: str) -> Any:
     elif same_section:
         new = new.with_changes(leading_lines=lines[:blanks])  # the first of the section
         lines = lines[blanks:]
+    elif at == len(kinds) and index > 0:  # a section of its own after the others: the code keeps its lines
+        new = new.with_changes(leading_lines=[blank])
+        lines = lines if blanks else [blank, *lines]
     else:  # a section of its own, before the other imports or before the code
         before = lines[:blanks] or ([blank] if index > 0 else [])
         new = new.with_changes(leading_lines=before)
@@ -2113,8 +2120,6 @@ class _HeaderKind(NamedTuple):
 
 def _header_kind(statement: Any) -> _HeaderKind | None:
     """The :class:`_HeaderKind` of *statement*; None for a statement that ends the imports."""
-    import sys
-
     import libcst as cst
 
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
@@ -2131,11 +2136,15 @@ def _header_kind(statement: Any) -> _HeaderKind | None:
         module = _cst_chain(small.module) or ""
         if module == "__future__":
             return _HeaderKind("future", True, module)
-        return _HeaderKind("stdlib" if module.partition(".")[0] in sys.stdlib_module_names else "other", True, module)
+        return _HeaderKind(_section(module), True, module)
     if isinstance(small, cst.Import):
         module = _cst_chain(small.names[0].name) or ""
-        return _HeaderKind("stdlib" if module.partition(".")[0] in sys.stdlib_module_names else "other", False, module)
+        return _HeaderKind(_section(module), False, module)
     return None
+
+
+def _section(module: str) -> str:
+    return "stdlib" if module.partition(".")[0] in sys.stdlib_module_names else "other"
 
 
 def _is_docstring(statement: Any) -> bool:
