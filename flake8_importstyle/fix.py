@@ -41,7 +41,9 @@ from typing import Any, NamedTuple
 from flake8_importstyle import resolve
 from flake8_importstyle.analysis import dotted_name, literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
-from flake8_importstyle.names import BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model
+from flake8_importstyle.names import (
+    BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model, prefixes,
+)
 from flake8_importstyle.namespaces import source_tree
 from flake8_importstyle.names import Scope as NameScope
 from flake8_importstyle.proof import (
@@ -1775,10 +1777,7 @@ def _reimported_name(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         effects = import_effects(".".join(parts[:i]), roots)
         if isinstance(effects, Opaque):
             raise Refused(f"importing {module} may do more than re-import the name: {effects.reason}")
-    prefixes = [".".join(target[: i + 1]) for i in range(len(target))]
-    if effective_loads([".".join(parts[: i + 1]) for i in range(len(parts))], roots) != effective_loads(
-        prefixes, roots
-    ):
+    if effective_loads(prefixes(module), roots) != effective_loads(prefixes(origin), roots):
         raise Refused(f"importing {module} loads modules that importing {origin} does not")
     if resolve.loads([origin], module, roots) is not False:
         raise Refused(f"importing {origin} may import {module} back (a cycle of imports)")
@@ -1834,15 +1833,17 @@ def _unimported_submodule(ctx: _StepContext, finding: Finding, plan: Plan) -> No
     own = resolve.module_name(ctx.fixer.filename)
     if own is not None and _within_module(own, module):
         raise Refused(f"the import would be of this file's own module {own}")
-    _check_inert(ctx, package, module)
+    in_package = prefixes(package)  # loaded where the package's import stands
     dotted = binding.name + module[len(package):]  # the chain as the file spells it
     scope = ctx.model.scopes[binding.scope]
     alias = _alias_of(ctx, binding)
     if _submodule_style(ctx, module, binding) == "dotted":
         ctx.check_effects(set(), set(), {package, module}, scope, {binding.name})
         if alias is not None and not _in_header(ctx, alias):  # the same scope, at the same time
+            _check_inert(ctx, module, in_package)
             _split(ctx, ctx.cst_alias(alias), [f"import {alias.name}\n", f"import {module}\n"], plan)
         else:
+            _check_inert(ctx, module, _header_loads(ctx))
             plan.add_import(f"import {module}")
         return
     statement, bound = import_of(module, ctx.fixer.config)
@@ -1857,10 +1858,12 @@ def _unimported_submodule(ctx: _StepContext, finding: Finding, plan: Plan) -> No
     node = ctx.cst_alias(alias) if alias is not None else None
     if node is not None and not other and not _served_elsewhere(ctx, binding) and _droppable(ctx, node):
         # `import xml` is read for nothing else: the new import takes its place
+        _check_inert(ctx, module, in_package)
         removed = set() if ctx.still_bound(binding) else {binding.name}
         ctx.check_effects(removed, {new_name}, {package, module}, scope, {binding.name})
         _split(ctx, node, [statement + "\n"], plan)
     else:
+        _check_inert(ctx, module, _header_loads(ctx))
         ctx.check_effects(set(), {new_name}, {module})
         plan.add_import(statement)
     _rename(ctx, tops, dotted, new_name, plan)
@@ -1889,26 +1892,36 @@ def _chain_binding(ctx: _StepContext, finding: Finding) -> Binding:
     return imports[0]
 
 
-def _check_inert(ctx: _StepContext, package: str, module: str) -> None:
-    """Refused unless importing each module from *package* down to *module* provably does
-    nothing a program could tell: the new import loads them at another time (or at all),
-    where the file loaded them only if something else had."""
+def _check_inert(ctx: _StepContext, module: str, loaded: Collection[str]) -> None:
+    """Refused unless importing *module* and each of its packages, but those *loaded* already
+    where the new import goes, provably does nothing a program could tell: the import loads
+    them at another time (or at all), where the file loaded them only if something else had."""
     from flake8_importstyle.rules.origin import Opaque, import_effects
 
     roots = ctx.fixer.facts.roots
-    parts = module.split(".")
-    for i in range(len(package.split(".")) + 1, len(parts) + 1):
-        prefix = ".".join(parts[:i])
-        found = resolve.find(prefix, roots)
-        if not isinstance(found, resolve.Module):
+    for prefix in prefixes(module):
+        if prefix in loaded:
+            continue
+        if not isinstance(resolve.find(prefix, roots), resolve.Module):
             raise Refused(f"{prefix} cannot be found, so the import may fail")
         effects = import_effects(prefix, roots)
         if isinstance(effects, Opaque):
             raise Refused(
-                f"importing {prefix} may do something, which it did not do before: {effects.reason}"
+                f"importing {prefix} may do something, which it did not do there before: {effects.reason}"
             )
         if effects:
             raise Refused(f"importing {prefix} loads {effects[0]}, which may do something")
+
+
+def _header_loads(ctx: _StepContext) -> set[str]:
+    """The modules the imports at the top of the module load (with their packages)."""
+    named = [
+        a.name if isinstance(stmt, ast.Import) else stmt.module or ""
+        for stmt in _header(ctx)
+        if not (isinstance(stmt, ast.ImportFrom) and stmt.level)
+        for a in stmt.names
+    ]
+    return {prefix for name in named if name for prefix in prefixes(name)}
 
 
 def _submodule_style(ctx: _StepContext, module: str, binding: Binding) -> str:

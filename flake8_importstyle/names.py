@@ -157,7 +157,8 @@ class ImportFacts:
 ASSUME_SUBMODULES = ImportFacts()
 
 
-def _prefixes(dotted: str) -> list[str]:
+def prefixes(dotted: str) -> list[str]:
+    """``a``, ``a.b``, ``a.b.c`` for ``a.b.c``: what importing it loads, in order."""
     parts = dotted.split(".")
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
@@ -174,9 +175,9 @@ def alias_loads(stmt: ast.Import | ast.ImportFrom, alias: ast.alias, facts: Impo
     """The modules binding one alias of an import statement loads, in order:
     ``a``, ``a.b``, ``a.b.c`` for ``import a.b.c``; a relative module keeps its dots."""
     if isinstance(stmt, ast.Import):
-        return _prefixes(alias.name)
+        return prefixes(alias.name)
     module = _from_module(stmt)
-    out = [module] if stmt.level else _prefixes(module)
+    out = [module] if stmt.level else prefixes(module)
     if alias.name != "*":
         full = _from_name(module, alias.name)
         if stmt.level or facts.from_binds_submodule(full):

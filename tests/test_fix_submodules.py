@@ -26,6 +26,8 @@ KIT = {
     "kit/registry.py": 'NAME = "kit.registry"\nREGISTERED = []\nREGISTERED.append(NAME)\n',
     "kit/heavy.py": 'import kit.loud\nNAME = "kit.heavy"\n',
     "kit/types.py": 'NAME = "kit.types"\n',
+    "noisy/__init__.py": 'print("[load noisy]")\n',
+    "noisy/consts.py": 'NAME = "noisy.consts"\n',
     # the program's entry point imports the submodules first: the chains work before the fix
     "loader.py": "import kit.consts\nimport kit.inner.leaf\nimport kit.loud\nimport kit.types\n",
 }
@@ -84,6 +86,11 @@ def fix(tmp_path: Path, source: str, select: tuple[str, ...] = ("IPS",), **optio
             id="a-function-import-read-for-nothing-else",
         ),
         pytest.param(
+            "def f():\n    import noisy\n    return noisy.consts.NAME\n",
+            "def f():\n    from noisy import consts\n    return consts.NAME\n",
+            id="in-place-the-package-loads-when-it-did",
+        ),
+        pytest.param(
             "import kit\n\n\ndef f():\n    return kit.consts.NAME\n",
             "from kit import consts\n\n\ndef f():\n    return consts.NAME\n",
             id="a-chain-in-a-function",
@@ -135,7 +142,7 @@ def test_the_dotted_style_adds_only_the_import(
     [
         pytest.param(
             "import kit\n\nprint(kit.loud.NAME)\n",
-            "importing kit.loud may do something, which it did not do before: kit.loud:1 evaluates "
+            "importing kit.loud may do something, which it did not do there before: kit.loud:1 evaluates "
             "print('[load kit.loud]') when it is imported",
             {},
             id="a-print",
@@ -145,6 +152,13 @@ def test_the_dotted_style_adds_only_the_import(
             "kit.registry:3 evaluates REGISTERED.append(NAME) when it is imported",
             {},
             id="a-registration",
+        ),
+        pytest.param(
+            "import os\n\n\ndef f():\n    import noisy\n    print(noisy)\n    return noisy.consts.NAME\n",
+            "importing noisy may do something, which it did not do there before: noisy:1 evaluates"
+            " print('[load noisy]') when it is imported",
+            {},
+            id="the-package-loaded-earlier-at-the-top",
         ),
         pytest.param(
             "import kit\n\nprint(kit.heavy.NAME)\n",
@@ -180,7 +194,7 @@ def test_a_compiled_submodule_is_refused(tmp_path: Path) -> None:
     (tmp_path / "kit" / f"native{EXTENSION_SUFFIXES[0]}").write_bytes(b"")
     result = fix(tmp_path, "import kit\n\nprint(kit.native.NAME)\n")
     reasons = [why for _, _, code, why in result.skipped if code == "IPS402"]
-    assert reasons == ["importing kit.native may do something, which it did not do before: kit.native has no"
+    assert reasons == ["importing kit.native may do something, which it did not do there before: kit.native has no"
                        " Python source to read"]
 
 
