@@ -53,6 +53,7 @@ from flake8_importstyle.proof import (
     Readers,
     class_problem,
     first_naming,
+    handler_names,
     identity_problem,
     namespace_of,
     namespace_problem,
@@ -1837,6 +1838,8 @@ def _unimported_submodule(ctx: _StepContext, finding: Finding, plan: Plan) -> No
     dotted = binding.name + module[len(package):]  # the chain as the file spells it
     scope = ctx.model.scopes[binding.scope]
     alias = _alias_of(ctx, binding)
+    tops, other = _chains(ctx, binding, dotted)
+    _check_not_caught(ctx, tops, dotted)
     if _submodule_style(ctx, module, binding) == "dotted":
         ctx.check_effects(set(), set(), {package, module}, scope, {binding.name})
         if alias is not None and not _in_header(ctx, alias):  # the same scope, at the same time
@@ -1854,7 +1857,6 @@ def _unimported_submodule(ctx: _StepContext, finding: Finding, plan: Plan) -> No
     new_name = _new_name_for(ctx, module, preferred)
     if new_name != bound:
         statement = f"{statement.partition(' as ')[0]} as {new_name}"
-    tops, other = _chains(ctx, binding, dotted)
     node = ctx.cst_alias(alias) if alias is not None else None
     if node is not None and not other and not _served_elsewhere(ctx, binding) and _droppable(ctx, node):
         # `import xml` is read for nothing else: the new import takes its place
@@ -1890,6 +1892,28 @@ def _chain_binding(ctx: _StepContext, finding: Finding) -> Binding:
         raise Refused(f"{read.id!r} at line {read.lineno} may be bound by another import")
     ctx.exclusive(read, imports[0])  # nothing else serves it either
     return imports[0]
+
+
+#: What catches the AttributeError of a chain that runs before anything imported its submodule.
+_CATCH_ATTRIBUTE_ERROR = frozenset({"AttributeError", "Exception", "BaseException"})
+
+
+def _check_not_caught(ctx: _StepContext, tops: list[ast.expr], dotted: str) -> None:
+    """Refused where a chain stands in a ``try`` whose handler catches AttributeError: the
+    program may rely on the submodule being absent there (its fallback), which the new
+    import would change; a chain that is not caught stops failing."""
+    parents = ctx.ast_parents
+    for top in tops:
+        child: ast.AST = top
+        while (up := parents.get(id(child))) is not None:
+            if isinstance(up, ast.Try) and any(child is s for s in up.body):
+                caught = [h for h in up.handlers if _CATCH_ATTRIBUTE_ERROR & set(handler_names(h))]
+                if caught:
+                    raise Refused(
+                        f"the handler at line {caught[0].lineno} catches the AttributeError that {dotted!r}"
+                        f" at line {top.lineno} raises while nothing has imported it"
+                    )
+            child = up
 
 
 def _check_inert(ctx: _StepContext, module: str, loaded: Collection[str]) -> None:

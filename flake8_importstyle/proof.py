@@ -551,7 +551,7 @@ class _Proof:
                         " ImportError instead of ModuleNotFoundError"
                     )
             for handler in handlers:
-                names = set(_handler_names(handler))
+                names = set(handler_names(handler))
                 if handler.name or (
                     "ModuleNotFoundError" in names
                     and not names & {"ImportError", "Exception", "BaseException"}
@@ -983,7 +983,8 @@ def _is_future(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" and not stmt.level
 
 
-def _handler_names(handler: ast.ExceptHandler) -> Iterator[str]:
+def handler_names(handler: ast.ExceptHandler) -> Iterator[str]:
+    """The names of the exceptions *handler* catches (``BaseException`` for what may be any)."""
     if handler.type is None:
         yield "BaseException"
         return

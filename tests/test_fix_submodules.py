@@ -161,6 +161,13 @@ def test_the_dotted_style_adds_only_the_import(
             id="the-package-loaded-earlier-at-the-top",
         ),
         pytest.param(
+            "import kit\n\ntry:\n    print(kit.consts.NAME)\nexcept AttributeError:\n    print('not yet')\n",
+            "the handler at line 5 catches the AttributeError that 'kit.consts' at line 4 raises while nothing"
+            " has imported it",
+            {},
+            id="the-attribute-error-caught",
+        ),
+        pytest.param(
             "import kit\n\nprint(kit.heavy.NAME)\n",
             "importing kit.heavy loads kit.loud, which may do something",
             {},

@@ -237,8 +237,9 @@ class UnimportedSubmodule(Rule):
         "or at all, changes nothing. Left with the reason and the ``module:line`` that blocks it: a "
         "submodule whose import runs code (a call, a ``print``, a registration, ``re.compile``), binds "
         "names at run time, cannot be found or has no source (compiled), the file's own module, a chain "
-        "whose name may be bound by something other than its one import, and a dotted import that would "
-        "bind another name than the one the chain starts with."
+        "whose name may be bound by something other than its one import, a chain in a ``try`` whose "
+        "handler catches its ``AttributeError`` (the program's fallback for the missing submodule), and a "
+        "dotted import that would bind another name than the one the chain starts with."
     )
     limitations = (
         (
