@@ -51,9 +51,9 @@ from flake8_importstyle.proof import (
     Evaluator,
     Namespace,
     Readers,
+    attribute_error_caught,
     class_problem,
     first_naming,
-    handler_names,
     identity_problem,
     namespace_of,
     namespace_problem,
@@ -1839,7 +1839,7 @@ def _unimported_submodule(ctx: _StepContext, finding: Finding, plan: Plan) -> No
     scope = ctx.model.scopes[binding.scope]
     alias = _alias_of(ctx, binding)
     tops, other = _chains(ctx, binding, dotted)
-    _check_not_caught(ctx, tops, dotted)
+    _check_not_caught(ctx, package, module)
     if _submodule_style(ctx, module, binding) == "dotted":
         ctx.check_effects(set(), set(), {package, module}, scope, {binding.name})
         if alias is not None and not _in_header(ctx, alias):  # the same scope, at the same time
@@ -1894,26 +1894,19 @@ def _chain_binding(ctx: _StepContext, finding: Finding) -> Binding:
     return imports[0]
 
 
-#: What catches the AttributeError of a chain that runs before anything imported its submodule.
-_CATCH_ATTRIBUTE_ERROR = frozenset({"AttributeError", "Exception", "BaseException"})
-
-
-def _check_not_caught(ctx: _StepContext, tops: list[ast.expr], dotted: str) -> None:
-    """Refused where a chain stands in a ``try`` whose handler catches AttributeError: the
-    program may rely on the submodule being absent there (its fallback), which the new
-    import would change; a chain that is not caught stops failing."""
-    parents = ctx.ast_parents
-    for top in tops:
-        child: ast.AST = top
-        while (up := parents.get(id(child))) is not None:
-            if isinstance(up, ast.Try) and any(child is s for s in up.body):
-                caught = [h for h in up.handlers if _CATCH_ATTRIBUTE_ERROR & set(handler_names(h))]
-                if caught:
-                    raise Refused(
-                        f"the handler at line {caught[0].lineno} catches the AttributeError that {dotted!r}"
-                        f" at line {top.lineno} raises while nothing has imported it"
-                    )
-            child = up
+def _check_not_caught(ctx: _StepContext, package: str, module: str) -> None:
+    """Refused where a chain through the modules below *package* that the import would load
+    stands in a ``try`` whose handler catches AttributeError
+    (:func:`~flake8_importstyle.proof.attribute_error_caught`): a chain that is not caught stops
+    failing, one that is caught may be the program's fallback for the missing submodule."""
+    fresh = prefixes(module)[len(prefixes(package)):]
+    caught = attribute_error_caught(ctx.tree, {m.rpartition(".")[2] for m in fresh})
+    if caught is not None:
+        attribute, handler = caught
+        raise Refused(
+            f"the handler at line {handler.lineno} catches the AttributeError that line {attribute.lineno}"
+            f" raises while nothing has imported {module}"
+        )
 
 
 def _check_inert(ctx: _StepContext, module: str, loaded: Collection[str]) -> None:

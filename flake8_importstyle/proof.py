@@ -573,8 +573,16 @@ class _Proof:
         if self.facts.effective_loads(old_loads) != self.facts.effective_loads(new_loads):
             return False
         added = [m for m in new_loads if m not in old_loads and self.facts.may_be_module(m)]
-        if not all(self.facts.also_loads(old_loads, m) or self.facts.inert(m) for m in added):
+        fresh = [m for m in added if not self.facts.also_loads(old_loads, m)]
+        if not all(self.facts.inert(m) for m in fresh):
             return False  # a module the original does not load at all, which may do something
+        caught = attribute_error_caught(self.old_tree, {m.rpartition(".")[2] for m in fresh})
+        if caught is not None:
+            attribute, handler = caught
+            raise Refusal(
+                f"the handler at line {handler.lineno} may catch the AttributeError of {attribute.attr!r}"
+                f" at line {attribute.lineno}, which the new import would prevent"
+            )
         gone = [m for m in old_loads if m not in new_loads and self.facts.may_be_module(m)]
         dropped = {m.rpartition(".")[2] for m in gone}
         node = first_naming(self.new_tree, dropped)
@@ -1351,6 +1359,32 @@ def _module_chain(model: Model, node: ast.Attribute) -> bool:
         return False
     meaning = model.meaning(root)
     return bool(meaning) and all(b.kind == IMPORT for b in meaning)
+
+
+#: What catches the AttributeError of a chain through a submodule that nothing has imported yet.
+CATCH_ATTRIBUTE_ERROR = frozenset({"AttributeError", "Exception", "BaseException"})
+
+
+def attribute_error_caught(
+    tree: ast.Module, leaves: Collection[str]
+) -> tuple[ast.Attribute, ast.ExceptHandler] | None:
+    """The first attribute ``x.leaf`` of *tree* (maybe a chain through the submodule *leaf*)
+    in the body of a ``try`` whose handler catches its AttributeError, and that handler:
+    there the program may rely on the submodule being absent (its fallback), which an
+    import of it would change."""
+    if not leaves:
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try):
+            continue
+        handler = next((h for h in node.handlers if CATCH_ATTRIBUTE_ERROR & set(handler_names(h))), None)
+        if handler is None:
+            continue
+        for stmt in node.body:
+            for inner in ast.walk(stmt):
+                if isinstance(inner, ast.Attribute) and inner.attr in leaves:
+                    return inner, handler
+    return None
 
 
 def first_naming(tree: ast.Module, words: Collection[str]) -> ast.AST | None:

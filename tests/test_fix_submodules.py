@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from flake8_importstyle import resolve
-from flake8_importstyle.fix import fix_bytes, prefix_selector
+from flake8_importstyle.fix import ResolverFacts, fix_bytes, prefix_selector
+from flake8_importstyle.proof import prove
 from tests.conftest import config_from
 
 #: A project next to the fixed file: ``kit``'s submodules, with and without effects on import.
@@ -162,8 +163,8 @@ def test_the_dotted_style_adds_only_the_import(
         ),
         pytest.param(
             "import kit\n\ntry:\n    print(kit.consts.NAME)\nexcept AttributeError:\n    print('not yet')\n",
-            "the handler at line 5 catches the AttributeError that 'kit.consts' at line 4 raises while nothing"
-            " has imported it",
+            "the handler at line 5 catches the AttributeError that line 4 raises while nothing has imported"
+            " kit.consts",
             {},
             id="the-attribute-error-caught",
         ),
@@ -203,6 +204,25 @@ def test_a_compiled_submodule_is_refused(tmp_path: Path) -> None:
     reasons = [why for _, _, code, why in result.skipped if code == "IPS402"]
     assert reasons == ["importing kit.native may do something, which it did not do there before: kit.native has no"
                        " Python source to read"]
+
+
+def test_the_proof_accepts_a_new_load_only_of_a_module_that_does_nothing(tmp_path: Path) -> None:
+    """The check before writing, on its own: a module the original never loads may be loaded
+    where it provably does nothing, unless a handler may catch the AttributeError it prevents."""
+    fix(tmp_path, "")  # writes the project
+    facts = ResolverFacts(str(tmp_path / "app.py"))
+    assert prove("import kit\nprint(kit.consts.NAME)\n", "from kit import consts\nprint(consts.NAME)\n",
+                 facts=facts) is None
+    assert prove("import kit\nprint(kit.loud.NAME)\n", "from kit import loud\nprint(loud.NAME)\n",
+                 facts=facts) == "the imports at line 1 would not load the same modules in the same order"
+    caught = "try:\n    print({})\nexcept Exception:\n    pass\n"
+    assert prove(
+        "import kit\n" + caught.format("kit.consts.NAME"), "from kit import consts\n" + caught.format("consts.NAME"),
+        facts=facts,
+    ) == (
+        "the handler at line 4 may catch the AttributeError of 'consts' at line 3, which the new import"
+        " would prevent"
+    )
 
 
 PROGRAM = """\
