@@ -30,18 +30,21 @@ import heapq
 import io
 import keyword
 import re
+import sys
 import tokenize
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from flake8_importstyle import resolve
 from flake8_importstyle.analysis import bound_names, dotted_name, literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
-from flake8_importstyle.names import BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model
+from flake8_importstyle.names import (
+    BUILTIN_NAMES, IMPORT, OTHER, STAR, UNBOUND, Binding, ImportFacts, Model, prefixes,
+)
 from flake8_importstyle.namespaces import source_tree
 from flake8_importstyle.names import Scope as NameScope
 from flake8_importstyle.proof import (
@@ -50,6 +53,7 @@ from flake8_importstyle.proof import (
     Intent,
     Namespace,
     Readers,
+    attribute_error_caught,
     class_problem,
     first_naming,
     identity_problem,
@@ -60,11 +64,13 @@ from flake8_importstyle.proof import (
 from flake8_importstyle.records import ImportRecord, Name, Scope
 from flake8_importstyle.rules import DEFAULT_CODES, RULES, Finding, check_tree
 from flake8_importstyle.rules.base import package_of
+from flake8_importstyle.rules.packages import import_of
 from flake8_importstyle.text import char_col, source_lines
 
 #: The codes the fixer rewrites, in the order it applies them.
 FIXABLE = (
     "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404",
+    "IPS402",
     "IPS204", "IPS302", "IPS403", "IPS105",
 )
 #: The fixable codes whose rewrite changes what the program does on purpose (the rule's
@@ -166,6 +172,11 @@ class ResolverFacts(ImportFacts):
     def also_loads(self, modules: list[str], module: str) -> bool:
         return resolve.loads(modules, module, self.roots) is True
 
+    def inert(self, module: str) -> bool:
+        from flake8_importstyle.rules.origin import Opaque, import_effects
+
+        return not isinstance(import_effects(module, self.roots), Opaque)
+
     def origin(self, dotted: str) -> str:
         """Asked for every from-import's value the proof reads: each answered once."""
         known = self._origins.get(dotted)
@@ -264,16 +275,20 @@ class Plan:
     """What one step changes: libcst nodes (by identity) and their replacements."""
 
     replace: dict[Any, Any] = field(default_factory=dict)
-    #: `import importlib` must be added at module level
-    add_importlib: bool = False
+    #: import statements (``import importlib``) to add where isort puts them, at module level
+    imports: list[str] = field(default_factory=list)
     #: the changes of behaviour an unsafe rewrite makes on purpose, by the old node's position
     intended: dict[tuple[int, int], Intent] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.replace) or self.add_importlib
+        return bool(self.replace) or bool(self.imports)
+
+    def add_import(self, statement: str) -> None:
+        if statement not in self.imports:
+            self.imports.append(statement)
 
     def copy(self) -> Plan:
-        return Plan(dict(self.replace), self.add_importlib, dict(self.intended))
+        return Plan(dict(self.replace), list(self.imports), dict(self.intended))
 
 
 class _NoLibcst(Exception):
@@ -538,8 +553,8 @@ class Fixer:
             return "nothing to change"
         try:
             new_module = _apply(ctx.module, plan, ctx.parents)
-            if plan.add_importlib:
-                new_module = _add_importlib(new_module)
+            for statement in plan.imports:
+                new_module = _add_import(new_module, statement)
             data = self.rendered.data(new_module)
         except UnicodeEncodeError:
             return f"the rewrite cannot be written in this file's encoding ({ctx.module.encoding})"
@@ -920,6 +935,16 @@ class _StepContext:
         if not isinstance(line, cst.SimpleStatementLine):
             raise Refused("the import is not on a line of its own")
         return small, line
+
+    def cst_alias(self, alias: ast.alias) -> Any:
+        """The libcst ImportAlias of an ``ast`` alias."""
+        import libcst as cst
+
+        start = (alias.lineno, char_col(self.lines, alias.lineno, alias.col_offset))
+        for node in self.by_start.get(start, []):
+            if isinstance(node, cst.ImportAlias):
+                return node
+        raise Refused(f"the import at line {alias.lineno} could not be located")
 
     def cst_name(self, read: ast.Name) -> Any:
         """The libcst Name node of an ``ast`` read."""
@@ -1583,7 +1608,7 @@ def _dunder_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         args=[cst.Arg(value=literal)],
     )
     if not has_importlib:
-        plan.add_importlib = True
+        plan.add_import("import importlib")
 
 
 def _no_effect(node: ast.expr) -> bool:
@@ -1622,15 +1647,21 @@ def _check_importlib(ctx: _StepContext, module: str = "importlib") -> None:
 def _has_importlib(ctx: _StepContext, module: str = "importlib") -> bool:
     """Whether ``import module`` (or ``import module.sub``) in the imports at the top of
     the module (after its docstring) binds the name before anything else runs."""
+    for stmt in _header(ctx):
+        # `import importlib.util` binds `importlib` to the package as well
+        if isinstance(stmt, ast.Import) and any(
+            a.name.partition(".")[0] == module and a.asname is None for a in stmt.names
+        ):
+            return True
+    return False
+
+
+def _header(ctx: _StepContext) -> Iterator[ast.Import | ast.ImportFrom]:
+    """The imports at the top of the module (after its docstring), which run before anything else."""
     model = ctx.model
     body = model.tree.body
     first = 1 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else 0
-    for stmt in model.import_statements:
-        if model.run_key[id(stmt)] == (0, -1, "body", first) and isinstance(stmt, ast.Import):
-            # `import importlib.util` binds `importlib` to the package as well
-            if any(a.name.partition(".")[0] == module and a.asname is None for a in stmt.names):
-                return True
-    return False
+    return (stmt for stmt in model.import_statements if model.run_key[id(stmt)] == (0, -1, "body", first))
 
 
 def _ast_call_at(tree: ast.Module, finding: Finding, lines: Sequence[str]) -> ast.Call | None:
@@ -1683,9 +1714,11 @@ def _removed_api(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     alias = ctx.node_at(finding, cst.ImportAlias)
     if _has_importlib(ctx, new):
         _drop_alias(ctx, alias, plan)
-    elif new == "importlib" and ("importlib" in ctx.model.bound_anywhere() or plan.add_importlib):
+    elif new == "importlib" and (
+        "importlib" in ctx.model.bound_anywhere() or "import importlib" in plan.imports
+    ):
         _drop_alias(ctx, alias, plan)
-        plan.add_importlib = True
+        plan.add_import("import importlib")
     elif new in ctx.model.bound_anywhere():
         raise Refused(f"{new!r} is imported further down, not at the top of the file")
     else:  # `import imp` becomes `import importlib`, in place
@@ -1803,10 +1836,7 @@ def _reimported_name(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
         effects = import_effects(".".join(parts[:i]), roots)
         if isinstance(effects, Opaque):
             raise Refused(f"importing {module} may do more than re-import the name: {effects.reason}")
-    prefixes = [".".join(target[: i + 1]) for i in range(len(target))]
-    if effective_loads([".".join(parts[: i + 1]) for i in range(len(parts))], roots) != effective_loads(
-        prefixes, roots
-    ):
+    if effective_loads(prefixes(module), roots) != effective_loads(prefixes(origin), roots):
         raise Refused(f"importing {module} loads modules that importing {origin} does not")
     if resolve.loads([origin], module, roots) is not False:
         raise Refused(f"importing {origin} may import {module} back (a cycle of imports)")
@@ -1940,8 +1970,6 @@ def _module_reads(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     when it runs, not once at the import: a replaced attribute (``mock.patch``) is seen."""
     import libcst as cst
 
-    from flake8_importstyle.rules.packages import import_of
-
     record, name = ctx.record_of(finding)
     statement, use = import_of(record.module, ctx.fixer.config)
     existing = _through_module(ctx, record, [name], statement, use, plan)
@@ -2034,6 +2062,170 @@ def _nested_in(ctx: _StepContext, read: ast.Name, scope: ast.AST) -> bool:
     return nested and node is scope
 
 
+#: The submodule an IPS402 finding names.
+_SUBMODULE = re.compile(r"'([\w.]+)' is a submodule")
+
+
+def _unimported_submodule(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS402: ``import xml`` with ``xml.etree.ElementTree.parse(...)`` gets the import of the
+    submodule its chain reaches, in the file's style (:func:`_submodule_style`): ``from
+    xml.etree import ElementTree`` with the chains ``ElementTree.parse(...)``, or ``import
+    xml.etree.ElementTree`` with the chains as they are. The import stands in place of
+    ``import xml`` where nothing else reads it, else where isort puts it (module level:
+    the module is on disk, and loading it earlier than any chain runs is what the proof of
+    its effects permits). Refused unless importing each new module provably does nothing
+    (:func:`~flake8_importstyle.rules.origin.import_effects`)."""
+    match = _SUBMODULE.match(finding.message)
+    if match is None:  # pragma: no cover - the message always names it
+        raise Refused("the submodule is unknown")
+    module = match.group(1)
+    binding = _chain_binding(ctx, finding)
+    package = binding.value
+    own = resolve.module_name(ctx.fixer.filename)
+    if own is not None and _within_module(own, module):
+        raise Refused(f"the import would be of this file's own module {own}")
+    in_package = prefixes(package)  # loaded where the package's import stands
+    dotted = binding.name + module[len(package):]  # the chain as the file spells it
+    scope = ctx.model.scopes[binding.scope]
+    alias = _alias_of(ctx, binding)
+    tops, other = _chains(ctx, binding, dotted)
+    _check_not_caught(ctx, package, module)
+    if _submodule_style(ctx, module, binding) == "dotted":
+        ctx.check_effects(set(), set(), {package, module}, scope, {binding.name})
+        if alias is not None and not _in_header(ctx, alias):  # the same scope, at the same time
+            _check_inert(ctx, module, in_package)
+            _split(ctx, ctx.cst_alias(alias), [f"import {alias.name}\n", f"import {module}\n"], plan)
+        else:
+            _check_inert(ctx, module, _header_loads(ctx))
+            plan.add_import(f"import {module}")
+        return
+    statement, bound = import_of(module, ctx.fixer.config)
+    if " as " not in statement:
+        _check_forms(ctx, module)
+    # never a standard top-level module's name (`from kit import types`): readers take it for that module
+    preferred = module.replace(".", "_") if bound in sys.stdlib_module_names else bound
+    new_name = _new_name_for(ctx, module, preferred)
+    if new_name != bound:
+        statement = f"{statement.partition(' as ')[0]} as {new_name}"
+    node = ctx.cst_alias(alias) if alias is not None else None
+    if node is not None and not other and not _served_elsewhere(ctx, binding) and _droppable(ctx, node):
+        # `import xml` is read for nothing else: the new import takes its place
+        _check_inert(ctx, module, in_package)
+        removed = set() if ctx.still_bound(binding) else {binding.name}
+        ctx.check_effects(removed, {new_name}, {package, module}, scope, {binding.name})
+        _split(ctx, node, [statement + "\n"], plan)
+    else:
+        _check_inert(ctx, module, _header_loads(ctx))
+        ctx.check_effects(set(), {new_name}, {module})
+        plan.add_import(statement)
+    _rename(ctx, tops, dotted, new_name, plan)
+
+
+def _within_module(module: str, dotted: str) -> bool:
+    return module == dotted or dotted.startswith(module + ".")
+
+
+def _chain_binding(ctx: _StepContext, finding: Finding) -> Binding:
+    """The import that alone serves the name the flagged chain starts with."""
+    read = next(
+        (
+            r
+            for r in ctx.model.reads
+            if r.lineno == finding.line and char_col(ctx.lines, r.lineno, r.col_offset) == finding.col
+        ),
+        None,
+    )
+    if read is None:
+        raise Refused("the flagged chain could not be located")
+    imports = [b for b in ctx.model.meaning(read) if b.kind == IMPORT]
+    if len(imports) != 1:
+        raise Refused(f"{read.id!r} at line {read.lineno} may be bound by another import")
+    ctx.exclusive(read, imports[0])  # nothing else serves it either
+    return imports[0]
+
+
+def _check_not_caught(ctx: _StepContext, package: str, module: str) -> None:
+    """Refused where a chain through the modules below *package* that the import would load
+    stands in a ``try`` whose handler catches AttributeError
+    (:func:`~flake8_importstyle.proof.attribute_error_caught`): a chain that is not caught stops
+    failing, one that is caught may be the program's fallback for the missing submodule."""
+    fresh = prefixes(module)[len(prefixes(package)):]
+    caught = attribute_error_caught(ctx.tree, {m.rpartition(".")[2] for m in fresh})
+    if caught is not None:
+        attribute, handler = caught
+        raise Refused(
+            f"the handler at line {handler.lineno} catches the AttributeError that line {attribute.lineno}"
+            f" raises while nothing has imported {module}"
+        )
+
+
+def _check_inert(ctx: _StepContext, module: str, loaded: Collection[str]) -> None:
+    """Refused unless importing *module* and each of its packages, but those *loaded* already
+    where the new import goes, provably does nothing a program could tell: the import loads
+    them at another time (or at all), where the file loaded them only if something else had."""
+    from flake8_importstyle.rules.origin import Opaque, import_effects
+
+    roots = ctx.fixer.facts.roots
+    for prefix in prefixes(module):
+        if prefix in loaded:
+            continue
+        if not isinstance(resolve.find(prefix, roots), resolve.Module):
+            raise Refused(f"{prefix} cannot be found, so the import may fail")
+        effects = import_effects(prefix, roots)
+        if isinstance(effects, Opaque):
+            raise Refused(
+                f"importing {prefix} may do something, which it did not do there before: {effects.reason}"
+            )
+        if effects:
+            raise Refused(f"importing {prefix} loads {effects[0]}, which may do something")
+
+
+def _header_loads(ctx: _StepContext) -> set[str]:
+    """The modules the imports at the top of the module load (with their packages)."""
+    named = [
+        a.name if isinstance(stmt, ast.Import) else stmt.module or ""
+        for stmt in _header(ctx)
+        if not (isinstance(stmt, ast.ImportFrom) and stmt.level)
+        for a in stmt.names
+    ]
+    return {prefix for name in named if name for prefix in prefixes(name)}
+
+
+def _submodule_style(ctx: _StepContext, module: str, binding: Binding) -> str:
+    """``dotted`` (add ``import a.b.c``, the minimal diff) where the file's style keeps dotted
+    imports: the options ask for the module whole (``importstyle-no-from``,
+    ``importstyle-allow-dotted``) or IPS101 is not selected; else ``from``, what the message
+    recommends (an ``import a.b`` the file has already is an IPS101 finding itself, so it
+    does not make a new one welcome). ``import a.b.c`` binds ``a``: the chain must start
+    with that name, bound by ``import a``."""
+    statement, _ = import_of(module, ctx.fixer.config)
+    config_dotted = statement.startswith("import ") and " as " not in statement
+    dotted = config_dotted or not ctx.fixer.selected("IPS101")
+    top = module.partition(".")[0]
+    if dotted and binding.name == top and binding.value == top:
+        return "dotted"
+    if config_dotted:
+        raise Refused(
+            f"'import {module}' binds {top!r}, but the chain starts with {binding.name!r}"
+            f" (bound to {binding.value})"
+        )
+    return "from"
+
+
+def _alias_of(ctx: _StepContext, binding: Binding) -> ast.alias | None:
+    """The ``ast`` alias of *binding*'s import (None for one that is not the only one)."""
+    model = ctx.model
+    aliases = [
+        a for stmt in model.import_statements for a in stmt.names if model.alias_binding.get(id(a)) == binding
+    ]
+    return aliases[0] if len(aliases) == 1 else None
+
+
+def _in_header(ctx: _StepContext, alias: ast.alias) -> bool:
+    """Whether *alias* stands in the imports at the top of the module (after its docstring)."""
+    return any(a is alias for stmt in _header(ctx) for a in stmt.names)
+
+
 def _alias_name(alias: Any) -> str:
     from libcst.helpers import get_full_name_for_node
 
@@ -2051,6 +2243,7 @@ _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
     "IPS206": _removed_api,
     "IPS207": _pkg_resources,
     "IPS404": _reimported_name,
+    "IPS402": _unimported_submodule,
     "IPS204": _package_argument,
     "IPS302": _fresh_reads,
     "IPS403": _module_reads,
@@ -2127,31 +2320,42 @@ def _replace_child(parent: Any, old: Any, new: Any) -> Any:
     raise AssertionError("a node's parent does not hold it")  # pragma: no cover - libcst's own parents
 
 
-def _add_importlib(module: Any, name: str = "importlib") -> Any:
-    """Add ``import importlib`` where isort (and ruff's I001, at their defaults) would put it:
-    in the imports at the top of the module, after the docstring, the ``from __future__``
-    imports and a ``__lazy_modules__`` assignment, in the standard library's section among
-    its plain imports in alphabetical order (before its from-imports), never after the
-    third-party, first-party or relative imports; a new section is set apart by blank lines."""
+def _add_import(module: Any, statement: str) -> Any:
+    """Add *statement* (``import a.b`` or ``from a import b``) where isort (and ruff's I001,
+    at their defaults) would put it: in the imports at the top of the module, after the
+    docstring, the ``from __future__`` imports and a ``__lazy_modules__`` assignment; a
+    standard library module in that section, a module of another package in the section
+    (the statements between blank lines) that already imports its top-level package, else
+    in a section of its own after the others. Within its section, plain imports come before
+    from-imports, each in alphabetical order; a new section is set apart by blank lines."""
     import libcst as cst
 
     body = list(module.body)
     start = 1 if body and _is_docstring(body[0]) else 0
-    kinds: list[str] = []  # the header: one kind for each statement of the imports at the top
-    for statement in body[start:]:
-        kind = _header_kind(statement)
+    kinds: list[_HeaderKind] = []  # the header: one kind for each statement of the imports at the top
+    groups: list[int] = []  # and its section, counted by the blank lines before it
+    for node in body[start:]:
+        kind = _header_kind(node)
         if kind is None:
             break
+        apart = any(line.comment is None for line in node.leading_lines)  # a blank line before it
+        groups.append((groups[-1] if groups else 0) + (1 if apart and groups else 0))
         kinds.append(kind)
-    floor = max((i + 1 for i, k in enumerate(kinds) if k in ("future", "lazy")), default=0)
-    at = len(kinds)
-    for i in range(floor, len(kinds)):
-        kind = kinds[i]
-        if kind == "from" or kind == "other" or (kind.startswith("import ") and kind[7:].lower() > name):
-            at = i
-            break
-    stdlib_before = any(k == "from" or k.startswith("import ") for k in kinds[floor:at])
-    new = cst.parse_statement(f"import {name}\n")
+    floor = max((i + 1 for i, k in enumerate(kinds) if k.section in ("future", "lazy")), default=0)
+    new = _new_statement(statement)
+    mine = _header_kind(new)
+    assert mine is not None and mine.section in ("stdlib", "other")
+    ranks = [1 if k.section == "stdlib" else 2 + g for k, g in zip(kinds, groups)]
+    rank = 1 if mine.section == "stdlib" else next(
+        (r for k, r in zip(kinds[floor:], ranks[floor:]) if k.section == "other" and k.top == mine.top),
+        len(body) + 2,  # no section imports its package: a section of its own, after the others
+    )
+    key = (rank, mine.is_from, mine.module.lower())
+    at = next(
+        (i for i in range(floor, len(kinds)) if (ranks[i], kinds[i].is_from, kinds[i].module.lower()) > key),
+        len(kinds),
+    )
+    same_before = any(r == rank for r in ranks[floor:at])
     index = start + at
     following = body[index] if index < len(body) else None
     blank = cst.EmptyLine()
@@ -2164,13 +2368,16 @@ def _add_importlib(module: Any, name: str = "importlib") -> Any:
     blanks = 0
     while blanks < len(lines) and lines[blanks].comment is None:
         blanks += 1
-    same_section = at < len(kinds) and kinds[at] != "other"
-    if stdlib_before:
+    same_section = at < len(kinds) and ranks[at] == rank
+    if same_before:
         # within the section (the next import keeps its lines), or at its end (the next keeps its blank line)
         pass
     elif same_section:
         new = new.with_changes(leading_lines=lines[:blanks])  # the first of the section
         lines = lines[blanks:]
+    elif at == len(kinds) and index > 0:  # a section of its own after the others: the code keeps its lines
+        new = new.with_changes(leading_lines=[blank])
+        lines = lines if blanks else [blank, *lines]
     else:  # a section of its own, before the other imports or before the code
         before = lines[:blanks] or ([blank] if index > 0 else [])
         new = new.with_changes(leading_lines=before)
@@ -2180,13 +2387,23 @@ def _add_importlib(module: Any, name: str = "importlib") -> Any:
     return module.with_changes(body=body)
 
 
-def _header_kind(statement: Any) -> str | None:
+class _HeaderKind(NamedTuple):
     """What one statement of the imports at the top of a module is, for isort's order:
-    ``future``, ``import <module>`` (a plain import of the standard library), ``from``
-    (a from-import of it), ``other`` (any other import) or ``lazy`` (``__lazy_modules__ =``);
-    None for a statement that ends the imports."""
-    import sys
+    its section (``future``, ``lazy`` for ``__lazy_modules__ =``, ``stdlib`` for the
+    standard library's modules, ``other`` for any other import), whether it is a
+    from-import, the module it names and that module's top-level package."""
 
+    section: str
+    is_from: bool = False
+    module: str = ""
+
+    @property
+    def top(self) -> str:
+        return self.module.partition(".")[0]
+
+
+def _header_kind(statement: Any) -> _HeaderKind | None:
+    """The :class:`_HeaderKind` of *statement*; None for a statement that ends the imports."""
     import libcst as cst
 
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
@@ -2195,19 +2412,23 @@ def _header_kind(statement: Any) -> str | None:
     if isinstance(small, (cst.Assign, cst.AnnAssign)):
         targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
         if any(isinstance(t, cst.Name) and t.value == "__lazy_modules__" for t in targets):
-            return "lazy"
+            return _HeaderKind("lazy")
         return None
     if isinstance(small, cst.ImportFrom):
         if small.relative or small.module is None:
-            return "other"
+            return _HeaderKind("other", True, "." * len(small.relative))
         module = _cst_chain(small.module) or ""
         if module == "__future__":
-            return "future"
-        return "from" if module.partition(".")[0] in sys.stdlib_module_names else "other"
+            return _HeaderKind("future", True, module)
+        return _HeaderKind(_section(module), True, module)
     if isinstance(small, cst.Import):
         module = _cst_chain(small.names[0].name) or ""
-        return f"import {module}" if module.partition(".")[0] in sys.stdlib_module_names else "other"
+        return _HeaderKind(_section(module), False, module)
     return None
+
+
+def _section(module: str) -> str:
+    return "stdlib" if module.partition(".")[0] in sys.stdlib_module_names else "other"
 
 
 def _is_docstring(statement: Any) -> bool:

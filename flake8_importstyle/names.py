@@ -143,6 +143,11 @@ class ImportFacts:
         """Whether importing *modules* certainly loads *module* too; by default not known."""
         return False
 
+    def inert(self, module: str) -> bool:
+        """Whether importing *module* provably does nothing a program could tell but bind
+        names and add keys to ``sys.modules`` (IPS402's rewrite); by default not known."""
+        return False
+
     def origin(self, dotted: str) -> str:
         """The path of the same object in the module that defines it: ``m.x`` ->
         ``d.x`` where ``m`` only re-imports ``x`` from ``d``; by default *dotted*."""
@@ -152,7 +157,8 @@ class ImportFacts:
 ASSUME_SUBMODULES = ImportFacts()
 
 
-def _prefixes(dotted: str) -> list[str]:
+def prefixes(dotted: str) -> list[str]:
+    """``a``, ``a.b``, ``a.b.c`` for ``a.b.c``: what importing it loads, in order."""
     parts = dotted.split(".")
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
@@ -169,9 +175,9 @@ def alias_loads(stmt: ast.Import | ast.ImportFrom, alias: ast.alias, facts: Impo
     """The modules binding one alias of an import statement loads, in order:
     ``a``, ``a.b``, ``a.b.c`` for ``import a.b.c``; a relative module keeps its dots."""
     if isinstance(stmt, ast.Import):
-        return _prefixes(alias.name)
+        return prefixes(alias.name)
     module = _from_module(stmt)
-    out = [module] if stmt.level else _prefixes(module)
+    out = [module] if stmt.level else prefixes(module)
     if alias.name != "*":
         full = _from_name(module, alias.name)
         if stmt.level or facts.from_binds_submodule(full):

@@ -642,7 +642,7 @@ class _Proof:
                         " ImportError instead of ModuleNotFoundError"
                     )
             for handler in handlers:
-                names = set(_handler_names(handler))
+                names = set(handler_names(handler))
                 if handler.name or (
                     "ModuleNotFoundError" in names
                     and not names & {"ImportError", "Exception", "BaseException"}
@@ -671,13 +671,23 @@ class _Proof:
         of their own that they load are the same, in the same order, where the resolver
         proves that importing the others only loads those (IPS404's rewrite, which stops
         loading a module that only re-imports a name); each module the rewrite loads, the
-        original loads too, through the ones it stops loading. A module no longer loaded
-        must not be read in the file: not its name in a chain of attributes, nor in a string."""
+        original loads too, through the ones it stops loading, or importing it provably
+        does nothing (IPS402's rewrite, which imports the submodule a chain reaches). A
+        module no longer loaded must not be read in the file: not its name in a chain of
+        attributes, nor in a string."""
         if self.facts.effective_loads(old_loads) != self.facts.effective_loads(new_loads):
             return False
         added = [m for m in new_loads if m not in old_loads and self.facts.may_be_module(m)]
-        if not all(self.facts.also_loads(old_loads, m) for m in added):
-            return False  # a module the original does not load at all
+        fresh = [m for m in added if not self.facts.also_loads(old_loads, m)]
+        if not all(self.facts.inert(m) for m in fresh):
+            return False  # a module the original does not load at all, which may do something
+        caught = attribute_error_caught(self.old_tree, {m.rpartition(".")[2] for m in fresh})
+        if caught is not None:
+            attribute, handler = caught
+            raise Refusal(
+                f"the handler at line {handler.lineno} may catch the AttributeError of {attribute.attr!r}"
+                f" at line {attribute.lineno}, which the new import would prevent"
+            )
         gone = [m for m in old_loads if m not in new_loads and self.facts.may_be_module(m)]
         dropped = {m.rpartition(".")[2] for m in gone}
         node = first_naming(self.new_tree, dropped)
@@ -1086,7 +1096,8 @@ def _is_future(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" and not stmt.level
 
 
-def _handler_names(handler: ast.ExceptHandler) -> Iterator[str]:
+def handler_names(handler: ast.ExceptHandler) -> Iterator[str]:
+    """The names of the exceptions *handler* catches (``BaseException`` for what may be any)."""
     if handler.type is None:
         yield "BaseException"
         return
@@ -1453,6 +1464,32 @@ def _module_chain(model: Model, node: ast.Attribute) -> bool:
         return False
     meaning = model.meaning(root)
     return bool(meaning) and all(b.kind == IMPORT for b in meaning)
+
+
+#: What catches the AttributeError of a chain through a submodule that nothing has imported yet.
+CATCH_ATTRIBUTE_ERROR = frozenset({"AttributeError", "Exception", "BaseException"})
+
+
+def attribute_error_caught(
+    tree: ast.Module, leaves: Collection[str]
+) -> tuple[ast.Attribute, ast.ExceptHandler] | None:
+    """The first attribute ``x.leaf`` of *tree* (maybe a chain through the submodule *leaf*)
+    in the body of a ``try`` whose handler catches its AttributeError, and that handler:
+    there the program may rely on the submodule being absent (its fallback), which an
+    import of it would change."""
+    if not leaves:
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try):
+            continue
+        handler = next((h for h in node.handlers if CATCH_ATTRIBUTE_ERROR & set(handler_names(h))), None)
+        if handler is None:
+            continue
+        for stmt in node.body:
+            for inner in ast.walk(stmt):
+                if isinstance(inner, ast.Attribute) and inner.attr in leaves:
+                    return inner, handler
+    return None
 
 
 def first_naming(tree: ast.Module, words: Collection[str]) -> ast.AST | None:

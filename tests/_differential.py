@@ -20,8 +20,10 @@ does. So, as compiler writers test compilers (Csmith), this module
   name, one with a module ``__getattr__``, nested packages, submodules named
   like builtins, fake ``numpy``/``pandas``/``matplotlib`` so that the
   IPS106 conventions fire, and ``reex``, whose modules only re-import names,
-  quietly or with a print of their own, for IPS404), each printing a line
-  when it is imported, so the order of imports is observed too;
+  quietly or with a print of their own, for IPS404, and, for IPS402,
+  submodules that do nothing on import (``quiet``, and one in each package
+  above) beside ones that print or call), each printing a line when it is
+  imported (but for the quiet ones), so the order of imports is observed too;
 * runs each program in a fresh interpreter before and after ``fix_bytes``
   (:func:`run_all`, two subprocesses per program, on every core), and
   compares stdout, the exit status and the type of an uncaught exception.
@@ -71,7 +73,7 @@ from flake8_importstyle.fix import fix_bytes
 from flake8_importstyle.rules import DEFAULT_CODES, check_tree
 
 #: The codes the fixer rewrites; each must be fixed at least once in a full run.
-CODES = ("IPS101", "IPS102", "IPS103", "IPS104", "IPS106", "IPS201", "IPS205")
+CODES = ("IPS101", "IPS102", "IPS103", "IPS104", "IPS106", "IPS201", "IPS205", "IPS402")
 #: The codes off by default that every run selects, and each must be fixed at least once too.
 OPT_IN = ("IPS404",)
 #: The codes fixed only with ``--unsafe-fixes`` that the reload run (:func:`generate_reload`) covers.
@@ -154,6 +156,27 @@ PACKAGES.update({
     "reex/chain.py": "from reex.quiet import Thing, thing\n",
     "reex/loud.py": 'from reex.defs import Thing, thing\nprint("[load reex.loud]")\nOWN = "reex.loud.OWN"\n',
     "reex/early.py": "import reex.side\nfrom reex.defs import Thing, thing\nOWN = 'reex.early.OWN'\n",
+})
+
+
+# IPS402: submodules that their packages do not import, reached through the package. The
+# fixer may import them only where importing them does nothing of its own (quiet's consts and
+# inner.leaf, and the quiet modules of the packages above); where one prints or calls, it must
+# refuse. Each has a loader (`import loader_quiet_consts`), which a program imports first, as its
+# entry point would: the chains work before the fix, as the rule says they only happen to.
+SUBMODULES = (
+    ("quiet", "consts"), ("quiet", "inner.leaf"), ("quiet", "loud"), ("quiet", "calls"),
+    ("plainpkg", "quiet"), ("rebind", "quiet"), ("shadow", "quiet"), ("lazy", "quiet"),
+)
+PACKAGES.update({
+    "quiet/__init__.py": '"""Imports none of its submodules, and does nothing of its own."""\n',
+    "quiet/consts.py": 'NAME = "quiet.consts"\n\n\ndef f():\n    return "quiet.consts.f()"\n',
+    "quiet/inner/__init__.py": '"""Nested, and quiet too."""\n',
+    "quiet/inner/leaf.py": 'NAME = "quiet.inner.leaf"\n',
+    "quiet/loud.py": _module("quiet.loud"),
+    "quiet/calls.py": 'NAME = "-".join(["quiet", "calls"])\n',
+    **{f"{package}/quiet.py": f'NAME = "{package}.quiet"\n' for package in ("plainpkg", "rebind", "shadow", "lazy")},
+    **{f"loader_{package}_{sub.replace('.', '_')}.py": f"import {package}.{sub}\n" for package, sub in SUBMODULES},
 })
 
 
@@ -745,6 +768,29 @@ class _Builder:
             self.add(when + 0.002, [f"_p({label!r}, _m({module.replace('.', ':')!r}) is not None)"])
         self.finals.append([f"_p({label!r}, {', '.join(bound)})"])
 
+    def submodule(self, when: float) -> None:
+        """IPS402: ``import quiet`` and ``quiet.consts.NAME``, the submodule loaded first by the
+        program's loader; read at module level, in a function (its own import, or the module's),
+        with the package read otherwise too, or with the name the fixer wants taken."""
+        label = self.label()
+        package, sub = self.rng.choice(SUBMODULES)
+        self.need(f"import loader_{package}_{sub.replace('.', '_')}")
+        chain = f"{package}.{sub}.NAME"
+        where = self.pick([(4, "module"), (2, "function"), (2, "global"), (1, "other"), (1, "taken")])
+        if where == "module":
+            self.add(when, [f"import {package}", f"_p({label!r}, {chain})"])
+        elif where == "function":
+            self.add(when, [f"def _f{label}():", f"    import {package}", f"    return {chain}", "",
+                            f"_p({label!r}, _f{label}())"])
+        elif where == "global":
+            self.add(when, [f"import {package}", "", f"def _f{label}():", f"    return {chain}", ""])
+            self.finals.append([f"_p({label!r}, _f{label}())"])
+        elif where == "other":
+            self.add(when, [f"import {package}", f"_p({label!r}, {chain}, {package}.__name__)"])
+        else:  # the submodule's own name is taken: the fixer must pick another
+            leaf = sub.rpartition(".")[2]
+            self.add(when, [f"{leaf} = {label!r}", f"import {package}", f"_p({label!r}, {chain}, {leaf})"])
+
     # -- the whole program
     def build(self, name: str) -> Program:
         rng = self.rng
@@ -771,6 +817,8 @@ class _Builder:
             self.rewrites()
         for _ in range(rng.choice((0, 1, 1, 2))):
             self.scoped(rng.uniform(0.1, 1))
+        if self.chance(0.3):  # drawn last, so the programs above draw as they did before it
+            self.submodule(rng.uniform(0.1, 1))
         chunks = ["".join(line + "\n" for line in self.header) + PRELUDE]
         for _when, _order, lines in sorted(self.chunks):
             chunks.append("".join(line + "\n" for line in lines))

@@ -133,9 +133,71 @@ POSITIVE = [
     case(
         "rewrites-imp-reload", "import imp\nimport json\nprint(imp.reload(json).__name__)\n", "json", must_fix="IPS205"
     ),
+    # the loader stands for the entry point that imported the submodule first
+    case(
+        "imports-a-quiet-submodule",
+        "import loader_quiet_consts\nimport quiet\n\nprint(quiet.consts.NAME, quiet.consts.f())\n",
+        "quiet.consts.f()",
+        must_fix="IPS402",
+    ),
+    case(
+        "imports-a-quiet-submodule-for-a-function",
+        """\
+        import loader_quiet_inner_leaf
+        import sys
+
+
+        def later():
+            import quiet
+            print(sorted(m for m in sys.modules if m.startswith("quiet")))
+            return quiet.inner.leaf.NAME
+
+
+        print(later())
+        """,
+        "quiet.inner.leaf",
+        must_fix="IPS402",
+    ),
 ]
 
 TRAPS = [
+    # -- IPS402: a submodule whose import prints, or a package that prints loaded earlier
+    case(
+        "a-loud-submodule-keeps-its-load-order",
+        'import quiet\nprint("before")\nimport loader_quiet_loud\nprint(quiet.loud.NAME)\n',
+        "quiet.loud",
+    ),
+    case(
+        "a-loud-package-is-not-loaded-earlier",
+        """\
+        import os
+        import loader_plainpkg_quiet
+
+
+        def later():
+            import plainpkg
+            print(plainpkg.NAME)
+            return plainpkg.quiet.NAME
+
+
+        print("first", os.sep)
+        print(later())
+        """,
+        "plainpkg.quiet",
+    ),
+    case(
+        "a-chain-whose-attribute-error-is-caught-is-left",
+        """\
+        import shadow
+        try:
+            print(shadow.quiet.NAME)
+        except AttributeError as exc:
+            print("not yet", type(exc).__name__)
+        import loader_shadow_quiet
+        print(shadow.quiet.NAME)
+        """,
+        "not yet",
+    ),
     # -- if TYPE_CHECKING: a binding that does not exist at run time
     case(
         "type-checking-import-of-a-submodule-the-root-provides",

@@ -221,8 +221,26 @@ class UnimportedSubmodule(Rule):
 
     code = "IPS402"
     name = "unimported-submodule"
-    fix = "never"
-    fix_note = "Which import to add, and where, is the author's choice; the message names one."
+    fix = "sometimes"
+    fix_note = (
+        "``import email`` with ``email.errors.MessageError`` gets the import of the submodule the chain "
+        "reaches, in the file's style: ``from email import errors`` with the chains ``errors.MessageError``, "
+        "in place of ``import email`` where nothing else reads it, else where isort puts it at the top of "
+        "the module (a name the file or the standard library's top-level modules already use is "
+        "``email_errors`` instead); ``import email.errors`` with the chains unchanged (the minimal diff) "
+        "where ``importstyle-no-from`` or ``importstyle-allow-dotted`` asks for the module whole or IPS101 "
+        "is not selected, right after ``import email`` where that stands inside a function. A chain inside "
+        "a function gets its import at the top of the module too: the module is on disk, and the rewrite "
+        "is made only where the fixer proves from its source (and its packages') that importing it does "
+        "nothing a program could tell (imports that cannot fail, ``def`` and ``class`` statements "
+        "without decorators or bases that run code, assignments of constants), so loading it earlier, "
+        "or at all, changes nothing. Left with the reason and the ``module:line`` that blocks it: a "
+        "submodule whose import runs code (a call, a ``print``, a registration, ``re.compile``), binds "
+        "names at run time, cannot be found or has no source (compiled), the file's own module, a chain "
+        "whose name may be bound by something other than its one import, a chain in a ``try`` whose "
+        "handler catches its ``AttributeError`` (the program's fallback for the missing submodule), and a "
+        "dotted import that would bind another name than the one the chain starts with."
+    )
     limitations = (
         (
             "It cannot tell, and says nothing, when the package's ``__init__.py`` has a module "
@@ -237,6 +255,12 @@ class UnimportedSubmodule(Rule):
         (
             "An import of the submodule in another module that always runs first (the program's entry "
             "point) does not count: the file is still reported."
+        ),
+        (
+            "Most of the standard library's submodules run code on import (``xml.etree.ElementTree``, "
+            "``importlib.util``, ``logging.config``), so their findings are reported, not fixed. The fix "
+            "assumes that no other code relies on the submodule being absent (``hasattr(email, "
+            "'errors')``) before this file is imported."
         ),
     )
     added = "0.1.0"
@@ -257,6 +281,18 @@ class UnimportedSubmodule(Rule):
             "os.path.join('a', 'b')\njson.decoder.JSONDecodeError\nutil.find_spec('json')\n",
         ),
         Example(bad=_SET_HERE, good=_SET_HERE),
+        # email.errors only defines exception classes: the fixer imports it
+        Example(
+            bad="import email\n\nerror = email.errors.MessageError\n",
+            good="from email import errors\n\nerror = errors.MessageError\n",
+            fixed="from email import errors\n\nerror = errors.MessageError\n",
+        ),
+        Example(
+            bad="import email\n\nerror = email.errors.MessageError\n",
+            good="import email.errors\n\nerror = email.errors.MessageError\n",
+            options={"allow-dotted": "email.errors"},
+            fixed="import email\nimport email.errors\n\nerror = email.errors.MessageError\n",
+        ),
     )
 
     def check(self, file: FileContext) -> Iterator[Finding]:
