@@ -23,7 +23,7 @@ from pathlib import Path
 
 from flake8_importstyle.analysis import dotted_name
 from flake8_importstyle.proof import Readers
-from flake8_importstyle.resolve import module_name
+from flake8_importstyle.resolve import absolute_module, module_name
 
 
 class ProjectIndex:
@@ -99,13 +99,8 @@ def _absolute(level: int, target: str | None, importer: str | None, is_package: 
         return target
     if importer is None:
         return None
-    parts = importer.split(".")
-    if not is_package:
-        parts = parts[:-1]
-    if level - 1 > len(parts):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    return ".".join([*base, *([target] if target else [])]) or None
+    package = importer if is_package else importer.rpartition(".")[0]
+    return absolute_module(level, target, package)
 
 
 def reads_from(

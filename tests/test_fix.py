@@ -21,9 +21,9 @@ def fix(source: str | bytes, filename: str = "example.py", opt_in: tuple[str, ..
     return fix_bytes(data, filename, config_from(options), opt_in=opt_in)
 
 
-def fixed(source: str, opt_in: tuple[str, ...] = (), **options: str) -> str:
-    result = fix(source, opt_in=opt_in, **options)
-    again = fix_bytes(result.data, "example.py", config_from(options), opt_in=opt_in)
+def fixed(source: str, opt_in: tuple[str, ...] = (), filename: str = "example.py", **options: str) -> str:
+    result = fix(source, filename, opt_in=opt_in, **options)
+    again = fix_bytes(result.data, filename, config_from(options), opt_in=opt_in)
     assert again.data == result.data, "a second run changed the file"
     compile(result.data, "fixed.py", "exec")
     return result.data.decode()
@@ -38,10 +38,17 @@ FIX_EXAMPLES = [
 
 
 @pytest.mark.parametrize(("rule", "index"), FIX_EXAMPLES)
-def test_documented_fix(rule: type[Rule], index: int) -> None:
+def test_documented_fix(rule: type[Rule], index: int, tmp_path, monkeypatch) -> None:
     example = rule.examples[index]
     opt_in = (rule.code,) if rule.default == "off" else ()  # an opt-in code is fixed where it is selected
-    assert fixed(example.bad, opt_in, **example.options) == example.fixed
+    # an example in a package's file (IPS108's) is fixed where its folders are packages
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path
+    for part in example.filename.split("/")[:-1]:
+        folder /= part
+        folder.mkdir()
+        (folder / "__init__.py").write_text("")
+    assert fixed(example.bad, opt_in, example.filename, **example.options) == example.fixed
     assert rule.code not in codes(example.fixed or "", example.filename, extend_select=opt_in, **example.options)
 
 
