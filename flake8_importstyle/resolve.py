@@ -273,7 +273,7 @@ def importing_package(filename: str | None, namespace_packages: Iterable[str] = 
         return problem
     if listed_folder(root, namespace_packages, cwd):
         shown = shown_path(root, cwd)
-        return f"the folder {shown!r} is listed in importstyle-namespace-packages: the package is a portion of it"
+        return f"the folder {shown!r} is listed in importstyle-namespace-packages: the package is part of it"
     if _within(cwd, top):
         return (
             f"the folder the fixer runs in is inside the package {parts[0]!r} ({shown_path(top, cwd)}):"
@@ -282,12 +282,21 @@ def importing_package(filename: str | None, namespace_packages: Iterable[str] = 
     found = find(parts[0], _search_roots(None, cwd, tuple(sys.path)))
     source = found.source if isinstance(found, Module) else None
     if source is None or not _same_file(source, os.path.join(top, "__init__.py")):
-        where = "nothing" if source is None else shown_path(source, cwd)
+        where = _found(found, cwd)
         return (
             f"an absolute import of {parts[0]!r}, looked up from the folder the fixer runs in and"
             f" sys.path, finds {where}, not {shown_path(top, cwd)}"
         )
     return Package(".".join(parts), top)
+
+
+def _found(found: Lookup, cwd: str) -> str:
+    """What a lookup found, in words."""
+    if not isinstance(found, Module):
+        return "nothing" if found is None else "nothing it can tell"
+    if found.source is not None:
+        return shown_path(found.source, cwd)
+    return f"a {found.kind.value} module"
 
 
 def _spelling_problem(parts: list[str]) -> str | None:
