@@ -958,13 +958,12 @@ def left_findings(
 ) -> set[tuple[str, int, str]]:
     """(path, line, code) of every fixable finding in the Python files under *paths*."""
     config = config_from(dict(options))
-    wanted = (*CODES, "IPS108") if options else CODES
     files = [p for name in paths for p in ([folder / name] if name.endswith(".py") else (folder / name).rglob("*.py"))]
     found = set()
     for path in files:
         text = path.read_text(encoding="utf-8")
         for f in check_tree(ast.parse(text), text.splitlines(keepends=True), str(path), config):
-            if f.code in wanted:
+            if f.code in CODES:
                 found.add((path.relative_to(folder).as_posix(), f.line, f.code))
     return found
 
