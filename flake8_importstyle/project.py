@@ -23,7 +23,7 @@ from pathlib import Path
 
 from flake8_importstyle.analysis import dotted_name
 from flake8_importstyle.proof import Readers
-from flake8_importstyle.resolve import absolute_module, module_name
+from flake8_importstyle.resolve import absolute_module, module_name, same_file
 
 
 class ProjectIndex:
@@ -68,7 +68,7 @@ class ProjectIndex:
         found: dict[str, str] = {}
         star: str | None = None
         for path in self.paths:
-            if _same(path, fixed):
+            if same_file(str(path), str(fixed)):
                 continue
             text = self.text(path)
             if text is None or leaf not in text:
@@ -84,13 +84,6 @@ class ProjectIndex:
                 elif name in wanted:
                     found.setdefault(name, self.where(path, line))
         return Readers(found, star)
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
 
 
 def _absolute(level: int, target: str | None, importer: str | None, is_package: bool) -> str | None:

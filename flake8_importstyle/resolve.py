@@ -281,7 +281,7 @@ def importing_package(filename: str | None, namespace_packages: Iterable[str] = 
         )
     found = find(parts[0], _search_roots(None, cwd, tuple(sys.path)))
     source = found.source if isinstance(found, Module) else None
-    if source is None or not _same_file(source, os.path.join(top, "__init__.py")):
+    if source is None or not same_file(source, os.path.join(top, "__init__.py")):
         where = _found(found, cwd)
         return (
             f"an absolute import of {parts[0]!r}, looked up from the folder the fixer runs in and"
@@ -293,7 +293,7 @@ def importing_package(filename: str | None, namespace_packages: Iterable[str] = 
 def _found(found: Lookup, cwd: str) -> str:
     """What a lookup found, in words."""
     if not isinstance(found, Module):
-        return "nothing" if found is None else "nothing it can tell"
+        return "nothing" if found is None else "something the resolver cannot read"
     if found.source is not None:
         return shown_path(found.source, cwd)
     return f"a {found.kind.value} module"
@@ -310,20 +310,17 @@ def _spelling_problem(parts: list[str]) -> str | None:
 
 def listed_folder(folder: str, entries: Iterable[str], cwd: str) -> bool:
     """Whether *folder* is one of *entries* (folders relative to *cwd*) or below one."""
-    for entry in entries:
-        listed = os.path.normcase(os.path.normpath(os.path.join(cwd, entry)))
-        here = os.path.normcase(folder)
-        if here == listed or here.startswith(listed.rstrip(os.sep) + os.sep):
-            return True
-    return False
+    return any(_within(folder, os.path.normpath(os.path.join(cwd, entry))) for entry in entries)
 
 
-def _within(folder: str, package: str) -> bool:
-    here, top = os.path.normcase(folder), os.path.normcase(package)
+def _within(folder: str, above: str) -> bool:
+    """Whether *folder* is *above* or a folder below it."""
+    here, top = os.path.normcase(folder), os.path.normcase(above)
     return here == top or here.startswith(top.rstrip(os.sep) + os.sep)
 
 
-def _same_file(a: str, b: str) -> bool:
+def same_file(a: str, b: str) -> bool:
+    """Whether the paths *a* and *b* name one file (the same path, where either is missing)."""
     try:
         return os.path.samefile(a, b)
     except OSError:
@@ -557,7 +554,6 @@ __all__ = [
     "MAX_PARSED",
     "MAX_SOURCE_BYTES",
     "UNKNOWN",
-    "absolute_module",
     "Binding",
     "Bound",
     "Kind",
@@ -568,6 +564,7 @@ __all__ = [
     "Package",
     "Roots",
     "Star",
+    "absolute_module",
     "binds",
     "child",
     "clear_caches",
@@ -586,6 +583,7 @@ __all__ = [
     "package_root",
     "per_run",
     "read_namespace",
+    "same_file",
     "search_roots",
     "submodule",
 ]

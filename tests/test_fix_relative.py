@@ -143,6 +143,13 @@ def test_a_src_layout_on_sys_path_is_rewritten(tmp_path: Path, monkeypatch: pyte
             "an absolute import of 'pkg', looked up from the folder the fixer runs in and sys.path,"
             " finds nothing, not ns/pkg",
         ),
+        # a folder without __init__.py between the file and the package above it: the walk
+        # stops at `sub`, which is pkg.ns.sub (ns a namespace package inside pkg)
+        (
+            ("pkg", "pkg/ns|sub"), "pkg/ns/sub/mod.py", "from . import x\n", {},
+            "an absolute import of 'sub', looked up from the folder the fixer runs in and sys.path,"
+            " finds nothing, not pkg/ns/sub",
+        ),
         # a src/ layout whose src is not on sys.path
         (
             ("src|pkg",), "src/pkg/mod.py", "from . import x\n", {},
