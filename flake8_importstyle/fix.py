@@ -59,6 +59,7 @@ from flake8_importstyle.proof import (
     identity_problem,
     namespace_of,
     namespace_problem,
+    package_problem,
     prove,
 )
 from flake8_importstyle.records import ImportRecord, Name, Scope
@@ -69,8 +70,8 @@ from flake8_importstyle.text import char_col, source_lines
 
 #: The codes the fixer rewrites, in the order it applies them.
 FIXABLE = (
-    "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS201", "IPS205", "IPS206", "IPS207", "IPS404",
-    "IPS402",
+    "IPS104", "IPS102", "IPS103", "IPS101", "IPS106", "IPS108", "IPS201", "IPS205", "IPS206", "IPS207",
+    "IPS404", "IPS402",
     "IPS204", "IPS302", "IPS403", "IPS105",
 )
 #: The fixable codes whose rewrite changes what the program does on purpose (the rule's
@@ -125,10 +126,21 @@ class ResolverFacts(ImportFacts):
     binds the name to something that is not a module. What it cannot tell, it
     assumes (README.rst, "What the fixer assumes")."""
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, namespace_packages: Sequence[str] = ()) -> None:
+        self.filename = filename
+        self.namespace_packages = tuple(namespace_packages)
         self.roots = resolve.search_roots(filename)
         self._answers: dict[str, bool] = {}
         self._origins: dict[str, str] = {}
+
+    @cached_property
+    def package(self) -> resolve.Package | str:
+        """The package the file's relative imports resolve against, or why it is not known."""
+        return resolve.importing_package(self.filename, self.namespace_packages)
+
+    def relative_package(self) -> str | None:
+        package = self.package
+        return package.name if isinstance(package, resolve.Package) else None
 
     def from_binds_submodule(self, dotted: str) -> bool:
         """Not when the package's source binds the name to something else, nor when a
@@ -371,7 +383,7 @@ class Fixer:
     @property
     def facts(self) -> ResolverFacts:
         if self._facts is None:
-            self._facts = ResolverFacts(self.filename)
+            self._facts = ResolverFacts(self.filename, self.config.namespace_packages)
         return self._facts
 
     # -- linting
@@ -2226,6 +2238,49 @@ def _in_header(ctx: _StepContext, alias: ast.alias) -> bool:
     return any(a is alias for stmt in _header(ctx) for a in stmt.names)
 
 
+def _relative_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
+    """IPS108: ``from ..a import b`` -> ``from pkg.a import b`` (aliases, comments,
+    parentheses and layout kept), where the file's package is known and an absolute
+    import of its name finds that package (:func:`~flake8_importstyle.resolve.importing_package`):
+    both then name the same module, so they bind the same objects."""
+    import libcst as cst
+
+    record = next(
+        (r for r in ctx.records if r.level and (r.line, r.col) == (finding.line, finding.col)), None
+    )
+    if record is None:
+        raise Refused("the flagged import could not be located")
+    package = ctx.fixer.facts.package
+    if not isinstance(package, resolve.Package):
+        raise Refused(package)
+    absolute = resolve.absolute_module(record.level, record.module, package.name)
+    if absolute is None:
+        top = package.name.partition(".")[0]
+        raise Refused(
+            f"'from {record.from_text} import' at line {record.line} climbs above the top-level"
+            f" package {top!r}"
+        )
+    problem = package_problem(ctx.tree)
+    if problem is not None:
+        raise Refused(problem)
+    node = ctx.node_at(finding, cst.ImportFrom)
+    plan.replace[node] = node.with_changes(
+        relative=(),
+        module=cst.parse_expression(absolute),
+        whitespace_after_from=_a_space(node.whitespace_after_from),
+        whitespace_before_import=_a_space(node.whitespace_before_import),
+    )
+
+
+def _a_space(whitespace: Any) -> Any:
+    """*whitespace*, or one space where it is empty (``from .import x``, ``from. import x``)."""
+    import libcst as cst
+
+    if isinstance(whitespace, cst.SimpleWhitespace) and not whitespace.value:
+        return cst.SimpleWhitespace(" ")
+    return whitespace
+
+
 def _alias_name(alias: Any) -> str:
     from libcst.helpers import get_full_name_for_node
 
@@ -2238,6 +2293,7 @@ _HANDLERS: dict[str, Callable[[_StepContext, Finding, Plan], None]] = {
     "IPS103": _dotted_to_from,
     "IPS104": _fix_useless_alias,
     "IPS106": _conventional_alias,
+    "IPS108": _relative_import,
     "IPS201": _dunder_import,
     "IPS205": _removed_api,
     "IPS206": _removed_api,

@@ -153,6 +153,12 @@ class ImportFacts:
         ``d.x`` where ``m`` only re-imports ``x`` from ``d``; by default *dotted*."""
         return dotted
 
+    def relative_package(self) -> str | None:
+        """The package the file's relative imports resolve against, where an absolute
+        import of its name finds the same package (IPS108's rewrite); by default not
+        known, and a relative module keeps its dots."""
+        return None
+
 
 ASSUME_SUBMODULES = ImportFacts()
 
@@ -167,6 +173,20 @@ def _from_module(stmt: ast.ImportFrom) -> str:
     return "." * (stmt.level or 0) + (stmt.module or "")
 
 
+def from_module(stmt: ast.ImportFrom, facts: ImportFacts) -> str:
+    """The module a from-import names: absolute where *facts* know the package a relative
+    one resolves against (``from .a import b`` in ``pkg.sub`` is ``pkg.sub.a``), else
+    with its dots."""
+    package = facts.relative_package() if stmt.level else None
+    if package is not None:
+        from flake8_importstyle.resolve import absolute_module
+
+        absolute = absolute_module(stmt.level, stmt.module, package)
+        if absolute is not None:
+            return absolute
+    return _from_module(stmt)
+
+
 def _from_name(module: str, name: str) -> str:
     return module + name if module.endswith(".") else f"{module}.{name}"
 
@@ -176,11 +196,12 @@ def alias_loads(stmt: ast.Import | ast.ImportFrom, alias: ast.alias, facts: Impo
     ``a``, ``a.b``, ``a.b.c`` for ``import a.b.c``; a relative module keeps its dots."""
     if isinstance(stmt, ast.Import):
         return prefixes(alias.name)
-    module = _from_module(stmt)
-    out = [module] if stmt.level else prefixes(module)
+    module = from_module(stmt, facts)
+    relative = module.startswith(".")
+    out = [module] if relative else prefixes(module)
     if alias.name != "*":
         full = _from_name(module, alias.name)
-        if stmt.level or facts.from_binds_submodule(full):
+        if relative or facts.from_binds_submodule(full):
             out.append(full)
     return out
 
@@ -199,9 +220,9 @@ def import_value(stmt: ast.Import | ast.ImportFrom, alias: ast.alias, facts: Imp
     that the package binds to something else than its submodule is ``from:pkg.name``."""
     if isinstance(stmt, ast.Import):
         return alias.name if alias.asname else alias.name.partition(".")[0]
-    module = _from_module(stmt)
+    module = from_module(stmt, facts)
     full = _from_name(module, alias.name)
-    if stmt.level or facts.from_binds_submodule(full):
+    if module.startswith(".") or facts.from_binds_submodule(full):
         return full
     return "from:" + full
 
@@ -1038,7 +1059,7 @@ class _Flow:
         for alias in stmt.names:
             loaded += alias_loads(stmt, alias, model.facts)
             if alias.name == "*" and isinstance(stmt, ast.ImportFrom):
-                module = _from_module(stmt)
+                module = from_module(stmt, model.facts)
                 for name in sorted(self.tracked):
                     self.bind(scope, state, Binding(STAR, name, scope.id, key, module), stmt, weak=True)
                 continue

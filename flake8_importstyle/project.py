@@ -23,7 +23,7 @@ from pathlib import Path
 
 from flake8_importstyle.analysis import dotted_name
 from flake8_importstyle.proof import Readers
-from flake8_importstyle.resolve import module_name
+from flake8_importstyle.resolve import absolute_module, module_name, same_file
 
 
 class ProjectIndex:
@@ -68,7 +68,7 @@ class ProjectIndex:
         found: dict[str, str] = {}
         star: str | None = None
         for path in self.paths:
-            if _same(path, fixed):
+            if same_file(str(path), str(fixed)):
                 continue
             text = self.text(path)
             if text is None or leaf not in text:
@@ -86,26 +86,14 @@ class ProjectIndex:
         return Readers(found, star)
 
 
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
-
-
 def _absolute(level: int, target: str | None, importer: str | None, is_package: bool) -> str | None:
     """The absolute module ``from <dots><target> import ...`` names in the module *importer*."""
     if not level:
         return target
     if importer is None:
         return None
-    parts = importer.split(".")
-    if not is_package:
-        parts = parts[:-1]
-    if level - 1 > len(parts):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    return ".".join([*base, *([target] if target else [])]) or None
+    package = importer if is_package else importer.rpartition(".")[0]
+    return absolute_module(level, target, package)
 
 
 def reads_from(

@@ -70,9 +70,11 @@ from flake8_importstyle.names import (
     ImportFacts,
     Model,
     Binding,
+    from_module,
     import_loads,
 )
 from flake8_importstyle.names import Scope as NameScope
+from flake8_importstyle.resolve import absolute_module
 
 #: Calls that read a namespace by the names' strings (``vars()`` and ``dir()`` without an argument).
 DYNAMIC_CALLS = frozenset({"eval", "exec", "globals", "locals", "vars", "dir"})
@@ -259,6 +261,7 @@ class _Proof:
         self.tries: list[tuple[ast.Try, ast.Try]] = []
 
     def run(self) -> None:
+        self.relative_imports()
         self.block(self.old_tree.body, self.new_tree.body, ())
         missing = sorted(set(self.intended) - self.made)
         if missing:
@@ -267,6 +270,18 @@ class _Proof:
         self.namespace()
         self.nothing_left_unbound()
         self.pyflakes()
+
+    def relative_imports(self) -> None:
+        """A relative import finds its package through ``__package__`` (or ``__spec__``,
+        or ``__name__``), an absolute one by name: where the rewrite makes one absolute
+        (the model reads both as the same module only where the file's package is known,
+        :meth:`~flake8_importstyle.names.ImportFacts.relative_package`), the file must not
+        set or read those."""
+        if _relative_count(self.new_tree) >= _relative_count(self.old_tree):
+            return
+        problem = package_problem(self.old_tree)
+        if problem is not None:
+            raise Refusal(problem)
 
     def nothing_left_unbound(self) -> None:
         """A name still read somewhere keeps something that binds it: a rewrite that
@@ -624,11 +639,13 @@ class _Proof:
         if old_loads != new_loads and not self.same_effects(old_loads, new_loads):
             line = old[0].lineno if old else new[0].lineno
             raise Refusal(f"the imports at line {line} would not load the same modules in the same order")
-        stars = [ast.dump(s) for s in old if _is_star(s)], [ast.dump(s) for s in new if _is_star(s)]
+        stars = [_star(s, self.facts) for s in old if _is_star(s)], [
+            _star(s, self.facts) for s in new if _is_star(s)
+        ]
         future = [ast.dump(s) for s in old if _is_future(s)], [ast.dump(s) for s in new if _is_future(s)]
         if stars[0] != stars[1] or future[0] != future[1]:
             raise Refusal(f"the imports at line {old[0].lineno} would not be the same")
-        old_forms, new_forms = _forms(old), _forms(new)
+        old_forms, new_forms = _forms(old, self.facts), _forms(new, self.facts)
         if [f[:2] for f in old_forms] == [f[:2] for f in new_forms]:
             return  # the same imports, binding the same or other names (`import numpy as np`)
         changed = (set(old_forms) ^ set(new_forms)) - self.refreshed(old_forms)
@@ -736,8 +753,8 @@ class _Proof:
             raise Refusal(problem)
 
     def pyflakes(self) -> None:
-        before = _by_tree(self.old_tree, "pyflakes", lambda: _pyflakes(self.old_tree))
-        after = _by_tree(self.new_tree, "pyflakes", lambda: _pyflakes(self.new_tree))
+        before = self.absolute(_by_tree(self.old_tree, "pyflakes", lambda: _pyflakes(self.old_tree)))
+        after = self.absolute(_by_tree(self.new_tree, "pyflakes", lambda: _pyflakes(self.new_tree)))
         for key, count in after.items():
             if count > before.get(key, 0):
                 kind, name = key
@@ -748,6 +765,19 @@ class _Proof:
                     "UndefinedName": "undefined",
                 }[kind]
                 raise Refusal(f"the rewrite would leave {name!r} {what} (pyflakes)")
+
+    def absolute(self, found: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
+        """pyflakes' names of relative imports (``..a.b``) as absolute ones, where the facts
+        know the file's package: the same import, respelled by IPS108's rewrite."""
+        package = self.facts.relative_package()
+        if package is None:
+            return found
+        out: Counter[tuple[str, str]] = Counter()
+        for (kind, name), count in found.items():
+            dotted = name.lstrip(".")
+            level = len(name) - len(dotted)
+            out[(kind, (absolute_module(level, dotted, package) or name) if level else name)] += count
+        return out
 
 
 class Evaluator:
@@ -1070,26 +1100,34 @@ def _failures(statements: list[ast.stmt], facts: ImportFacts) -> list[tuple[str,
                 for module in import_loads(ast.Import(names=[alias]), facts):
                     out.setdefault(module, "ModuleNotFoundError")
         elif isinstance(stmt, ast.ImportFrom):
-            module = "." * (stmt.level or 0) + (stmt.module or "")
+            module = from_module(stmt, facts)
             for loaded in import_loads(stmt, facts):
                 out.setdefault(loaded, "ModuleNotFoundError" if len(loaded) <= len(module) else "ImportError")
     return sorted(out.items())
 
 
-def _forms(statements: list[ast.stmt]) -> list[tuple[str, str, str]]:
-    """Each alias of a run as (statement kind, what it imports, the name it binds)."""
+def _forms(statements: list[ast.stmt], facts: ImportFacts) -> list[tuple[str, str, str]]:
+    """Each alias of a run as (statement kind, what it imports, the name it binds); a
+    relative module as absolute where *facts* know the file's package."""
     out = []
     for stmt in statements:
         if isinstance(stmt, ast.Import):
             out += [("import", a.name, a.asname or a.name.partition(".")[0]) for a in stmt.names]
         elif isinstance(stmt, ast.ImportFrom):
-            module = "." * (stmt.level or 0) + (stmt.module or "")
+            module = from_module(stmt, facts)
             out += [("from", f"{module}:{a.name}", a.asname or a.name) for a in stmt.names]
     return out
 
 
 def _is_star(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names)
+
+
+def _star(stmt: ast.stmt, facts: ImportFacts) -> str:
+    """A star import by the module it names (a relative one as absolute where *facts* know
+    the file's package)."""
+    assert isinstance(stmt, ast.ImportFrom)
+    return from_module(stmt, facts)
 
 
 def _is_future(stmt: ast.stmt) -> bool:
@@ -1489,6 +1527,24 @@ def attribute_error_caught(
             for inner in ast.walk(stmt):
                 if isinstance(inner, ast.Attribute) and inner.attr in leaves:
                     return inner, handler
+    return None
+
+
+def _relative_count(tree: ast.Module) -> int:
+    return sum(1 for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level)
+
+
+def package_problem(tree: ast.Module) -> str | None:
+    """Why a relative import of *tree* may not resolve against the package its file is in:
+    the file names ``__package__`` or ``__spec__`` (it may set them, or hand them to code
+    that does), or binds ``__name__``, which a relative import falls back on."""
+    node = first_naming(tree, ("__package__", "__spec__"))
+    if node is not None:
+        line = getattr(node, "lineno", "?")
+        return f"line {line} names __package__ or __spec__, which relative imports read"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == "__name__" and not isinstance(node.ctx, ast.Load):
+            return f"line {node.lineno} binds __name__, which relative imports may read"
     return None
 
 

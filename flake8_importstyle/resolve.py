@@ -216,6 +216,125 @@ def module_name(filename: str | None) -> str | None:
     return ".".join(parts) if all(p.isidentifier() for p in parts) and parts else None
 
 
+def absolute_module(level: int, module: str | None, package: str) -> str | None:
+    """The absolute module ``from <level dots><module> import ...`` names in the package
+    *package* (the importer's ``__package__``); None when the dots climb above its
+    top-level package (an ImportError at run time)."""
+    if not level:
+        return module
+    parts = package.split(".") if package else []
+    if level > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join([*base, *([module] if module else [])]) or None
+
+
+class Package(NamedTuple):
+    """The package a file's relative imports resolve against, as an absolute import finds it."""
+
+    #: the file's ``__package__`` when imported as :func:`module_name` says (``pkg.sub``)
+    name: str
+    #: the folder of its top-level package
+    top: str
+
+
+def importing_package(filename: str | None, namespace_packages: Iterable[str] = ()) -> Package | str:
+    """The package a file's relative imports resolve against, where an absolute import of
+    that name would find the same package; else why not (a phrase naming the folder).
+
+    The name is :func:`module_name`'s. It must be the name the file is imported
+    under: the folder above the top-level package is not listed in
+    ``importstyle-namespace-packages`` (a namespace package whose portion it
+    would be), nor the folder the fixer runs in or below it; and looked up
+    from there and ``sys.path``, as ``python -m`` looks it up, the top-level
+    name finds this very package first (not a module of that name elsewhere,
+    a built-in one, or nothing: a ``src/`` folder that is not on ``sys.path``,
+    a vendored copy whose folder holds no ``__init__.py``).
+    """
+    if not filename or filename in {"-", "stdin"}:
+        return "the file has no path (stdin without a display name), so its package is not known"
+    cwd = os.getcwd()
+    folder = os.path.dirname(os.path.abspath(filename))
+    if not has_init(folder):
+        shown = shown_path(folder, cwd)
+        return f"the folder {shown!r} holds no __init__.py: the file is in no regular package"
+    root = package_root(folder)
+    name = module_name(os.path.join(folder, "__init__.py"))
+    if name is None:
+        return f"the folder {shown_path(folder, cwd)!r} is not a name an absolute import can spell"
+    if has_init(root):
+        shown = shown_path(root, cwd)
+        return f"the folder {shown!r} holds __init__.py but is not a name an absolute import can spell"
+    parts = name.split(".")
+    top = os.path.join(root, parts[0])
+    problem = _spelling_problem(parts)
+    if problem is not None:
+        return problem
+    if listed_folder(root, namespace_packages, cwd):
+        shown = shown_path(root, cwd)
+        return f"the folder {shown!r} is listed in importstyle-namespace-packages: the package is part of it"
+    if _within(cwd, top):
+        return (
+            f"the folder the fixer runs in is inside the package {parts[0]!r} ({shown_path(top, cwd)}):"
+            " run it from the folder that holds the package"
+        )
+    found = find(parts[0], _search_roots(None, cwd, tuple(sys.path)))
+    source = found.source if isinstance(found, Module) else None
+    if source is None or not same_file(source, os.path.join(top, "__init__.py")):
+        where = _found(found, cwd)
+        return (
+            f"an absolute import of {parts[0]!r}, looked up from the folder the fixer runs in and"
+            f" sys.path, finds {where}, not {shown_path(top, cwd)}"
+        )
+    return Package(".".join(parts), top)
+
+
+def _found(found: Lookup, cwd: str) -> str:
+    """What a lookup found, in words."""
+    if not isinstance(found, Module):
+        return "nothing" if found is None else "something the resolver cannot read"
+    if found.source is not None:
+        return shown_path(found.source, cwd)
+    return f"a {found.kind.value} module"
+
+
+def _spelling_problem(parts: list[str]) -> str | None:
+    import keyword
+
+    for part in parts:
+        if keyword.iskeyword(part):
+            return f"the package folder {part!r} is a keyword, which an absolute import cannot spell"
+    return None
+
+
+def listed_folder(folder: str, entries: Iterable[str], cwd: str) -> bool:
+    """Whether *folder* is one of *entries* (folders relative to *cwd*) or below one."""
+    return any(_within(folder, os.path.normpath(os.path.join(cwd, entry))) for entry in entries)
+
+
+def _within(folder: str, above: str) -> bool:
+    """Whether *folder* is *above* or a folder below it."""
+    here, top = os.path.normcase(folder), os.path.normcase(above)
+    return here == top or here.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether the paths *a* and *b* name one file (the same path, where either is missing)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+def shown_path(path: str, cwd: str) -> str:
+    """*path* relative to *cwd* when inside it (``.`` for *cwd* itself)."""
+    try:
+        relative = os.path.relpath(path, cwd)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith(os.pardir) else relative
+
+
 def search_roots(filename: str | None) -> Roots:
     """Where top-level modules are looked up for the file *filename*.
 
@@ -441,15 +560,20 @@ __all__ = [
     "Lookup",
     "Module",
     "Namespace",
+    "Package",
     "Roots",
     "Star",
+    "absolute_module",
     "binds",
     "child",
     "clear_caches",
     "exports",
     "find",
     "has_init",
+    "shown_path",
+    "importing_package",
     "is_module",
+    "listed_folder",
     "loaded_by",
     "loads",
     "module_name",
@@ -458,6 +582,7 @@ __all__ = [
     "package_root",
     "per_run",
     "read_namespace",
+    "same_file",
     "search_roots",
     "submodule",
 ]

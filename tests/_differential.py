@@ -19,11 +19,13 @@ does. So, as compiler writers test compilers (Csmith), this module
   submodule, one whose ``__init__`` binds a constant under a submodule's
   name, one with a module ``__getattr__``, nested packages, submodules named
   like builtins, fake ``numpy``/``pandas``/``matplotlib`` so that the
-  IPS106 conventions fire, and ``reex``, whose modules only re-import names,
-  quietly or with a print of their own, for IPS404, and, for IPS402,
-  submodules that do nothing on import (``quiet``, and one in each package
-  above) beside ones that print or call), each printing a line when it is
-  imported (but for the quiet ones), so the order of imports is observed too;
+  IPS106 conventions fire, ``reex``, whose modules only re-import names,
+  quietly or with a print of their own, for IPS404, ``relpkg``, whose
+  ``relpkg.inner`` holds a share of the programs, run as ``python -m``, that
+  import relatively for IPS108, and, for IPS402, submodules that do nothing on
+  import (``quiet``, and one in each package above) beside ones that print or
+  call), each printing a line when it is imported (but for the quiet ones), so
+  the order of imports is observed too;
 * runs each program in a fresh interpreter before and after ``fix_bytes``
   (:func:`run_all`, two subprocesses per program, on every core), and
   compares stdout, the exit status and the type of an uncaught exception.
@@ -63,21 +65,29 @@ import tempfile
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flake8_importstyle.config import Config
-from flake8_importstyle.fix import fix_bytes
+from flake8_importstyle.fix import FixResult, fix_bytes
 from flake8_importstyle.rules import DEFAULT_CODES, check_tree
 
 #: The codes the fixer rewrites; each must be fixed at least once in a full run.
-CODES = ("IPS101", "IPS102", "IPS103", "IPS104", "IPS106", "IPS201", "IPS205", "IPS402")
+CODES = ("IPS101", "IPS102", "IPS103", "IPS104", "IPS106", "IPS108", "IPS201", "IPS205", "IPS402")
 #: The codes off by default that every run selects, and each must be fixed at least once too.
 OPT_IN = ("IPS404",)
 #: The codes fixed only with ``--unsafe-fixes`` that the reload run (:func:`generate_reload`) covers.
 UNSAFE_CODES = ("IPS302",)
+
+#: The options every program is linted and fixed with: IPS108 flags every relative import.
+CONFIG = Config(relative="never")
+#: The package a share of the programs are modules of, run as ``python -m``, so that
+#: they can import relatively (IPS108's rewrite); drawn from a random stream of its own,
+#: so that every program draws what it drew before the programs had packages.
+RELATIVE_PACKAGE = "relpkg.inner"
+RELATIVE_SHARE = 0.15
 
 #: Programs per run; CI sets fewer on the Pythons other than its default one.
 PROGRAMS = int(os.environ.get("IMPORTSTYLE_DIFF_PROGRAMS", "1000"))
@@ -143,6 +153,13 @@ PACKAGES: dict[str, str] = {
 # reex.defs only where importing the module does nothing of its own (quiet, chain); where it
 # prints (loud), or loads a module that prints before reex.defs (early), it must refuse.
 PACKAGES.update({
+    # relpkg.inner holds the programs that import relatively; its __init__ binds a constant
+    # under a submodule's name, which `from . import const` finds before the submodule
+    "relpkg/__init__.py": _module("relpkg"),
+    "relpkg/sib.py": _module("relpkg.sib"),
+    "relpkg/inner/__init__.py": _module("relpkg.inner", '\n\nconst = "relpkg.inner.const, the constant"\n'),
+    "relpkg/inner/leaf.py": _module("relpkg.inner.leaf"),
+    "relpkg/inner/const.py": _module("relpkg.inner.const"),
     "reex/__init__.py": _module("reex"),
     "reex/defs.py": _module("reex.defs", "\n\nclass Thing:\n    pass\n\n\nthing = Thing()\nother = 'reex.defs.other'\n"),
     "reex/side.py": _module("reex.side"),
@@ -340,14 +357,39 @@ class Form:
 
 @dataclass(frozen=True)
 class Program:
-    """A generated program: chunks of source that a reduction can drop one by one."""
+    """A generated program: chunks of source that a reduction can drop one by one.
+    ``package``: the package it is a module of (run as ``python -m package.name``),
+    or empty for a script beside the packages."""
 
     name: str
     chunks: tuple[str, ...]
+    package: str = ""
 
     @property
     def source(self) -> str:
         return "".join(self.chunks)
+
+    def path(self, folder: Path, suffix: str = "") -> Path:
+        """Where the program (its fixed form: *suffix* ``_fixed``) is written under *folder*."""
+        return folder.joinpath(*self.package.split(".") if self.package else (), f"{self.name}{suffix}.py")
+
+    def command(self, path: Path) -> list[str]:
+        """How the file *path* of this program runs: by path, or as a module of its package."""
+        return ["-m", f"{self.package}.{path.stem}"] if self.package else [path.name]
+
+
+#: IPS108's shapes: a relative import and the expression that reads what it binds, in a
+#: module of relpkg.inner (``{a}``: an alias of the program's own).
+RELATIVE_IMPORTS = (
+    ("from . import leaf", "leaf.NAME"),
+    ("from .leaf import NAME as {a}", "{a}"),
+    ("from .leaf import (\n    f as {a},  # the sibling's\n)", "{a}()"),
+    ("from .. import sib", "sib.f()"),
+    ("from ..sib import NAME as {a}", "{a}"),
+    ("from . import const", "const"),  # the package's constant, over its submodule
+    ("from .. import inner as {a}", "{a}.NAME"),
+    ("from ... import gone", "gone"),  # above the top-level package: ImportError, left
+)
 
 
 def _indent(lines: Iterable[str], by: str = "    ") -> list[str]:
@@ -791,8 +833,22 @@ class _Builder:
             leaf = sub.rpartition(".")[2]
             self.add(when, [f"{leaf} = {label!r}", f"import {package}", f"_p({label!r}, {chain}, {leaf})"])
 
+    def relative(self, rng: random.Random) -> None:
+        """IPS108: relative imports in a module of :data:`RELATIVE_PACKAGE`, at module level
+        or in a function called at the end, read at once. *rng*: the stream of its own."""
+        for _ in range(rng.choice((1, 2, 3))):
+            label = self.label()
+            statement, read = (part.format(a=f"_r{label}") for part in rng.choice(RELATIVE_IMPORTS))
+            when = rng.uniform(0, 1)
+            if rng.random() < 0.3:
+                body = _indent(statement.splitlines())
+                self.add(when, [f"def _f{label}():", *body, f"    return {read}", ""])
+                self.finals.append(_guard(label, [f"_p({label!r}, _f{label}())"]))
+            else:
+                self.add(when, _guard(label, [*statement.splitlines(), f"_p({label!r}, {read})"]))
+
     # -- the whole program
-    def build(self, name: str) -> Program:
+    def build(self, name: str, package: str = "") -> Program:
         rng = self.rng
         for _ in range(rng.choice((1, 1, 2, 2, 3))):
             t = self.target()
@@ -824,7 +880,7 @@ class _Builder:
             chunks.append("".join(line + "\n" for line in lines))
         chunks += ["".join(line + "\n" for line in final) for final in self.finals]
         chunks.append('print("done")\n')
-        return Program(name, tuple(chunks))
+        return Program(name, tuple(chunks), package)
 
 
 #: The top-level names of the packages in :data:`PACKAGES`.
@@ -838,7 +894,12 @@ def _guard(label: str, lines: list[str]) -> list[str]:
 
 def generate(index: int, seed: int = SEED) -> Program:
     """Program number *index* of the run *seed*: the same on every machine and Python."""
-    return _Builder(random.Random(f"{seed}:{index}")).build(f"p{seed}_{index:05d}")
+    builder = _Builder(random.Random(f"{seed}:{index}"))
+    own = random.Random(f"{seed}:{index}:relative")
+    package = RELATIVE_PACKAGE if own.random() < RELATIVE_SHARE else ""
+    if package:
+        builder.relative(own)
+    return builder.build(f"p{seed}_{index:05d}", package)
 
 
 # ------------------------------------------------- reloads, for --unsafe-fixes
@@ -929,7 +990,7 @@ class _Running:
     """A program running in a fresh interpreter, its output going to files (two
     programs run at once, and a pipe that nobody reads could stall one)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, command: Sequence[str] | None = None, cwd: Path | None = None) -> None:
         self.path = path
         self.out = path.with_suffix(".stdout")
         self.err = path.with_suffix(".stderr")
@@ -939,8 +1000,8 @@ class _Running:
             # keeps the script's folder, which holds the packages, first on sys.path;
             # -B: no bytecode, so the runs cannot see each other's caches
             self.proc = subprocess.Popen(
-                [sys.executable, "-E", "-S", "-B", path.name],
-                cwd=path.parent, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                [sys.executable, "-E", "-S", "-B", *(command or [path.name])],
+                cwd=cwd or path.parent, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
             )
 
     def result(self, timeout: float = TIMEOUT) -> Run:
@@ -965,7 +1026,7 @@ def fixable_codes(source: str, filename: str) -> Counter[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tree = ast.parse(source)
-    found = check_tree(tree, source.splitlines(keepends=True), filename, Config(), DEFAULT_CODES | set(OPT_IN))
+    found = check_tree(tree, source.splitlines(keepends=True), filename, CONFIG, DEFAULT_CODES | set(OPT_IN))
     return Counter(f.code for f in found if f.code in (*CODES, *OPT_IN, *UNSAFE_CODES))
 
 
@@ -1053,18 +1114,13 @@ def check(
     as the fix is there; a program the fixer did not change is not run again.
     *only*: fix that one code (to find which rewrite changed a program); *unsafe*: with
     ``--unsafe-fixes`` (the reload programs, whose reloads change nothing they print)."""
-    before_path = folder / f"{program.name}.py"
-    after_path = folder / f"{program.name}_fixed.py"
+    before_path, after_path = program.path(folder), program.path(folder, "_fixed")
     source = program.source
     before_path.write_text(source, encoding="utf-8")
-    before = _Running(before_path)
+    before = _Running(before_path, program.command(before_path), folder)
     outcome = Outcome(program, Run("", 0, None, ""))
     try:
-        data = source.encode("utf-8")
-        if only is None:
-            result = fix_bytes(data, str(before_path), Config(), opt_in=OPT_IN, unsafe=unsafe)
-        else:
-            result = fix_bytes(data, str(before_path), Config(), only.__eq__, opt_in=OPT_IN, unsafe=unsafe)
+        result = _fix(source, before_path, folder, only, unsafe)
     except Exception as exc:  # the fixer must never raise on a program that compiles
         outcome.error = f"fix_bytes raised {type(exc).__name__}: {exc}"
         outcome.before = before.result(timeout)
@@ -1084,11 +1140,23 @@ def check(
         outcome.before = before.result(timeout)
         return outcome
     after_path.write_text(fixed, encoding="utf-8")
-    after = _Running(after_path)
+    after = _Running(after_path, program.command(after_path), folder)
     outcome.fixed_codes = fixable_codes(source, str(before_path)) - fixable_codes(fixed, str(before_path))
     outcome.before = before.result(timeout)
     outcome.after = after.result(timeout)
     return outcome
+
+
+def _fix(source: str, path: Path, folder: Path, only: str | None, unsafe: bool = False) -> FixResult:
+    """``fix_bytes`` as the command line runs it from *folder*, where an absolute import of
+    a program's package is looked up first (as ``python -m`` looks it up)."""
+    selected: Callable[[str], bool] = (lambda code: True) if only is None else only.__eq__
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        return fix_bytes(source.encode("utf-8"), str(path), CONFIG, selected=selected, opt_in=OPT_IN, unsafe=unsafe)
+    finally:
+        os.chdir(here)
 
 
 def run_all(programs: Sequence[Program], folder: Path, jobs: int | None = None,
@@ -1184,7 +1252,8 @@ def reduce(outcome: Outcome, folder: Path, timeout: float = TIMEOUT) -> Outcome:
                 compile(source, "<reduce>", "exec", dont_inherit=True)
         except SyntaxError:
             return None
-        trial = check(Program(f"{outcome.program.name}_r{step}", tuple(candidate)), folder, timeout)
+        program = Program(f"{outcome.program.name}_r{step}", tuple(candidate), outcome.program.package)
+        trial = check(program, folder, timeout)
         return trial if trial.failed and trial.signature() == signature else None
 
     changed = True
@@ -1215,7 +1284,10 @@ def blame(outcome: Outcome, folder: Path, timeout: float = TIMEOUT) -> list[str]
     combination does."""
     return [
         code for code in sorted(outcome.fixed_codes)
-        if check(Program(f"{outcome.program.name}_{code}", outcome.program.chunks), folder, timeout, code).failed
+        if check(
+            Program(f"{outcome.program.name}_{code}", outcome.program.chunks, outcome.program.package),
+            folder, timeout, code,
+        ).failed
     ]
 
 

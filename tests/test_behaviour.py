@@ -32,9 +32,9 @@ from pathlib import Path
 
 import pytest
 
-from flake8_importstyle.config import Config
 from flake8_importstyle.rules import check_tree
 from tests._differential import CODES, Run, exception_type, write_packages
+from tests.conftest import config_from
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +48,8 @@ class Case:
     ``expect`` must be in the output before the fix: it proves the program
     reaches the point the case is about. ``fix`` are the paths given to the
     command line (a folder for a whole project); ``must_fix`` a code the fixer
-    must rewrite in ``main.py``.
+    must rewrite in ``target``; ``options`` the ``importstyle-*`` options of the
+    project's ``setup.cfg`` (without the prefix).
     """
 
     id: str
@@ -57,6 +58,8 @@ class Case:
     fix: tuple[str, ...] = ("main.py",)
     command: tuple[str, ...] = ("main.py",)
     must_fix: str | None = None
+    target: str = "main.py"
+    options: tuple[tuple[str, str], ...] = ()
 
 
 def case(id: str, main: str, expect: str, *, must_fix: str | None = None) -> Case:
@@ -872,7 +875,125 @@ PROJECTS = [
     ),
 ]
 
-CASES = POSITIVE + TRAPS + PROJECTS
+
+def relative(id: str, files: dict[str, str], expect: str, command: tuple[str, ...], *, target: str | None = None) -> Case:
+    """A package run as ``python -m``, fixed with ``importstyle-relative = never``: IPS108 must
+    rewrite *target* (the module run, unless given), or leave it with its reason (None)."""
+    module = command[-1].replace(".", "/")
+    run_as = target if target is not None else f"{module}.py"
+    return Case(
+        id, {path: textwrap.dedent(text) for path, text in files.items()}, expect, fix=tuple(sorted({p.split("/")[0] for p in files})),
+        command=command, must_fix="IPS108" if target != "" else None, target=run_as, options=(("relative", "never"),),
+    )
+
+
+#: A package whose modules print what they are when imported, for IPS108's cases.
+RELATIVE_PACKAGE = {
+    "pkg/__init__.py": 'print("[load pkg]")\nNAME = "pkg"\n',
+    "pkg/a.py": 'print("[load pkg.a]")\nX = "pkg.a.X"\n',
+    "pkg/sub/__init__.py": 'print("[load pkg.sub]")\n',
+    "pkg/sub/b.py": 'print("[load pkg.sub.b]")\nY = "pkg.sub.b.Y"\n__all__ = ["Y"]\n',
+}
+
+RELATIVE = [
+    relative(
+        "relative-siblings-parents-aliases-star-and-function",
+        {
+            **RELATIVE_PACKAGE,
+            "pkg/sub/mod.py": """\
+            import sys
+
+            from . import b
+            from ..a import X as x  # the parent's
+            from .b import (
+                Y,  # the sibling's
+            )
+            from .b import *
+
+
+            def late():
+                from .. import a
+                return a.X, a is sys.modules["pkg.a"]
+
+
+            print(b.Y, x, Y, b is sys.modules["pkg.sub.b"], late())
+            """,
+        },
+        "pkg.sub.b.Y pkg.a.X pkg.sub.b.Y True ('pkg.a.X', True)",
+        ("-m", "pkg.sub.mod"),
+    ),
+    # from-import asks the package's attribute first: a constant under a submodule's name
+    # wins over the submodule, for the relative import and the absolute one alike
+    relative(
+        "relative-import-of-a-name-the-package-binds-over-its-submodule",
+        {
+            **RELATIVE_PACKAGE,
+            "pkg/sub/__init__.py": 'print("[load pkg.sub]")\nb = "pkg.sub.b, the constant"\n',
+            "pkg/sub/mod.py": "from . import b\n\nprint(b)\n",
+        },
+        "pkg.sub.b, the constant",
+        ("-m", "pkg.sub.mod"),
+    ),
+    # a package's __main__ run with `python -m pkg`: __package__ is pkg there too
+    relative(
+        "relative-import-in-a-packages-main",
+        {**RELATIVE_PACKAGE, "pkg/__main__.py": "from . import a\nfrom .sub.b import Y\n\nprint(a.X, Y)\n"},
+        "pkg.a.X pkg.sub.b.Y",
+        ("-m", "pkg"),
+        target="pkg/__main__.py",
+    ),
+    # a package's own __init__ importing its submodule
+    relative(
+        "relative-import-in-the-packages-init",
+        {**RELATIVE_PACKAGE, "pkg/__init__.py": 'from . import a\n\nprint("[load pkg]", a.X)\n',
+         "main.py": "import pkg\n\nprint(pkg.a.X)\n"},
+        "[load pkg] pkg.a.X",
+        ("main.py",),
+        target="pkg/__init__.py",
+    ),
+    # a namespace package on the way: run as ns.pkg.mod, `.` is ns.pkg; `pkg` found from
+    # here is another package, which an absolute import would find
+    relative(
+        "relative-import-below-a-namespace-package-is-left",
+        {
+            **RELATIVE_PACKAGE,
+            "ns/pkg/__init__.py": 'print("[load ns.pkg]")\n',
+            "ns/pkg/a.py": 'X = "ns.pkg.a.X"\n',
+            "ns/pkg/mod.py": "from .a import X\n\nprint(__package__, X)\n",
+        },
+        "ns.pkg ns.pkg.a.X",
+        ("-m", "ns.pkg.mod"),
+        target="",
+    ),
+    # a vendored copy whose _vendor folder is no package (a namespace package inside app),
+    # beside a top-level package of that name, which an absolute import would find
+    relative(
+        "relative-import-in-a-vendored-copy-is-left",
+        {
+            "app/__init__.py": "",
+            "app/main.py": "import app._vendor.lib.mod\n",
+            "app/_vendor/lib/__init__.py": "",
+            "app/_vendor/lib/helper.py": 'WHO = "vendored helper"\n',
+            "app/_vendor/lib/mod.py": "from .helper import WHO\n\nprint(WHO)\n",
+            "lib/__init__.py": "",
+            "lib/helper.py": 'WHO = "top-level helper"\n',
+        },
+        "vendored helper",
+        ("-m", "app.main"),
+        target="",
+    ),
+    # the file sets __package__, which its relative imports resolve against: left, with
+    # that line as the reason (from pkg.sub.a would not even exist)
+    relative(
+        "relative-import-in-a-file-that-sets-its-package-is-left",
+        {**RELATIVE_PACKAGE, "pkg/sub/mod.py": '__package__ = "pkg"\nfrom .a import X\n\nprint(X)\n'},
+        "pkg.a.X",
+        ("-m", "pkg.sub.mod"),
+        target="",
+    ),
+]
+
+CASES = POSITIVE + TRAPS + PROJECTS + RELATIVE
 
 
 def run(folder: Path, command: tuple[str, ...]) -> Run:
@@ -894,13 +1015,16 @@ def fix(folder: Path, paths: tuple[str, ...]) -> subprocess.CompletedProcess[str
     return proc
 
 
-def left_findings(folder: Path, paths: tuple[str, ...]) -> set[tuple[str, int, str]]:
+def left_findings(
+    folder: Path, paths: tuple[str, ...], options: tuple[tuple[str, str], ...] = ()
+) -> set[tuple[str, int, str]]:
     """(path, line, code) of every fixable finding in the Python files under *paths*."""
+    config = config_from(dict(options))
     files = [p for name in paths for p in ([folder / name] if name.endswith(".py") else (folder / name).rglob("*.py"))]
     found = set()
     for path in files:
         text = path.read_text(encoding="utf-8")
-        for f in check_tree(ast.parse(text), text.splitlines(keepends=True), str(path), Config()):
+        for f in check_tree(ast.parse(text), text.splitlines(keepends=True), str(path), config):
             if f.code in CODES:
                 found.add((path.relative_to(folder).as_posix(), f.line, f.code))
     return found
@@ -912,7 +1036,8 @@ def test_fix_keeps_behaviour(case: Case, tmp_path: Path) -> None:
     for name, text in case.files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
-    (tmp_path / "setup.cfg").write_text("[flake8]\n", encoding="utf-8")
+    settings = "".join(f"importstyle-{key} = {value}\n" for key, value in case.options)
+    (tmp_path / "setup.cfg").write_text(f"[flake8]\n{settings}", encoding="utf-8")
     sources = {name: (tmp_path / name).read_text(encoding="utf-8") for name in case.files}
 
     before = run(tmp_path, case.command)
@@ -930,8 +1055,10 @@ def test_fix_keeps_behaviour(case: Case, tmp_path: Path) -> None:
 
     explained = {(m["path"], int(m["line"]), m["code"]) for m in map(NOT_FIXED.match, fixer.stdout.splitlines())
                  if m and m["reason"].strip()}
-    unexplained = left_findings(tmp_path, case.fix) - explained
+    unexplained = left_findings(tmp_path, case.fix, case.options) - explained
     assert not unexplained, f"findings left without a reason: {sorted(unexplained)}\n{report}"
     if case.must_fix:
-        assert changed["main.py"] != sources["main.py"], f"main.py was not rewritten:\n{report}"
-        assert not {f for f in left_findings(tmp_path, ("main.py",)) if f[2] == case.must_fix}, report
+        target = case.target
+        assert changed[target] != sources[target], f"{target} was not rewritten:\n{report}"
+        left = left_findings(tmp_path, (target,), case.options)
+        assert not {f for f in left if f[2] == case.must_fix}, report

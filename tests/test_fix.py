@@ -46,21 +46,20 @@ FIX_EXAMPLES = [
 
 
 @pytest.mark.parametrize(("rule", "index"), FIX_EXAMPLES)
-def test_documented_fix(rule: type[Rule], index: int, tmp_path) -> None:
+def test_documented_fix(rule: type[Rule], index: int, tmp_path, monkeypatch) -> None:
     example = rule.examples[index]
     opt_in = (rule.code,) if rule.default == "off" else ()  # an opt-in code is fixed where it is selected
-    filename = "example.py"
-    if "/" in example.filename:  # a file in a package: its folders, each with its __init__.py
-        path = tmp_path / example.filename
-        for folder in path.relative_to(tmp_path).parents:
-            (tmp_path / folder).mkdir(exist_ok=True)
-            if folder != folder.parent:
-                (tmp_path / folder / "__init__.py").touch()
-        filename = str(path)
+    # an example in a package's file is fixed where its folders are packages
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path
+    for part in example.filename.split("/")[:-1]:
+        folder /= part
+        folder.mkdir(exist_ok=True)
+        (folder / "__init__.py").write_text("")
     unsafe = rule.fix == "unsafe"
-    assert fixed(example.bad, opt_in, filename, unsafe, **example.options) == example.fixed
+    assert fixed(example.bad, opt_in, example.filename, unsafe, **example.options) == example.fixed
     if unsafe:  # without --unsafe-fixes, the file is left
-        assert fix(example.bad, filename, opt_in).data.decode() == example.bad
+        assert fix(example.bad, example.filename, opt_in).data.decode() == example.bad
     assert rule.code not in codes(example.fixed or "", example.filename, extend_select=opt_in, **example.options)
 
 

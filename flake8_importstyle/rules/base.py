@@ -212,13 +212,9 @@ class FileContext:
         package = self.package
         if not package:  # stdin, or a file outside any package: nothing to resolve against
             return None
-        parts = package.split(".")
-        if record.level > len(parts):  # beyond the top-level package: an ImportError at run time
-            return None
-        base = parts[: len(parts) - (record.level - 1)]
-        if record.module:
-            base.append(record.module)
-        return ".".join(base) or None
+        from flake8_importstyle.resolve import absolute_module
+
+        return absolute_module(record.level, record.module, package)
 
 
 def _position(node: ast.AST) -> tuple[int, int]:

@@ -129,7 +129,7 @@ class ImplicitNamespacePackage(Rule):
             return
         if not os.path.basename(folder).isidentifier():
             return  # `typing-examples/`: no import can name a package there
-        if _listed(folder, file.config.namespace_packages, cwd):
+        if resolve.listed_folder(folder, file.config.namespace_packages, cwd):
             return
         if file.lines and file.lines[0].startswith("#!"):
             return
@@ -143,7 +143,7 @@ class ImplicitNamespacePackage(Rule):
             return
         if "__main__" in file.source and any(_is_main_guard(stmt) for stmt in getattr(file.tree, "body", [])):
             return
-        shown = _shown(folder, cwd)
+        shown = resolve.shown_path(folder, cwd)
         yield self.finding(1, 0, folder=shown, init=os.path.join(shown, "__init__.py"))
 
 
@@ -164,24 +164,6 @@ def _is_main_guard(stmt: ast.stmt) -> bool:
     names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
     strings = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
     return len(names) == 1 and len(strings) == 1
-
-
-def _listed(folder: str, entries: tuple[str, ...], cwd: str) -> bool:
-    for entry in entries:
-        listed = os.path.normcase(os.path.normpath(os.path.join(cwd, entry)))
-        here = os.path.normcase(folder)
-        if here == listed or here.startswith(listed.rstrip(os.sep) + os.sep):
-            return True
-    return False
-
-
-def _shown(folder: str, cwd: str) -> str:
-    """*folder* relative to the folder flake8 runs in when it is inside it."""
-    try:
-        relative = os.path.relpath(folder, cwd)
-    except ValueError:  # another drive on Windows
-        return folder
-    return folder if relative.startswith(os.pardir) else relative
 
 
 # ----------------------------------------------------------------------- IPS402

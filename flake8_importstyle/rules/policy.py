@@ -158,10 +158,20 @@ class RelativeImport(Rule):
 
     code = "IPS108"
     name = "relative-import"
-    fix = "never"
+    fix = "sometimes"
     fix_note = (
-        "The message names the absolute import when the file's package is known; the fixer "
-        "has no rewrite for it."
+        "``from ..a import b`` becomes ``from pkg.a import b`` (aliases, comments, parentheses and "
+        "layout kept) where the file's package follows from the ``__init__.py`` files above it and "
+        "an absolute import of its top-level name, looked up from the folder the fixer runs in and "
+        "``sys.path`` as ``python -m`` looks it up, finds that very package. Left, with the reason: "
+        "stdin without a display name, a file in no regular package, a package folder that is no "
+        "name an absolute import can spell (a keyword, or a folder with ``__init__.py`` above it "
+        "that is no identifier), the folder above the package listed in "
+        "``importstyle-namespace-packages``, a run from inside the package, a top-level name that "
+        "finds something else first (another copy on the path, a built-in module, or nothing: a "
+        "``src/`` folder or a vendored copy that is not on ``sys.path``), dots that climb above the "
+        "top-level package, and a file that names ``__package__`` or ``__spec__`` or binds "
+        "``__name__``. No mode asks for relative imports, so none is written."
     )
     limitations = (
         (
@@ -172,6 +182,12 @@ class RelativeImport(Rule):
         (
             "Two strictnesses only: ``siblings`` (``from .. import x`` and deeper are reported) and "
             "``never``."
+        ),
+        (
+            "The rewrite assumes the file is imported under the name its folders give it (``python -m "
+            "pkg.mod``, or an import of ``pkg.mod``) with the ``sys.path`` the fixer runs with: a "
+            "relative import finds its package through ``__package__``, an absolute one through "
+            "``sys.path``."
         ),
     )
     added = "0.1.0"
@@ -198,11 +214,22 @@ class RelativeImport(Rule):
             bad="from ..utils import slugify\n",
             good="from .helpers import slugify\n",
             options={"relative": "siblings"},
+            filename="mypkg/views/pages.py",
+            fixed="from mypkg.utils import slugify\n",
         ),
         Example(
             bad="from . import helpers\n",
             good="from mypkg import helpers\n",
             options={"relative": "never"},
+            filename="mypkg/views.py",
+            fixed="from mypkg import helpers\n",
+        ),
+        Example(
+            bad="from .models import (\n    User as U,  # the account\n    Group,\n)\n",
+            good="from mypkg.models import (\n    User as U,  # the account\n    Group,\n)\n",
+            options={"relative": "never"},
+            filename="mypkg/views.py",
+            fixed="from mypkg.models import (\n    User as U,  # the account\n    Group,\n)\n",
         ),
     )
 
