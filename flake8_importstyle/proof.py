@@ -1320,7 +1320,7 @@ class _Reads:
         scope = self.parents.get(id(branch))
         while scope is not None and not isinstance(scope, _SCOPE_NODES):
             scope = self.parents.get(id(scope))
-        if not isinstance(scope, _FUNCTION_NODES):
+        if not isinstance(scope, _FUNCTION_NODES) or not _local(scope, name):
             return None
         if any(isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in ast.walk(scope)):
             return None
@@ -1372,6 +1372,23 @@ def _string_words(node: ast.AST) -> set[str]:
     return set()
 
 
+def _local(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """Whether *name* is a parameter of *function* or assigned in its own body (not only
+    in the functions, lambdas and comprehensions inside it)."""
+    args = function.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    if any(a is not None and a.arg == name for a in every):
+        return True
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+            return True
+        if not isinstance(node, (*_SCOPE_NODES, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
 def _first_after_inert(parent: ast.Call | ast.keyword, child: ast.AST) -> bool:
     """Whether *child* of the call *parent* (or of its keyword) is evaluated after only
     names and constants: ``doc(eval(x))``, not ``f(g(), eval(x))``."""
@@ -1384,6 +1401,8 @@ def _first_after_inert(parent: ast.Call | ast.keyword, child: ast.AST) -> bool:
         before = [parent.func, *parent.args, *(k.value for k in parent.keywords[:index])]
     else:
         return False  # the called function itself
+    if any(k.arg is None for k in parent.keywords):
+        return False  # f(**kw, x=eval(v)) calls kw.keys() first
     return all(isinstance(n, (ast.Name, ast.Constant)) for n in before)
 
 

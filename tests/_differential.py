@@ -614,6 +614,7 @@ class _Builder:
             (1, "nonlocal"), (1, "locals"), (1, "eval_names"), (1, "exec_other"), (1, "exec_computed"),
             (1, "rebound"), (1, "class_comprehension"), (1, "globals_key"), (1, "globals_all"),
             (1, "module_exec"), (1, "locals_closure"), (1, "locals_class"), (1, "locals_comprehension"),
+            (1, "eval_narrowed"), (1, "exec_namespace"), (1, "globals_prefix"),
         ])
         f = f"_f{label}"
         if kind == "closure":
@@ -676,6 +677,22 @@ class _Builder:
         elif kind == "globals_all":
             self.add(when, [s, *_guard(label, [f"_p({label!r}, {value})"]),
                             f"_p({label!r}, sorted(k for k in globals() if not k.startswith('_')))"])
+            self.module_forms.append(form)
+        elif kind == "eval_narrowed":  # eval of a name an if narrowed to literals, which may name b
+            name = self.rng.choice([b, form.target.leaf, "None"])
+            self.add(when, [f"def {f}(v):", f"    {s}", f"    _p({label!r}, {value})",
+                            f"    if v in ['True', {name!r}]:", f"        _p({label!r}, eval(v))", "",
+                            f"_call({label!r}, lambda: {f}({name!r}))"])
+        elif kind == "exec_namespace":  # exec in a namespace of the caller's, reading b or not
+            code = self.rng.choice([f"_p({label!r}, {b})", "x = 1"])
+            self.add(when, [f"def {f}(code, ns):", f"    {s}", "    exec(code, ns)",
+                            f"    _p({label!r}, {value}, sorted(k for k in ns if not k.startswith('_')))", "",
+                            f"_call({label!r}, lambda: {f}({code!r}, {{'_p': _p}}))"])
+        elif kind == "globals_prefix":  # module level: globals() held for keys with a literal prefix
+            held = f"_n{label}"
+            key = self.rng.choice([f"'_G{label}' + _k", f"f'_G{label}{{_k}}'", f"{b[:1]!r} + {b[1:]!r}"])
+            self.add(when, [s, f"{held} = globals()", "for _k in 'ab':", f"    {held}[{key}] = None",
+                            f"del {held}", *_guard(label, [f"_p({label!r}, {value})"])])
             self.module_forms.append(form)
         else:  # module level: exec of a literal that may or may not read the names
             text = self.rng.choice([f"_p('{label}', 1)", f"_p('{label}', {b})", f"{form.target.leaf} = 'exec'"])
