@@ -744,6 +744,7 @@ class Evaluator:
         ``__import__`` (path ``*``: any module), an attribute set on a module
         (``json.decoder = x``, ``setattr(json, "decoder", x)``,
         ``mock.patch.object(json, "decoder")``, ``mock.patch("json.decoder")``)."""
+        yield from SysModules(self, tree).changes()
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 yield from self._call_changes(node)
@@ -751,15 +752,11 @@ class Evaluator:
                 node.ctx, (ast.Store, ast.Del)
             ):
                 line = node.lineno
-                if isinstance(node, ast.Subscript) and self.is_modules(node.value):
-                    yield line, _literal_str(node.slice) or "*", "changes sys.modules"
-                elif isinstance(node, ast.Subscript) and _literal_str(node.slice) == "__import__":
+                if isinstance(node, ast.Subscript) and _literal_str(node.slice) == "__import__":
                     yield line, "*", "replaces __import__"
-                elif isinstance(node, ast.Attribute) and node.attr in ("modules", "__import__"):
-                    yield line, "*", (
-                        "replaces __import__" if node.attr == "__import__" else "changes sys.modules"
-                    )
-                elif isinstance(node, ast.Attribute):
+                elif isinstance(node, ast.Attribute) and node.attr == "__import__":
+                    yield line, "*", "replaces __import__"
+                elif isinstance(node, ast.Attribute) and node.attr != "modules":
                     yield from ((line, f"{p}.{node.attr}", "sets") for p in self.module_paths(node.value))
                 elif isinstance(node, ast.Name) and node.id == "__import__":
                     yield line, "*", "replaces __import__"
@@ -773,10 +770,8 @@ class Evaluator:
             paths = self.module_paths(arg) if isinstance(arg, ast.expr) else set()
             yield from ((line, p, "reloads a module") for p in (paths or {"*"}))
             return
-        if name in _MUTATORS and isinstance(func, ast.Attribute) and self.is_modules(func.value):
-            keyed = node.args and name in ("pop", "__delitem__", "__setitem__", "setdefault")
-            yield line, (_literal_str(node.args[0]) if keyed else None) or "*", "changes sys.modules"
-            return
+        if name in _MUTATORS and isinstance(func, ast.Attribute) and _last_name(func.value) == "modules":
+            return  # sys.modules.pop(...) and the like: SysModules reads them
         args = list(node.args)
         for first, second in zip(
             args, args[1:]
@@ -819,16 +814,181 @@ class Evaluator:
         """The module paths *node* may evaluate to."""
         return _paths(self.value(node) or frozenset())
 
-    def is_modules(self, node: ast.expr) -> bool:
-        """Whether *node* may be ``sys.modules`` (any ``modules`` whose value is unknown may be)."""
-        if not (isinstance(node, ast.Attribute) and node.attr == "modules") and not (
-            isinstance(node, ast.Name) and node.id == "modules"
-        ):
-            return False
-        value = self.value(node)
-        return (
-            value is None or "sys.modules" in _paths(value) or any(v[0] not in ("path", "now") for v in value)
+
+#: Methods of ``sys.modules`` that only read it.
+_DICT_READS = frozenset(
+    {"get", "keys", "values", "items", "copy", "__contains__", "__getitem__", "__len__", "__iter__"}
+)
+#: Builtins that read the dict they are given and keep no hold on it.
+_DICT_VIEWS = frozenset(
+    {"list", "len", "sorted", "set", "tuple", "dict", "frozenset", "iter", "repr", "str", "bool"}
+)
+_SYS_CHANGE = "changes sys.modules"
+_SYS_LOST = "may change sys.modules where the fixer cannot follow it"
+
+
+def _last_name(node: ast.expr) -> str | None:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+
+
+def _sys_part(values: frozenset[Value]) -> str | None:
+    """``sys`` where a value may be the sys module (``sys``, ``_sys``, ``os.sys``),
+    ``modules`` where it may be ``sys.modules``, else None."""
+    found = None
+    for path in _paths(values):
+        parts = path.partition(":")[2].split(".") if ":" in path else path.split(".")
+        tail = parts[parts.index("sys") + 1:] if "sys" in parts else None
+        if tail == []:
+            return "sys"
+        if tail == ["modules"]:
+            found = "modules"
+    return found
+
+
+class SysModules:
+    """The statements of one file that change ``sys.modules``, as (line, key, how).
+
+    Every expression that evaluates to the sys module (through any import of it) must
+    be the object of an attribute read other than ``__dict__``, and every one that
+    evaluates to ``sys.modules`` must be read (a key, ``get``, ``in``, a loop,
+    ``list()``...) or changed in place: a change yields its key (``*`` where it is not a
+    literal), and any other use (``getattr(sys, "modules")``, ``vars(sys)``, sys or
+    the dict bound to another name or passed to a call) yields ``*``, as the file
+    could change the dict where its uses cannot be read. ``x.modules`` where the
+    value of ``x`` is unknown (``self.modules``, a local dict) changes nothing unless
+    the file holds an object that may be the sys module without reading which:
+    ``sys.modules[key]`` with a computed key, ``import_module(name)``, a ``*`` import.
+    """
+
+    def __init__(self, evaluator: Evaluator, tree: ast.Module) -> None:
+        self.evaluator = evaluator
+        self.tree = tree
+        self.parent = {id(c): p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
+        self.star = any(
+            isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
+            for node in ast.walk(tree)
         )
+        self.loose = self.star  # the file holds a value that may be the sys module, unread
+
+    def changes(self) -> Iterator[tuple[int, str, str]]:
+        unknown: list[tuple[int, str, str]] = []
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.Name, ast.Attribute, ast.Call)):
+                part = self._part(node)
+                if part == "sys":
+                    yield from self._sys_use(node)
+                elif part == "modules":
+                    yield from self._dict_use(node)
+                elif _last_name(node) == "modules" and part is None:
+                    unknown.extend(self._dict_use(node, sure=False))
+        if self.loose:
+            yield from ((line, key, _SYS_LOST) for line, key, _ in unknown)
+
+    def _part(self, node: ast.expr) -> str | None:
+        """``sys``/``modules`` (see :func:`_sys_part`), ``other`` for a known value,
+        None for a value the evaluator does not know."""
+        if isinstance(node, (ast.Name, ast.Attribute)) and not isinstance(node.ctx, ast.Load):
+            return "other"
+        if isinstance(node, ast.Call):
+            self._note_import_call(node)
+        value = self.evaluator.value(node)
+        if value is None or any(v[0] not in ("path", "now") for v in value):
+            return (_sys_part(value) if value else None) or self._unknown_part(node)
+        return _sys_part(value) or "other"
+
+    def _unknown_part(self, node: ast.expr) -> str | None:
+        """A name ``sys`` no import binds may be the module all the same (a parameter,
+        ``sys = __import__("sys")``), and its ``modules`` the dict."""
+        if isinstance(node, ast.Name):
+            return "sys" if node.id == "sys" else None
+        if isinstance(node, ast.Attribute) and node.attr == "modules" and self._part(node.value) == "sys":
+            return "modules"
+        return None
+
+    def _note_import_call(self, call: ast.Call) -> None:
+        """An import of a module the fixer cannot name: ``importlib.import_module(name)``,
+        ``__import__(name)`` (``self.import_module(name)`` is some other method)."""
+        func = call.func
+        value = self.evaluator.value(func)
+        importer = (
+            bool({p.removeprefix("from:") for p in _paths(value)} & {*DUNDER_IMPORT, IMPORT_MODULE})
+            if value
+            else isinstance(func, ast.Name) and func.id in ("__import__", "import_module")
+        )
+        if importer and self.evaluator.import_call(call) is None:
+            self.loose = True
+
+    def _sys_use(self, node: ast.expr) -> Iterator[tuple[int, str, str]]:
+        parent = self.parent.get(id(node))
+        if isinstance(parent, ast.Attribute) and parent.value is node and parent.attr != "__dict__":
+            if parent.attr == "modules" and not isinstance(parent.ctx, ast.Load):
+                yield parent.lineno, "*", _SYS_CHANGE  # sys.modules = {...}
+            return
+        yield node.lineno, "*", _SYS_LOST  # the module, bound or passed where the fixer cannot follow it
+
+    def _dict_use(self, node: ast.expr, sure: bool = True) -> Iterator[tuple[int, str, str]]:
+        """The changes one use of the dict makes; *sure*: that it is ``sys.modules``
+        (else what it reads tells nothing of the sys module)."""
+        parent = self.parent.get(id(node))
+        line = node.lineno
+        if isinstance(node, (ast.Name, ast.Attribute)) and not isinstance(node.ctx, ast.Load):
+            if isinstance(node, ast.Attribute) and self._part(node.value) in ("sys", None):
+                yield line, "*", _SYS_CHANGE  # sys.modules = {...}, self.modules = {} where self may be sys
+            return
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            key = _literal_str(parent.slice)
+            if not isinstance(parent.ctx, ast.Load):
+                yield line, key or "*", _SYS_CHANGE
+            else:
+                yield from self._entry_use(parent, key, sure)
+        elif isinstance(parent, ast.Attribute) and parent.value is node:
+            yield from self._method_use(parent, sure)
+        elif not self._read_only(node, parent):
+            yield line, "*", _SYS_LOST  # the dict, bound or passed where the fixer cannot follow it
+
+    def _method_use(self, method: ast.Attribute, sure: bool) -> Iterator[tuple[int, str, str]]:
+        call = self.parent.get(id(method))
+        called = isinstance(call, ast.Call) and call.func is method
+        args = call.args if isinstance(call, ast.Call) and called else []
+        first = _literal_str(args[0]) if args and not isinstance(args[0], ast.Starred) else None
+        if called and method.attr in _MUTATORS:
+            keyed = method.attr in ("pop", "__delitem__", "__setitem__", "setdefault")
+            yield method.lineno, (first if keyed else None) or "*", _SYS_CHANGE
+        elif called and method.attr in ("get", "__getitem__"):
+            assert isinstance(call, ast.Call)
+            yield from self._entry_use(call, first, sure)
+        elif called and method.attr in _DICT_READS:
+            self.loose = self.loose or (sure and method.attr in ("values", "items"))
+        else:
+            yield method.lineno, "*", _SYS_LOST
+
+    def _entry_use(self, node: ast.expr, key: str | None, sure: bool) -> Iterator[tuple[int, str, str]]:
+        """A module read from ``sys.modules``: the sys module itself for the key ``sys``;
+        any module, so perhaps sys, for a computed key."""
+        if not sure:
+            return
+        if key == "sys":  # its .modules is the dict, though the evaluator cannot tell
+            self.loose = True
+            yield from self._sys_use(node)
+        elif key is None:
+            parent = self.parent.get(id(node))
+            held = isinstance(parent, ast.Attribute) and parent.attr not in ("modules", "__dict__")
+            self.loose = self.loose or not held
+
+    def _read_only(self, node: ast.expr, parent: ast.AST | None) -> bool:
+        if isinstance(parent, ast.Compare) and node in parent.comparators:
+            index = parent.comparators.index(node)
+            return isinstance(parent.ops[index], (ast.In, ast.NotIn))
+        if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is node:
+            return True
+        if isinstance(parent, ast.Call) and parent.args == [node] and not parent.keywords:
+            func = parent.func
+            return isinstance(func, ast.Name) and func.id in _DICT_VIEWS and not self._bound(func.id)
+        return False
+
+    def _bound(self, name: str) -> bool:
+        """Whether the file may bind *name* (else it is the builtin)."""
+        return self.star or any(name in scope.locals for scope in self.evaluator.model.scopes)
 
 
 def identity_problem(changes: Iterable[tuple[int, str, str]], assumed: Collection[str]) -> str | None:

@@ -12,7 +12,8 @@ does. So, as compiler writers test compilers (Csmith), this module
   under ``if TYPE_CHECKING:``, in ``try``/``except``, ``if``/``else``,
   loops, functions and class bodies, names that collide with the ones the
   fixer would pick, ``global``, ``del``, removals from ``sys.modules``
-  followed by imports again, ``importlib.reload``, ``__import__``,
+  (through ``sys``, another name for it or for the dict, ``getattr``)
+  followed by imports again, dicts named ``modules`` that are not it, ``importlib.reload``, ``__import__``,
   ``imp.reload`` and a replaced ``builtins.__import__``;
 * writes them next to small packages (:data:`PACKAGES`: a plain package, one
   whose ``__init__`` rebinds a submodule's name, one that imports its own
@@ -549,13 +550,24 @@ class _Builder:
         form = self.rng.choice(self.forms)
         t, label = form.target, self.label()
         kind = self.pick([(3, "drop"), (2, "reload"), (2, "imp"), (2, "dunder"), (1, "setattr"), (1, "hook"),
-                          (1, "literal_drop"), (1, "del")])
-        if kind in ("drop", "literal_drop"):
+                          (1, "literal_drop"), (1, "alias_drop"), (1, "decoy"), (1, "del")])
+        if kind in ("drop", "literal_drop", "alias_drop", "decoy"):
             key = self.rng.choice((t.key, t.root))
             name = key.replace(":", ".")
             if kind == "drop":  # the module and its submodules, as a loop over sys.modules
                 lines = [f'for _k in [k for k in sys.modules if k == "{name}" or k.startswith("{name}.")]:',
                          "    del sys.modules[_k]"]
+            elif kind == "alias_drop":  # through another name for sys or for sys.modules
+                lines = self.rng.choice([
+                    [f"import sys as _sy{label}", f'_sy{label}.modules.pop("{name}", None)'],
+                    [f"from sys import modules as _sm{label}", f'_sm{label}.pop("{name}", None)'],
+                    [f"_sd{label} = sys.modules", f'_sd{label}.pop("{name}", None)'],
+                    [f'getattr(sys, "modules").pop("{name}", None)'],
+                ])
+            elif kind == "decoy":  # dicts called modules that are not sys.modules
+                lines = [f"class _O{label}:", "    modules = {}", "", f'_O{label}.modules["{name}"] = 1',
+                         f'_O{label}.modules.pop("{name}")', "modules = {}", f'modules["{name}"] = 2',
+                         f'del modules["{name}"]']
             else:
                 lines = [f'sys.modules.pop("{name}", None)']
             again = self.rng.choice(self.forms) if self.chance(0.3) else form

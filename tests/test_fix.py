@@ -1207,6 +1207,69 @@ def test_reimported_name_is_left_where_importing_the_module_may_matter(tmp_path,
     assert [r for *_, code, r in result.skipped if code == "IPS404"] == ([reason] if reason else [])
 
 
+MACHINERY = "import importlib.machinery\nkey = str(1)\n"
+MACHINERY_READ = "print(importlib.machinery.SOURCE_SUFFIXES)\n"
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        pytest.param("class A:\n    def __init__(self):\n        self.modules = {}\n        self.modules[key] = 1\n"
+                     "        self.modules.pop(key)\n        del self.modules[key]\n", id="self.modules"),
+        pytest.param("class O:\n    pass\nobj = O()\nobj.modules = {}\nobj.modules.clear()\n", id="obj.modules"),
+        pytest.param("def f():\n    modules = {}\n    modules[key] = 1\n    modules.pop(key)\n", id="local-modules"),
+        pytest.param("modules = {}\nmodules.update(a=1)\n", id="global-modules"),
+        pytest.param("import sys\nprint(sys.modules.get(key), key in sys.modules, list(sys.modules), sys.modules[key])\n"
+                     "for k in sys.modules:\n    pass\nx = sys.modules.copy()\nx.clear()\n", id="reads"),
+        pytest.param("import sys\nsys.modules.pop('json')\n", id="another-literal-key"),
+        pytest.param("import sys\nm = sys.modules[key]\nprint(m.__name__)\n", id="an-entry-held"),
+        pytest.param("class F:\n    def f(self):\n        m = self.import_module(key)\n        self.modules[key] = m\n"
+                     "        return self.modules[key]\n", id="a-method-named-import_module"),
+    ],
+)
+def test_what_only_looks_like_a_sys_modules_change_blocks_no_rewrite(middle: str) -> None:
+    result = fixed(MACHINERY + middle + MACHINERY_READ)
+    assert "from importlib import machinery\n" in result and "print(machinery.SOURCE_SUFFIXES)" in result
+
+
+@pytest.mark.parametrize(
+    ("middle", "line", "how"),
+    [
+        ("import sys\nsys.modules.pop(key)\n", 4, "changes"),
+        ("import sys\nsys.modules = {}\n", 4, "changes"),
+        ("import sys\ndel sys.modules[key]\n", 4, "changes"),
+        ("import sys as _sys\n_sys.modules[key] = 1\n", 4, "changes"),
+        ("from sys import modules\nmodules.clear()\n", 4, "changes"),
+        ("from sys import modules as m\nm.setdefault(key, None)\n", 4, "changes"),
+        ("import os\nos.sys.modules.popitem()\n", 4, "changes"),
+        ("def f():\n    import sys\n    sys.modules.update({})\n", 5, "changes"),
+        ("def f(sys):\n    sys.modules[key] = None\n", 4, "changes"),  # a name sys no import binds
+        ("import sys\nd = sys.modules\nd[key] = 1\n", 4, "may change"),  # a name bound to sys.modules
+        ("import sys\ns = sys\ns.modules[key] = 1\n", 4, "may change"),
+        ("import sys\ngetattr(sys, 'modules')[key] = 1\n", 4, "may change"),
+        ("import sys\nvars(sys)['modules'][key] = 1\n", 4, "may change"),
+        ("import sys\nsys.__dict__['modules'][key] = 1\n", 4, "may change"),
+        ("import sys\ndef g(m):\n    m.modules[key] = 1\ng(sys)\n", 6, "may change"),  # sys passed away
+        ("import sys\ndef g(d):\n    d.clear()\ng(sys.modules)\n", 6, "may change"),
+        ("import sys\nclass A:\n    def f(self):\n        self.modules = sys.modules\n", 6, "may change"),
+        ("import sys\nf = sys.modules.pop\n", 4, "may change"),
+        # self.modules may be sys.modules where the file holds a module it cannot name
+        ("import sys\nm = sys.modules[key]\nm.modules[key] = 1\n", 5, "may change"),
+        ("import sys\nfor m in sys.modules.values():\n    m.modules.clear()\n", 5, "may change"),
+        ("import sys\nsys.modules['sys'].modules.clear()\n", 4, "may change"),
+        ("__import__(key).modules.clear()\n", 3, "may change"),
+        ("from importlib import import_module\nimport_module(key).modules.clear()\n", 4, "may change"),
+    ],
+)
+def test_a_sys_modules_change_however_spelled_blocks_the_rewrite(middle: str, line: int, how: str) -> None:
+    source = MACHINERY + middle + MACHINERY_READ
+    result = fix(source)
+    assert result.data == source.encode()
+    what = "changes sys.modules" if how == "changes" else "may change sys.modules where the fixer cannot follow it"
+    reason = f"line {line} {what}, so any module may be another object by the time the rewritten code reads it"
+    assert reason in [why for *_, why in result.skipped]
+
+
 @pytest.mark.parametrize(
     ("session", "reason"),
     [
