@@ -889,6 +889,7 @@ class Evaluator:
         ``__import__`` (path ``*``: any module), an attribute set on a module
         (``json.decoder = x``, ``setattr(json, "decoder", x)``,
         ``mock.patch.object(json, "decoder")``, ``mock.patch("json.decoder")``)."""
+        yield from SysModules(self, tree).changes()
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 yield from self._call_changes(node)
@@ -896,15 +897,11 @@ class Evaluator:
                 node.ctx, (ast.Store, ast.Del)
             ):
                 line = node.lineno
-                if isinstance(node, ast.Subscript) and self.is_modules(node.value):
-                    yield line, _literal_str(node.slice) or "*", "changes sys.modules"
-                elif isinstance(node, ast.Subscript) and _literal_str(node.slice) == "__import__":
+                if isinstance(node, ast.Subscript) and _literal_str(node.slice) == "__import__":
                     yield line, "*", "replaces __import__"
-                elif isinstance(node, ast.Attribute) and node.attr in ("modules", "__import__"):
-                    yield line, "*", (
-                        "replaces __import__" if node.attr == "__import__" else "changes sys.modules"
-                    )
-                elif isinstance(node, ast.Attribute):
+                elif isinstance(node, ast.Attribute) and node.attr == "__import__":
+                    yield line, "*", "replaces __import__"
+                elif isinstance(node, ast.Attribute) and node.attr != "modules":
                     yield from ((line, f"{p}.{node.attr}", "sets") for p in self.module_paths(node.value))
                 elif isinstance(node, ast.Name) and node.id == "__import__":
                     yield line, "*", "replaces __import__"
@@ -918,10 +915,8 @@ class Evaluator:
             paths = self.module_paths(arg) if isinstance(arg, ast.expr) else set()
             yield from ((line, p, "reloads a module") for p in (paths or {"*"}))
             return
-        if name in _MUTATORS and isinstance(func, ast.Attribute) and self.is_modules(func.value):
-            keyed = node.args and name in ("pop", "__delitem__", "__setitem__", "setdefault")
-            yield line, (_literal_str(node.args[0]) if keyed else None) or "*", "changes sys.modules"
-            return
+        if name in _MUTATORS and isinstance(func, ast.Attribute) and _last_name(func.value) == "modules":
+            return  # sys.modules.pop(...) and the like: SysModules reads them
         args = list(node.args)
         for first, second in zip(
             args, args[1:]
@@ -964,16 +959,181 @@ class Evaluator:
         """The module paths *node* may evaluate to."""
         return _paths(self.value(node) or frozenset())
 
-    def is_modules(self, node: ast.expr) -> bool:
-        """Whether *node* may be ``sys.modules`` (any ``modules`` whose value is unknown may be)."""
-        if not (isinstance(node, ast.Attribute) and node.attr == "modules") and not (
-            isinstance(node, ast.Name) and node.id == "modules"
-        ):
-            return False
-        value = self.value(node)
-        return (
-            value is None or "sys.modules" in _paths(value) or any(v[0] not in ("path", "now") for v in value)
+
+#: Methods of ``sys.modules`` that only read it.
+_DICT_READS = frozenset(
+    {"get", "keys", "values", "items", "copy", "__contains__", "__getitem__", "__len__", "__iter__"}
+)
+#: Builtins that read the dict they are given and keep no hold on it.
+_DICT_VIEWS = frozenset(
+    {"list", "len", "sorted", "set", "tuple", "dict", "frozenset", "iter", "repr", "str", "bool"}
+)
+_SYS_CHANGE = "changes sys.modules"
+_SYS_LOST = "may change sys.modules where the fixer cannot follow it"
+
+
+def _last_name(node: ast.expr) -> str | None:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+
+
+def _sys_part(values: frozenset[Value]) -> str | None:
+    """``sys`` where a value may be the sys module (``sys``, ``_sys``, ``os.sys``),
+    ``modules`` where it may be ``sys.modules``, else None."""
+    found = None
+    for path in _paths(values):
+        parts = path.partition(":")[2].split(".") if ":" in path else path.split(".")
+        tail = parts[parts.index("sys") + 1:] if "sys" in parts else None
+        if tail == []:
+            return "sys"
+        if tail == ["modules"]:
+            found = "modules"
+    return found
+
+
+class SysModules:
+    """The statements of one file that change ``sys.modules``, as (line, key, how).
+
+    Every expression that evaluates to the sys module (through any import of it) must
+    be the object of an attribute read other than ``__dict__``, and every one that
+    evaluates to ``sys.modules`` must be read (a key, ``get``, ``in``, a loop,
+    ``list()``...) or changed in place: a change yields its key (``*`` where it is not a
+    literal), and any other use (``getattr(sys, "modules")``, ``vars(sys)``, sys or
+    the dict bound to another name or passed to a call) yields ``*``, as the file
+    could change the dict where its uses cannot be read. ``x.modules`` where the
+    value of ``x`` is unknown (``self.modules``, a local dict) changes nothing unless
+    the file holds an object that may be the sys module without reading which:
+    ``sys.modules[key]`` with a computed key, ``import_module(name)``, a ``*`` import.
+    """
+
+    def __init__(self, evaluator: Evaluator, tree: ast.Module) -> None:
+        self.evaluator = evaluator
+        self.tree = tree
+        self.parent = {id(c): p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
+        self.star = any(
+            isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
+            for node in ast.walk(tree)
         )
+        self.loose = self.star  # the file holds a value that may be the sys module, unread
+
+    def changes(self) -> Iterator[tuple[int, str, str]]:
+        unknown: list[tuple[int, str, str]] = []
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.Name, ast.Attribute, ast.Call)):
+                part = self._part(node)
+                if part == "sys":
+                    yield from self._sys_use(node)
+                elif part == "modules":
+                    yield from self._dict_use(node)
+                elif _last_name(node) == "modules" and part is None:
+                    unknown.extend(self._dict_use(node, sure=False))
+        if self.loose:
+            yield from ((line, key, _SYS_LOST) for line, key, _ in unknown)
+
+    def _part(self, node: ast.expr) -> str | None:
+        """``sys``/``modules`` (see :func:`_sys_part`), ``other`` for a known value,
+        None for a value the evaluator does not know."""
+        if isinstance(node, (ast.Name, ast.Attribute)) and not isinstance(node.ctx, ast.Load):
+            return "other"
+        if isinstance(node, ast.Call):
+            self._note_import_call(node)
+        value = self.evaluator.value(node)
+        if value is None or any(v[0] not in ("path", "now") for v in value):
+            return (_sys_part(value) if value else None) or self._unknown_part(node)
+        return _sys_part(value) or "other"
+
+    def _unknown_part(self, node: ast.expr) -> str | None:
+        """A name ``sys`` no import binds may be the module all the same (a parameter,
+        ``sys = __import__("sys")``), and its ``modules`` the dict."""
+        if isinstance(node, ast.Name):
+            return "sys" if node.id == "sys" else None
+        if isinstance(node, ast.Attribute) and node.attr == "modules" and self._part(node.value) == "sys":
+            return "modules"
+        return None
+
+    def _note_import_call(self, call: ast.Call) -> None:
+        """An import of a module the fixer cannot name: ``importlib.import_module(name)``,
+        ``__import__(name)`` (``self.import_module(name)`` is some other method)."""
+        func = call.func
+        value = self.evaluator.value(func)
+        importer = (
+            bool({p.removeprefix("from:") for p in _paths(value)} & {*DUNDER_IMPORT, IMPORT_MODULE})
+            if value
+            else isinstance(func, ast.Name) and func.id in ("__import__", "import_module")
+        )
+        if importer and self.evaluator.import_call(call) is None:
+            self.loose = True
+
+    def _sys_use(self, node: ast.expr) -> Iterator[tuple[int, str, str]]:
+        parent = self.parent.get(id(node))
+        if isinstance(parent, ast.Attribute) and parent.value is node and parent.attr != "__dict__":
+            if parent.attr == "modules" and not isinstance(parent.ctx, ast.Load):
+                yield parent.lineno, "*", _SYS_CHANGE  # sys.modules = {...}
+            return
+        yield node.lineno, "*", _SYS_LOST  # the module, bound or passed where the fixer cannot follow it
+
+    def _dict_use(self, node: ast.expr, sure: bool = True) -> Iterator[tuple[int, str, str]]:
+        """The changes one use of the dict makes; *sure*: that it is ``sys.modules``
+        (else what it reads tells nothing of the sys module)."""
+        parent = self.parent.get(id(node))
+        line = node.lineno
+        if isinstance(node, (ast.Name, ast.Attribute)) and not isinstance(node.ctx, ast.Load):
+            if isinstance(node, ast.Attribute) and self._part(node.value) in ("sys", None):
+                yield line, "*", _SYS_CHANGE  # sys.modules = {...}, self.modules = {} where self may be sys
+            return
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            key = _literal_str(parent.slice)
+            if not isinstance(parent.ctx, ast.Load):
+                yield line, key or "*", _SYS_CHANGE
+            else:
+                yield from self._entry_use(parent, key, sure)
+        elif isinstance(parent, ast.Attribute) and parent.value is node:
+            yield from self._method_use(parent, sure)
+        elif not self._read_only(node, parent):
+            yield line, "*", _SYS_LOST  # the dict, bound or passed where the fixer cannot follow it
+
+    def _method_use(self, method: ast.Attribute, sure: bool) -> Iterator[tuple[int, str, str]]:
+        call = self.parent.get(id(method))
+        called = isinstance(call, ast.Call) and call.func is method
+        args = call.args if isinstance(call, ast.Call) and called else []
+        first = _literal_str(args[0]) if args and not isinstance(args[0], ast.Starred) else None
+        if called and method.attr in _MUTATORS:
+            keyed = method.attr in ("pop", "__delitem__", "__setitem__", "setdefault")
+            yield method.lineno, (first if keyed else None) or "*", _SYS_CHANGE
+        elif called and method.attr in ("get", "__getitem__"):
+            assert isinstance(call, ast.Call)
+            yield from self._entry_use(call, first, sure)
+        elif called and method.attr in _DICT_READS:
+            self.loose = self.loose or (sure and method.attr in ("values", "items"))
+        else:
+            yield method.lineno, "*", _SYS_LOST
+
+    def _entry_use(self, node: ast.expr, key: str | None, sure: bool) -> Iterator[tuple[int, str, str]]:
+        """A module read from ``sys.modules``: the sys module itself for the key ``sys``;
+        any module, so perhaps sys, for a computed key."""
+        if not sure:
+            return
+        if key == "sys":  # its .modules is the dict, though the evaluator cannot tell
+            self.loose = True
+            yield from self._sys_use(node)
+        elif key is None:
+            parent = self.parent.get(id(node))
+            held = isinstance(parent, ast.Attribute) and parent.attr not in ("modules", "__dict__")
+            self.loose = self.loose or not held
+
+    def _read_only(self, node: ast.expr, parent: ast.AST | None) -> bool:
+        if isinstance(parent, ast.Compare) and node in parent.comparators:
+            index = parent.comparators.index(node)
+            return isinstance(parent.ops[index], (ast.In, ast.NotIn))
+        if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is node:
+            return True
+        if isinstance(parent, ast.Call) and parent.args == [node] and not parent.keywords:
+            func = parent.func
+            return isinstance(func, ast.Name) and func.id in _DICT_VIEWS and not self._bound(func.id)
+        return False
+
+    def _bound(self, name: str) -> bool:
+        """Whether the file may bind *name* (else it is the builtin)."""
+        return self.star or any(name in scope.locals for scope in self.evaluator.model.scopes)
 
 
 def identity_problem(changes: Iterable[tuple[int, str, str]], assumed: Collection[str]) -> str | None:
@@ -1175,11 +1335,19 @@ def namespace_of(tree: ast.Module, text: str) -> Namespace:
 
 class Dynamic(NamedTuple):
     """One read of a namespace by strings: the reason it gives, the names it may read
-    (None: any), and the scopes whose names it may reach (ids of their nodes; None: any)."""
+    (None: any), and the scopes whose names it may reach (ids of their nodes; None: any);
+    *prefixes*: besides *keys*, any name that starts with one of them (``d["CO_" + v]``)."""
 
     reason: str
     keys: frozenset[str] | None
     reach: frozenset[int] | None
+    prefixes: frozenset[str] = frozenset()
+
+    def may_read(self, scope: int, name: str) -> bool:
+        """Whether this read may reach *name* in the scope whose node's id is *scope*."""
+        if self.reach is not None and scope not in self.reach:
+            return False
+        return self.keys is None or name in self.keys or name.startswith(tuple(self.prefixes))
 
 
 #: The nodes that make a scope whose names a dynamic read can reach.
@@ -1236,7 +1404,7 @@ class Namespace:
         module's, ``locals()`` the scope it stands in and the functions around it,
         ``eval``/``exec`` those and the module's, a frame's ``f_locals`` any."""
         parents: dict[int, ast.AST] = {}
-        found: list[Dynamic] = []
+        reads: list[tuple[ast.AST, str, frozenset[int]]] = []
         stack: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [(self.tree, ())]
         while stack:
             node, chain = stack.pop()
@@ -1245,12 +1413,11 @@ class Namespace:
                 parents[id(child)] = node
                 stack.append((child, inner))
             what = _namespace_read(node)
-            if what is None:
-                continue
-            reason = f"line {node.lineno} {what}"  # type: ignore[attr-defined]
-            dynamic = _dynamic(node, parents, reason, id(self.tree), _local_reach(inner))
-            if dynamic is not None:
-                found.append(dynamic)
+            if what is not None:
+                line = node.lineno  # type: ignore[attr-defined]
+                reads.append((node, f"line {line} {what}", _local_reach(inner)))
+        context = _Reads(self.tree, parents)
+        found = [d for d in (context.dynamic(*read) for read in reads) if d is not None]
         found.sort(key=lambda d: int(d.reason.split()[1]))
         return found
 
@@ -1258,11 +1425,8 @@ class Namespace:
         """Where the file may read one of the *changed* names (``(id of the scope's
         node, name)``) by its string, as a reason."""
         for dynamic in self.dynamic:
-            for scope, name in changed:
-                if (dynamic.reach is None or scope in dynamic.reach) and (
-                    dynamic.keys is None or name in dynamic.keys
-                ):
-                    return dynamic.reason
+            if any(dynamic.may_read(scope, name) for scope, name in changed):
+                return dynamic.reason
         return None
 
     @cached_property
@@ -1319,38 +1483,6 @@ def _namespace_read(node: ast.AST) -> str | None:
 _IMPORT_READS = frozenset({"__name__", "__package__", "__spec__", "__path__"})
 
 
-def _dynamic(
-    node: ast.AST, parents: dict[int, ast.AST], reason: str, module: int, chain: frozenset[int]
-) -> Dynamic | None:
-    """What the namespace read *node* may read (:class:`Dynamic`), or None when it reads
-    none of this file's names (``exec(code, {})``) or another read answers for it (the
-    ``globals()`` of ``exec("x = 1", globals())``)."""
-    called = _called(node)
-    module_only = frozenset({module})  # *chain*: what locals() there holds (_local_reach)
-    if called in ("eval", "exec"):
-        assert isinstance(node, ast.Call)
-        spaces = [*node.args[1:3], *(k.value for k in node.keywords if k.arg in ("globals", "locals"))]
-        if spaces and all(isinstance(s, ast.Dict) for s in spaces):
-            return None  # namespaces of its own
-        keys = _literal_names(node.args[0] if node.args else None)
-        first = spaces[0] if len(spaces) == 1 else None
-        only_globals = isinstance(first, ast.Call) and _called(first) == "globals" and not first.args
-        return Dynamic(reason, keys, module_only if only_globals else chain | module_only)
-    parent = parents.get(id(node))
-    if called in ("globals", "locals", "vars") and isinstance(parent, ast.Call) and node in parent.args[1:3]:
-        if _called(parent) in ("eval", "exec"):
-            return None
-        if isinstance(parent.func, ast.Name) and parent.func.id == "__import__":
-            return Dynamic(reason, _IMPORT_READS, chain | module_only)
-    literal = _literal_keys(node, parents)
-    frozen = frozenset(literal) if literal is not None else None
-    if called == "globals" or (isinstance(node, ast.Attribute) and node.attr == "f_globals"):
-        return Dynamic(reason, frozen, module_only)
-    if called is not None and not (isinstance(node, ast.Call) and node.args):
-        return Dynamic(reason, frozen, chain)  # locals(), vars(), dir(): the scope they stand in
-    return Dynamic(reason, frozen, None)  # a frame's f_locals, a computed __dict__: any scope
-
-
 def _literal_names(node: ast.expr | None) -> frozenset[str] | None:
     """Every name a literal string given to ``eval``/``exec`` may read or bind (each
     identifier-like word in it: more than it reads, never less); None where it is no
@@ -1364,22 +1496,311 @@ def _literal_names(node: ast.expr | None) -> frozenset[str] | None:
     return frozenset(words)
 
 
-def _literal_keys(node: ast.AST, parents: dict[int, ast.AST]) -> set[str] | None:
-    """The keys a namespace read looks up when they are all literals: ``globals()["x"]``,
-    ``globals().get("x")``, ``"x" in globals()``; None when it may read any."""
+#: A key pattern: the exact keys a lookup may use, and the prefixes of the others.
+Keys = tuple[frozenset[str], frozenset[str]]
+#: Attributes and words through which code can get hold of a namespace's dict without
+#: a read :func:`_namespace_read` reports (``f.__globals__``, ``getattr(m, "__dict__")``).
+_LEAK_WORDS = frozenset(
+    {*DYNAMIC_CALLS - {"eval", "exec", "dir"}, "__dict__", "__globals__", "f_globals", "f_locals"}
+    | {"get_referrers", "get_referents", "get_objects"}  # gc's: every dict that holds an object
+)
+#: The statements an ``eval`` narrowed by the test of the ``if`` around it may stand in.
+_NARROW_STATEMENTS = (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+class _Reads:
+    """The reads of one file's namespaces by strings, with what deciding their reach needs:
+    the file's tree and each node's parent."""
+
+    def __init__(self, tree: ast.Module, parents: dict[int, ast.AST]) -> None:
+        self.tree = tree
+        self.parents = parents
+        self.module = frozenset({id(tree)})
+
+    def dynamic(self, node: ast.AST, reason: str, chain: frozenset[int]) -> Dynamic | None:
+        """What the namespace read *node* may read (:class:`Dynamic`), or None when it
+        reads none of this file's names (``exec(code, {})``) or another read answers for
+        it (the ``globals()`` of ``exec("x = 1", globals())``). *chain*: the scopes
+        ``locals()`` there holds (:func:`_local_reach`)."""
+        called = _called(node)
+        if called in ("eval", "exec"):
+            assert isinstance(node, ast.Call)
+            return self.evaluated(node, reason, chain)
+        parent = self.parents.get(id(node))
+        spaces = parent.args[1:3] if isinstance(parent, ast.Call) else []
+        if called in ("globals", "locals", "vars") and isinstance(parent, ast.Call) and node in spaces:
+            if _called(parent) in ("eval", "exec"):
+                return None
+            if _is_dunder_import(parent):
+                return Dynamic(reason, _IMPORT_READS, chain | self.module)
+        keys = _literal_keys(node, self.parents)
+        if keys is None and called == "globals" and chain == self.module:
+            keys = self.held_keys(node)
+        exact, prefixes = keys if keys is not None else (None, frozenset[str]())
+        if called == "globals" or (isinstance(node, ast.Attribute) and node.attr == "f_globals"):
+            return Dynamic(reason, exact, self.module, prefixes)
+        if called is not None and not (isinstance(node, ast.Call) and node.args):
+            return Dynamic(reason, exact, chain, prefixes)  # locals(), vars(), dir(): the scope they stand in
+        return Dynamic(reason, exact, None, prefixes)  # a frame's f_locals, a computed __dict__: any scope
+
+    def evaluated(self, node: ast.Call, reason: str, chain: frozenset[int]) -> Dynamic | None:
+        """What ``eval``/``exec`` *node* may read: the names of its literal string (or of
+        the literal strings an ``if`` around it narrowed its name to, :meth:`narrowed`),
+        in the namespaces it is given (:meth:`space_reach`), by default the module's and
+        those ``locals()`` there holds."""
+        given = dict(zip(("globals", "locals"), node.args[1:3]))
+        given.update((k.arg, k.value) for k in node.keywords if k.arg in ("globals", "locals"))
+        if not given:
+            reach = chain | self.module
+        else:
+            reach = self.space_reach(given.get("globals"), chain)
+            if "locals" in given:
+                reach |= self.space_reach(given["locals"], chain)
+        if not reach:
+            return None  # namespaces of its own
+        first = node.args[0] if node.args else None
+        keys = _literal_names(first)
+        if keys is None and isinstance(first, ast.Name):
+            keys = self.narrowed(node, first.id)
+        return Dynamic(reason, keys, reach)
+
+    def space_reach(self, space: ast.expr | None, chain: frozenset[int]) -> frozenset[int]:
+        """The scopes of this file whose names the namespace *space* given to
+        ``eval``/``exec`` may hold (None: not given, so the module's)."""
+        if space is None:
+            return self.module
+        if isinstance(space, ast.Dict):
+            return frozenset()
+        called = _called(space)
+        if called is not None and isinstance(space, ast.Call) and not space.args:
+            return self.module if called == "globals" else chain
+        if isinstance(space, ast.Name) and not self.leaks:
+            return frozenset()  # no dict of this file's can be in a name: another namespace
+        return chain | self.module
+
+    @cached_property
+    def leaks(self) -> bool:
+        """Whether any value of this file may be one of its namespaces' dicts: a
+        ``globals()``, ``locals()`` or ``vars()`` stored or passed on, any ``__dict__``,
+        ``__globals__``, ``f_globals`` or ``f_locals``, ``vars(x)``, those functions named
+        without a call (``g = globals``), or a string that names one of them
+        (``getattr(f, "__globals__")``) or a computed ``getattr``."""
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Attribute) and node.attr in _LEAK_WORDS:
+                return True
+            if _LEAK_WORDS & _string_words(node):
+                return True
+            if isinstance(node, ast.alias) and node.name.rpartition(".")[2] in _LEAK_WORDS:
+                return True
+            if isinstance(node, ast.Name) and node.id in _LEAK_WORDS and not self.consumed(node):
+                return True
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
+                if len(node.args) < 2 or _literal_str(node.args[1]) is None:
+                    return True
+        return False
+
+    def consumed(self, name: ast.Name) -> bool:
+        """Whether the ``globals``/``locals``/``vars`` *name* is called without arguments
+        and its dict used where it goes no further: looked up by literal keys, or given
+        to ``eval``/``exec``/``__import__``."""
+        call = self.parents.get(id(name))
+        if not (isinstance(call, ast.Call) and call.func is name and not call.args and not call.keywords):
+            return False
+        parent = self.parents.get(id(call))
+        if isinstance(parent, ast.Call) and call in parent.args[1:3]:
+            if _called(parent) in ("eval", "exec") or _is_dunder_import(parent):
+                return True
+        return _literal_keys(call, self.parents) is not None
+
+    def narrowed(self, call: ast.Call, name: str) -> frozenset[str] | None:
+        """The names ``eval(name)`` may read where the ``if`` it stands first in narrowed
+        *name* to literal strings (``if name in ["True", "None"]: x = eval(name)``), or
+        None. Strict, so that nothing can rebind *name* between the test and the call:
+        *name* is a local of the function around the ``if`` (no ``global`` or
+        ``nonlocal`` of it there), the call stands in the first statement of the branch,
+        and only names and constants are evaluated before it there."""
+        child: ast.AST = call
+        parent = self.parents.get(id(call))
+        while isinstance(parent, (ast.Call, ast.keyword)):
+            if not _first_after_inert(parent, child):
+                return None
+            child, parent = parent, self.parents.get(id(parent))
+        if not isinstance(parent, _NARROW_STATEMENTS) or parent.value is not child:
+            return None
+        branch = self.parents.get(id(parent))
+        if not isinstance(branch, ast.If) or branch.body[0] is not parent:
+            return None
+        scope = self.parents.get(id(branch))
+        while scope is not None and not isinstance(scope, _SCOPE_NODES):
+            scope = self.parents.get(id(scope))
+        if not isinstance(scope, _FUNCTION_NODES) or not _local(scope, name):
+            return None
+        if any(isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in ast.walk(scope)):
+            return None
+        return _test_strings(branch.test, name)
+
+    def held_keys(self, call: ast.AST) -> Keys | None:
+        """The keys through which the module's code reads ``globals()`` where *call* is
+        ``name = globals()`` at module level and *name* is used only to look keys up by
+        literal patterns (``name["CO_" + v] = k``) and deleted by a module-level ``del``
+        (so no other module reads it after the import); None otherwise."""
+        assign = self.parents.get(id(call))
+        if not (isinstance(assign, ast.Assign) and assign.value is call and len(assign.targets) == 1):
+            return None
+        target = assign.targets[0]
+        if not isinstance(target, ast.Name) or assign not in self.tree.body:
+            return None
+        name = target.id
+        after = self.tree.body[self.tree.body.index(assign) + 1:]
+        deleted = any(
+            isinstance(s, ast.Delete) and any(isinstance(t, ast.Name) and t.id == name for t in s.targets)
+            for s in after
+        )
+        if not deleted:
+            return None
+        exact: set[str] = set()
+        prefixes: set[str] = set()
+        for node in ast.walk(self.tree):
+            if node is target or (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Del)):
+                continue
+            if isinstance(node, ast.Name) and node.id == name:
+                keys = _literal_keys(node, self.parents, subscript_only=True)
+                if keys is None:
+                    return None
+                exact |= keys[0]
+                prefixes |= keys[1]
+            elif name in _bound_names(node) or name in _string_words(node):
+                return None  # bound otherwise, or named in a string (eval, getattr)
+        return frozenset(exact), frozenset(prefixes)
+
+
+def _is_dunder_import(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Name) and call.func.id == "__import__"
+
+
+def _string_words(node: ast.AST) -> set[str]:
+    """The identifier-like words of *node* where it is a string constant."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return set(_WORD.findall(node.value))
+    return set()
+
+
+def _local(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """Whether *name* is a parameter of *function* or assigned in its own body (not only
+    in the functions, lambdas and comprehensions inside it)."""
+    args = function.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    if any(a is not None and a.arg == name for a in every):
+        return True
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+            return True
+        if not isinstance(node, (*_SCOPE_NODES, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _first_after_inert(parent: ast.Call | ast.keyword, child: ast.AST) -> bool:
+    """Whether *child* of the call *parent* (or of its keyword) is evaluated after only
+    names and constants: ``doc(eval(x))``, not ``f(g(), eval(x))``."""
+    if isinstance(parent, ast.keyword):
+        return True
+    if child in parent.args:
+        before: list[ast.expr] = [parent.func, *parent.args[: parent.args.index(child)]]
+    elif child in parent.keywords:
+        index = parent.keywords.index(child)
+        before = [parent.func, *parent.args, *(k.value for k in parent.keywords[:index])]
+    else:
+        return False  # the called function itself
+    if any(k.arg is None for k in parent.keywords):
+        return False  # f(**kw, x=eval(v)) calls kw.keys() first
+    return all(isinstance(n, (ast.Name, ast.Constant)) for n in before)
+
+
+def _test_strings(test: ast.expr, name: str) -> frozenset[str] | None:
+    """The names in the literal strings *test* narrows *name* to when true (``name in
+    ["a", "b"]``, ``name == "a"``, ``... or ...`` of those), or None."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        parts = [_test_strings(v, name) for v in test.values]
+        return None if any(p is None for p in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if isinstance(op, ast.Eq) and isinstance(right, ast.Name):
+        left, right = right, left
+    if not (isinstance(left, ast.Name) and left.id == name):
+        return None
+    if isinstance(op, ast.Eq):
+        literals: list[ast.expr] = [right]
+    elif isinstance(op, ast.In) and isinstance(right, (ast.List, ast.Tuple, ast.Set)):
+        literals = right.elts
+    else:
+        return None
+    found: set[str] = set()
+    for literal in literals:
+        names = _literal_names(literal)
+        if names is None:
+            return None
+        found |= names
+    return frozenset(found)
+
+
+def _bound_names(node: ast.AST) -> set[str]:
+    """The names *node* binds or declares other than by an :class:`ast.Name`."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, ast.alias):
+        return {node.asname or node.name.partition(".")[0]}
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return set(node.names)
+    if isinstance(node, ast.arg):
+        return {node.arg}
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+        return {node.name}
+    if isinstance(node, ast.MatchMapping) and node.rest:
+        return {node.rest}
+    return set()
+
+
+def _key(node: ast.expr) -> Keys | None:
+    """The keys a subscript or lookup by *node* may use: a literal string's own; the
+    prefix of ``"CO_" + name`` or of ``f"CO_{name}"``; None where it may be any."""
+    literal = _literal_str(node)
+    if literal is not None:
+        return frozenset({literal}), frozenset()
+    prefix = _prefix(node)
+    return (frozenset(), frozenset({prefix})) if prefix else None
+
+
+def _prefix(node: ast.expr) -> str | None:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _literal_str(node.left) or _prefix(node.left)
+    if isinstance(node, ast.JoinedStr) and node.values:
+        return _literal_str(node.values[0])
+    return None
+
+
+def _literal_keys(node: ast.AST, parents: dict[int, ast.AST], subscript_only: bool = False) -> Keys | None:
+    """The keys a namespace read looks up when they are all literals (or literal
+    prefixes, :func:`_key`): ``globals()["x"]``, ``globals().get("x")``, ``"x" in
+    globals()``; None when it may read any. *subscript_only*: only ``d[...]``."""
     parent = parents.get(id(node))
     if isinstance(parent, ast.Subscript) and parent.value is node:
-        key = _literal_str(parent.slice)
-        return {key} if key is not None else None
+        return _key(parent.slice)
+    if subscript_only:
+        return None
     if isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in ("get", "pop"):
         call = parents.get(id(parent))
         if isinstance(call, ast.Call) and call.func is parent and call.args:
             key = _literal_str(call.args[0])
-            return {key} if key is not None else None
+            return (frozenset({key}), frozenset()) if key is not None else None
     if isinstance(parent, ast.Compare) and node in parent.comparators and len(parent.ops) == 1:
         if isinstance(parent.ops[0], (ast.In, ast.NotIn)):
             key = _literal_str(parent.left)
-            return {key} if key is not None else None
+            return (frozenset({key}), frozenset()) if key is not None else None
     return None
 
 

@@ -12,7 +12,8 @@ does. So, as compiler writers test compilers (Csmith), this module
   under ``if TYPE_CHECKING:``, in ``try``/``except``, ``if``/``else``,
   loops, functions and class bodies, names that collide with the ones the
   fixer would pick, ``global``, ``del``, removals from ``sys.modules``
-  followed by imports again, ``importlib.reload``, ``__import__``,
+  (through ``sys``, another name for it or for the dict, ``getattr``)
+  followed by imports again, dicts named ``modules`` that are not it, ``importlib.reload``, ``__import__``,
   ``imp.reload`` and a replaced ``builtins.__import__``;
 * writes them next to small packages (:data:`PACKAGES`: a plain package, one
   whose ``__init__`` rebinds a submodule's name, one that imports its own
@@ -616,13 +617,24 @@ class _Builder:
         form = self.rng.choice(self.forms)
         t, label = form.target, self.label()
         kind = self.pick([(3, "drop"), (2, "reload"), (2, "imp"), (2, "dunder"), (1, "setattr"), (1, "hook"),
-                          (1, "literal_drop"), (1, "del")])
-        if kind in ("drop", "literal_drop"):
+                          (1, "literal_drop"), (1, "alias_drop"), (1, "decoy"), (1, "del")])
+        if kind in ("drop", "literal_drop", "alias_drop", "decoy"):
             key = self.rng.choice((t.key, t.root))
             name = key.replace(":", ".")
             if kind == "drop":  # the module and its submodules, as a loop over sys.modules
                 lines = [f'for _k in [k for k in sys.modules if k == "{name}" or k.startswith("{name}.")]:',
                          "    del sys.modules[_k]"]
+            elif kind == "alias_drop":  # through another name for sys or for sys.modules
+                lines = self.rng.choice([
+                    [f"import sys as _sy{label}", f'_sy{label}.modules.pop("{name}", None)'],
+                    [f"from sys import modules as _sm{label}", f'_sm{label}.pop("{name}", None)'],
+                    [f"_sd{label} = sys.modules", f'_sd{label}.pop("{name}", None)'],
+                    [f'getattr(sys, "modules").pop("{name}", None)'],
+                ])
+            elif kind == "decoy":  # dicts called modules that are not sys.modules
+                lines = [f"class _O{label}:", "    modules = {}", "", f'_O{label}.modules["{name}"] = 1',
+                         f'_O{label}.modules.pop("{name}")', "modules = {}", f'modules["{name}"] = 2',
+                         f'del modules["{name}"]']
             else:
                 lines = [f'sys.modules.pop("{name}", None)']
             again = self.rng.choice(self.forms) if self.chance(0.3) else form
@@ -681,6 +693,7 @@ class _Builder:
             (1, "nonlocal"), (1, "locals"), (1, "eval_names"), (1, "exec_other"), (1, "exec_computed"),
             (1, "rebound"), (1, "class_comprehension"), (1, "globals_key"), (1, "globals_all"),
             (1, "module_exec"), (1, "locals_closure"), (1, "locals_class"), (1, "locals_comprehension"),
+            (1, "eval_narrowed"), (1, "exec_namespace"), (1, "globals_prefix"),
         ])
         f = f"_f{label}"
         if kind == "closure":
@@ -743,6 +756,22 @@ class _Builder:
         elif kind == "globals_all":
             self.add(when, [s, *_guard(label, [f"_p({label!r}, {value})"]),
                             f"_p({label!r}, sorted(k for k in globals() if not k.startswith('_')))"])
+            self.module_forms.append(form)
+        elif kind == "eval_narrowed":  # eval of a name an if narrowed to literals, which may name b
+            name = self.rng.choice([b, form.target.leaf, "None"])
+            self.add(when, [f"def {f}(v):", f"    {s}", f"    _p({label!r}, {value})",
+                            f"    if v in ['True', {name!r}]:", f"        _p({label!r}, eval(v))", "",
+                            f"_call({label!r}, lambda: {f}({name!r}))"])
+        elif kind == "exec_namespace":  # exec in a namespace of the caller's, reading b or not
+            code = self.rng.choice([f"_p({label!r}, {b})", "x = 1"])
+            self.add(when, [f"def {f}(code, ns):", f"    {s}", "    exec(code, ns)",
+                            f"    _p({label!r}, {value}, sorted(k for k in ns if not k.startswith('_')))", "",
+                            f"_call({label!r}, lambda: {f}({code!r}, {{'_p': _p}}))"])
+        elif kind == "globals_prefix":  # module level: globals() held for keys with a literal prefix
+            held = f"_n{label}"
+            key = self.rng.choice([f"'_G{label}' + _k", f"f'_G{label}{{_k}}'", f"{b[:1]!r} + {b[1:]!r}"])
+            self.add(when, [s, f"{held} = globals()", "for _k in 'ab':", f"    {held}[{key}] = None",
+                            f"del {held}", *_guard(label, [f"_p({label!r}, {value})"])])
             self.module_forms.append(form)
         else:  # module level: exec of a literal that may or may not read the names
             text = self.rng.choice([f"_p('{label}', 1)", f"_p('{label}', {b})", f"{form.target.leaf} = 'exec'"])

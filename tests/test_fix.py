@@ -995,6 +995,148 @@ def test_dynamic_access_that_can_read_the_names_is_refused(source: str, reason: 
     assert any(why.startswith(reason) for why in reasons), reasons
 
 
+# eval/exec of a name an enclosing test narrowed to literal strings, exec in a namespace
+# that no value of the file can be, and a name bound to globals() used only with
+# literal-prefix keys: each reads only what it can reach (issue 10).
+_OS = "import os.path\nprint(os.path.sep)\n"
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        pytest.param(
+            "def f(v):\n    if v in ['True', 'None']:\n        v = eval(v)\n    return v\n",
+            id="eval-of-a-name-narrowed-by-in",
+        ),
+        pytest.param(
+            "def f(v):\n    if v == 'x':\n        pass\n    elif v in ('True', 'False'):\n"
+            "        print(eval(v), 'help')\n",
+            id="eval-in-an-elif-call-argument",
+        ),
+        pytest.param(
+            "def f(v):\n    if v == 'True' or v == 'None':\n        return eval(v)\n",
+            id="eval-of-a-name-narrowed-by-equality",
+        ),
+        pytest.param(
+            "def f(code, ns):\n    exec(code, ns)\n    return ns\n",
+            id="exec-in-a-namespace-no-value-can-be-this-file-s",
+        ),
+        pytest.param(
+            "def f(code, ns):\n    exec(code, ns, locals())\n",
+            id="exec-with-a-function-s-locals-does-not-reach-the-module",
+        ),
+        pytest.param(
+            "d = globals()\nfor k in 'ab':\n    d['CO_' + k] = 1\n    d[f'X_{k}'] = 2\ndel d\n",
+            id="globals-held-for-literal-prefix-keys",
+        ),
+        pytest.param(
+            "for k in 'ab':\n    globals()['CO_' + k] = 1\n",
+            id="globals-with-a-literal-prefix-key",
+        ),
+    ],
+)
+def test_dynamic_access_read_precisely(tail: str) -> None:
+    assert fixed(_OS + tail) == "from os import path\nprint(path.sep)\n" + tail
+
+
+def test_exec_with_locals_reaches_the_function_s_names() -> None:
+    result = fix("def f(code, ns):\n    import os.path\n    exec(code, ns, locals())\n    return os.path.sep\n")
+    assert not result.changed
+    assert [why for _, _, _, why in result.skipped][0].startswith("line 3 calls exec()")
+
+
+@pytest.mark.parametrize(
+    ("tail", "reason"),
+    [
+        pytest.param(
+            "def f(v):\n    if v in ['True', 'os']:\n        v = eval(v)\n",
+            "line 5 calls eval()", id="narrowed-to-a-string-that-names-os",
+        ),
+        pytest.param(
+            "def f(v):\n    if v in ['True']:\n        v = 'os'\n        return eval(v)\n",
+            "line 6 calls eval()", id="rebound-between-the-test-and-eval",
+        ),
+        pytest.param(
+            "def f(v):\n    if v in ['True']:\n        print(v := 'os', eval(v))\n",
+            "line 5 calls eval()", id="walrus-before-eval",
+        ),
+        pytest.param(
+            "def f(v, g):\n    if v in ['True']:\n        print(g(), eval(v))\n",
+            "line 5 calls eval()", id="a-call-runs-before-eval",
+        ),
+        pytest.param(
+            "def f(v):\n    global w\n    if w in ['True']:\n        return eval(w)\n",
+            "line 6 calls eval()", id="a-global-name",
+        ),
+        pytest.param(
+            "if v in ['True']:\n    print(eval(v))\n",
+            "line 4 calls eval()", id="narrowed-at-module-level",
+        ),
+        pytest.param(
+            "def f(v):\n    if v in ['True']:\n        return lambda: eval(v)\n",
+            "line 5 calls eval()", id="eval-deferred-in-a-lambda",
+        ),
+        pytest.param(
+            "def f(v):\n    if v not in ['True']:\n        return eval(v)\n",
+            "line 5 calls eval()", id="narrowed-by-not-in",
+        ),
+        pytest.param(
+            "def f(v, w):\n    if w in ['True']:\n        return eval(v)\n",
+            "line 5 calls eval()", id="another-name-narrowed",
+        ),
+        pytest.param(
+            "def f(code, ns):\n    exec(code, ns)\ng = f\nf('', globals())\n",
+            "line 4 calls exec()", id="exec-namespace-where-globals-is-passed-on",
+        ),
+        pytest.param(
+            "def f(code, ns):\n    exec(code, ns)\nf('', vars(sys.modules[__name__]))\n",
+            "line 4 calls exec()", id="exec-namespace-where-vars-is-taken",
+        ),
+        pytest.param(
+            "def f(code, ns):\n    exec(code, ns)\nf('', f.__globals__)\n",
+            "line 4 calls exec()", id="exec-namespace-where-a-function-s-globals-are-read",
+        ),
+        pytest.param(
+            "def f(code, ns):\n    exec(code, ns)\nf('', getattr(f, '__glob' + 'als__'))\n",
+            "line 4 calls exec()", id="exec-namespace-where-getattr-is-computed",
+        ),
+        pytest.param(
+            "d = globals()\nd['CO_x'] = 1\nd.update(os=1)\ndel d\n",
+            "line 3 calls globals()", id="held-globals-updated",
+        ),
+        pytest.param(
+            "d = globals()\nd['CO_x'] = 1\n",
+            "line 3 calls globals()", id="held-globals-not-deleted",
+        ),
+        pytest.param(
+            "d = globals()\nd['CO_x'] = 1\nd = {}\ndel d\n",
+            "line 3 calls globals()", id="held-globals-rebound",
+        ),
+        pytest.param(
+            "d = globals()\nprint(eval('d'))\ndel d\n",
+            "line 3 calls globals()", id="held-globals-named-in-a-string",
+        ),
+        pytest.param(
+            "d = globals()\nd['o' + 's'] = 1\ndel d\n",
+            "line 3 calls globals()", id="held-globals-with-a-prefix-of-os",
+        ),
+        pytest.param(
+            "d = globals()\nd[k + 'CO_'] = 1\ndel d\n",
+            "line 3 calls globals()", id="held-globals-with-no-literal-prefix",
+        ),
+        pytest.param(
+            "def f():\n    d = globals()\n    d['CO_' + k] = 1\n    del d\n",
+            "line 4 calls globals()", id="globals-held-in-a-function",
+        ),
+    ],
+)
+def test_dynamic_access_that_may_reach_the_names_stays_refused(tail: str, reason: str) -> None:
+    result = fix(_OS + tail)
+    assert not result.changed
+    reasons = [why for _, _, _, why in result.skipped]
+    assert any(why.startswith(reason) for why in reasons), reasons
+
+
 def test_a_function_s_pkg_resources_and_an_import_s_own_globals() -> None:
     """IPS207 in a function; ``__import__(name, globals(), locals())`` reads only the
     import's own keys (``__name__``, ``__package__``...), so it blocks no rename."""
@@ -1081,6 +1223,69 @@ def test_reimported_name_is_left_where_importing_the_module_may_matter(tmp_path,
     result = reexports(tmp_path, source)
     assert result.data.decode() == source
     assert [r for *_, code, r in result.skipped if code == "IPS404"] == ([reason] if reason else [])
+
+
+MACHINERY = "import importlib.machinery\nkey = str(1)\n"
+MACHINERY_READ = "print(importlib.machinery.SOURCE_SUFFIXES)\n"
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        pytest.param("class A:\n    def __init__(self):\n        self.modules = {}\n        self.modules[key] = 1\n"
+                     "        self.modules.pop(key)\n        del self.modules[key]\n", id="self.modules"),
+        pytest.param("class O:\n    pass\nobj = O()\nobj.modules = {}\nobj.modules.clear()\n", id="obj.modules"),
+        pytest.param("def f():\n    modules = {}\n    modules[key] = 1\n    modules.pop(key)\n", id="local-modules"),
+        pytest.param("modules = {}\nmodules.update(a=1)\n", id="global-modules"),
+        pytest.param("import sys\nprint(sys.modules.get(key), key in sys.modules, list(sys.modules), sys.modules[key])\n"
+                     "for k in sys.modules:\n    pass\nx = sys.modules.copy()\nx.clear()\n", id="reads"),
+        pytest.param("import sys\nsys.modules.pop('json')\n", id="another-literal-key"),
+        pytest.param("import sys\nm = sys.modules[key]\nprint(m.__name__)\n", id="an-entry-held"),
+        pytest.param("class F:\n    def f(self):\n        m = self.import_module(key)\n        self.modules[key] = m\n"
+                     "        return self.modules[key]\n", id="a-method-named-import_module"),
+    ],
+)
+def test_what_only_looks_like_a_sys_modules_change_blocks_no_rewrite(middle: str) -> None:
+    result = fixed(MACHINERY + middle + MACHINERY_READ)
+    assert "from importlib import machinery\n" in result and "print(machinery.SOURCE_SUFFIXES)" in result
+
+
+@pytest.mark.parametrize(
+    ("middle", "line", "how"),
+    [
+        ("import sys\nsys.modules.pop(key)\n", 4, "changes"),
+        ("import sys\nsys.modules = {}\n", 4, "changes"),
+        ("import sys\ndel sys.modules[key]\n", 4, "changes"),
+        ("import sys as _sys\n_sys.modules[key] = 1\n", 4, "changes"),
+        ("from sys import modules\nmodules.clear()\n", 4, "changes"),
+        ("from sys import modules as m\nm.setdefault(key, None)\n", 4, "changes"),
+        ("import os\nos.sys.modules.popitem()\n", 4, "changes"),
+        ("def f():\n    import sys\n    sys.modules.update({})\n", 5, "changes"),
+        ("def f(sys):\n    sys.modules[key] = None\n", 4, "changes"),  # a name sys no import binds
+        ("import sys\nd = sys.modules\nd[key] = 1\n", 4, "may change"),  # a name bound to sys.modules
+        ("import sys\ns = sys\ns.modules[key] = 1\n", 4, "may change"),
+        ("import sys\ngetattr(sys, 'modules')[key] = 1\n", 4, "may change"),
+        ("import sys\nvars(sys)['modules'][key] = 1\n", 4, "may change"),
+        ("import sys\nsys.__dict__['modules'][key] = 1\n", 4, "may change"),
+        ("import sys\ndef g(m):\n    m.modules[key] = 1\ng(sys)\n", 6, "may change"),  # sys passed away
+        ("import sys\ndef g(d):\n    d.clear()\ng(sys.modules)\n", 6, "may change"),
+        ("import sys\nclass A:\n    def f(self):\n        self.modules = sys.modules\n", 6, "may change"),
+        ("import sys\nf = sys.modules.pop\n", 4, "may change"),
+        # self.modules may be sys.modules where the file holds a module it cannot name
+        ("import sys\nm = sys.modules[key]\nm.modules[key] = 1\n", 5, "may change"),
+        ("import sys\nfor m in sys.modules.values():\n    m.modules.clear()\n", 5, "may change"),
+        ("import sys\nsys.modules['sys'].modules.clear()\n", 4, "may change"),
+        ("__import__(key).modules.clear()\n", 3, "may change"),
+        ("from importlib import import_module\nimport_module(key).modules.clear()\n", 4, "may change"),
+    ],
+)
+def test_a_sys_modules_change_however_spelled_blocks_the_rewrite(middle: str, line: int, how: str) -> None:
+    source = MACHINERY + middle + MACHINERY_READ
+    result = fix(source)
+    assert result.data == source.encode()
+    what = "changes sys.modules" if how == "changes" else "may change sys.modules where the fixer cannot follow it"
+    reason = f"line {line} {what}, so any module may be another object by the time the rewritten code reads it"
+    assert reason in [why for *_, why in result.skipped]
 
 
 @pytest.mark.parametrize(

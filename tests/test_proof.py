@@ -342,6 +342,36 @@ F_NEW = "def f():\n    from os import path\n{body}    return path.sep\n"
             "line 3 calls exec(), which can read the names this rewrite changes by their strings",
             id="literal-exec-of-the-old-name",
         ),
+        pytest.param(
+            "    v = str(1)\n    if v in ['True', 'None']:\n        v = eval(v)\n", None,
+            id="eval-of-a-local-narrowed-to-literals",
+        ),
+        pytest.param(
+            "    v = str(1)\n    if v in ['True', 'os']:\n        v = eval(v)\n",
+            "line 5 calls eval(), which can read the names this rewrite changes by their strings",
+            id="eval-of-a-local-narrowed-to-the-old-name",
+        ),
+        pytest.param(
+            "    if w in ['True']:\n        print(eval(w))\n",
+            "line 4 calls eval(), which can read the names this rewrite changes by their strings",
+            id="eval-of-a-global-narrowed-to-literals",
+        ),
+        pytest.param(
+            "    v = str(1)\n    if v in ['True']:\n        print(f(**k, x=eval(v)))\n",
+            "line 5 calls eval(), which can read the names this rewrite changes by their strings",
+            id="eval-after-a-double-star",
+        ),
+        pytest.param("    exec(code, ns)\n", None, id="exec-in-a-namespace-of-the-caller"),
+        pytest.param(
+            "    exec(code, ns)\n    print(vars(ns))\n",
+            "line 3 calls exec(), which can read the names this rewrite changes by their strings",
+            id="exec-in-a-namespace-where-vars-of-a-name-is-taken",
+        ),
+        pytest.param(
+            "    exec(code, ns, locals())\n",
+            "line 3 calls exec(), which can read the names this rewrite changes by their strings",
+            id="exec-with-the-function-s-locals",
+        ),
     ],
 )
 def test_a_function_scope_rewrite_is_proved_unless_something_reads_its_locals(
