@@ -1335,8 +1335,38 @@ def _rename(ctx: _StepContext, tops: list[ast.expr], dotted: str, new: str, plan
     """Replace each chain *dotted* at *tops* by the expression *new*."""
     import libcst as cst
 
+    if len(new) != len(dotted):
+        for top in tops:
+            _check_alignment(ctx, top)
     for top in tops:
         plan.replace[ctx.cst_chain(top, dotted)] = cst.parse_expression(new) if "." in new else cst.Name(new)
+
+
+def _check_alignment(ctx: _StepContext, top: ast.expr) -> None:
+    """Refused where a bracket opened after the chain *top* on its line is closed on a later
+    line and has code after it on its own line: its continuation lines are aligned with it
+    (pycodestyle's visual indent), and a chain of another length would shift it, leaving
+    them out of line (E127/E128/E124)."""
+    line = top.end_lineno or top.lineno
+    tail = ctx.lines[line - 1].encode("utf-8")[top.end_col_offset or 0:].decode("utf-8", "replace")
+    opened: list[bool] = []  # for each bracket still open: whether code follows it on the line
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(tail).readline):
+            if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER):
+                break
+            if opened and not opened[-1]:
+                opened[-1] = True
+            if token.type == tokenize.OP and token.string in "([{":
+                opened.append(False)
+            elif token.type == tokenize.OP and token.string in ")]}" and opened:
+                opened.pop()
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the line ends inside its brackets: the tokens before are all there is
+    if any(opened):
+        raise Refused(
+            f"the rewrite would shift the bracket opened at line {line}, whose continuation lines"
+            " are aligned with it (pycodestyle's visual indent)"
+        )
 
 
 def _why_nothing_to_rename(ctx: _StepContext, binding: Binding, dotted: str) -> None:

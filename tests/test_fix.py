@@ -1261,3 +1261,40 @@ def test_a_new_from_import_that_cannot_move_is_refused_where_every_group_keeps_i
         "the new from-import belongs after the plain imports, in isort's order, which the imports at line 2"
         " keep, and moving it there would load modules in another order"
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "after"),
+    [
+        pytest.param(
+            "import os.path\nx = os.path.join('a',\n                 'b')\n",
+            None,
+            id="a-visual-indent-after-the-chain-is-refused",
+        ),
+        pytest.param(
+            "import os.path\nx = os.path.join(\n    'a', 'b')\n",
+            "from os import path\nx = path.join(\n    'a', 'b')\n",
+            id="a-hanging-indent-moves-nothing",
+        ),
+        pytest.param(
+            "import os.path\nx = [os.path.join('a', 'b'),\n     1]\n",
+            "from os import path\nx = [path.join('a', 'b'),\n     1]\n",
+            id="a-bracket-before-the-chain-does-not-move",
+        ),
+        pytest.param(
+            "import os.path\nx = f(os.path.sep, g(1,\n                     2))\n",
+            None,
+            id="a-later-bracket-on-the-line-would-move",
+        ),
+    ],
+)
+def test_continuation_lines_stay_aligned(source: str, after: str | None) -> None:
+    result = fix(source)
+    if after is None:
+        assert not result.changed
+        assert [why for _, _, _, why in result.skipped] == [
+            "the rewrite would shift the bracket opened at line 2, whose continuation lines are aligned"
+            " with it (pycodestyle's visual indent)"
+        ]
+    else:
+        assert fixed(source) == after
