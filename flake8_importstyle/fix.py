@@ -29,17 +29,18 @@ import difflib
 import heapq
 import io
 import keyword
+import os
 import re
 import sys
 import tokenize
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from flake8_importstyle import resolve
+from flake8_importstyle import placement, resolve
 from flake8_importstyle.analysis import bound_names, dotted_name, literal_str, quiet_parse, string_arg
 from flake8_importstyle.config import Config
 from flake8_importstyle.names import (
@@ -291,6 +292,8 @@ class Plan:
     imports: list[str] = field(default_factory=list)
     #: the changes of behaviour an unsafe rewrite makes on purpose, by the old node's position
     intended: dict[tuple[int, int], Intent] = field(default_factory=dict)
+    #: new import lines to move where isort puts them in their group (placement.py), by identity
+    placed: list[Any] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.replace) or bool(self.imports)
@@ -300,7 +303,7 @@ class Plan:
             self.imports.append(statement)
 
     def copy(self) -> Plan:
-        return Plan(dict(self.replace), list(self.imports), dict(self.intended))
+        return Plan(dict(self.replace), list(self.imports), dict(self.intended), list(self.placed))
 
 
 class _NoLibcst(Exception):
@@ -560,11 +563,39 @@ class Fixer:
         return plan, planned
 
     def _try(self, ctx: _StepContext, plan: Plan) -> _Version | str:
-        """The file with *plan* applied, if the proof accepts it; else why not."""
+        """The file with *plan* applied, if the proof accepts it; else why not.
+
+        Each new from-import goes where isort puts it (placement.py). Where the proof
+        refuses that, because the move loads modules in another order, the lines stay
+        where the old ones stood, unless their group keeps isort's order: a line left
+        out of it would be a new isort finding, so the rewrite is refused."""
         if not plan:
             return "nothing to change"
         try:
-            new_module = _apply(ctx.module, plan, ctx.parents)
+            applied = _apply(ctx.module, plan, ctx.parents)
+            placed = placement.place_all(applied, plan.placed)
+        except (RecursionError, _NoLibcst):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a libcst error is this finding's, not the run's
+            return f"the rewrite could not be made ({type(exc).__name__}: {exc})"
+        result = self._proved(ctx, plan, placed.module)
+        if not isinstance(result, str) or not placed.moved:
+            return result
+        in_place = self._proved(ctx, plan, applied)
+        if isinstance(in_place, str):
+            return result
+        if placed.required:
+            return (
+                f"the new from-import belongs after the plain imports, in isort's order, which the imports"
+                f" at {_where(ctx, placed.required[0])} keep, and moving it there would load modules in"
+                " another order"
+            )
+        return in_place
+
+    def _proved(self, ctx: _StepContext, plan: Plan, new_module: Any) -> _Version | str:
+        """*new_module* (with ``import importlib`` where the plan adds it) as the next
+        version, if the proof accepts it; else why not."""
+        try:
             for statement in plan.imports:
                 new_module = _add_import(new_module, statement)
             data = self.rendered.data(new_module)
@@ -594,6 +625,14 @@ class Fixer:
             return ctx.on_disk(problem)
         assert new_tree is not None  # the proof refuses a file that does not parse
         return _Version(new_module, new_text, new_tree)
+
+
+def _where(ctx: _StepContext, code: str) -> str:
+    """``line N`` for the first line of the file that is *code* (a line the step did not write),
+    else the code itself."""
+    first = code.splitlines()[0]
+    number = next((n for n, line in enumerate(ctx.lines, 1) if line.strip() == first), None)
+    return f"{first!r}" if number is None else f"line {number}"
 
 
 @dataclass
@@ -654,11 +693,15 @@ class LineMap:
         if self.identity:
             return line, line
         index = line - 1
-        for tag, i1, i2, j1, j2 in self.blocks:
-            if i1 <= index < i2 or (i1 == i2 == index):
-                if tag == "equal":
-                    return j1 + (index - i1) + 1, j1 + (index - i1) + 1
-                return j1 + 1, max(j1 + 1, j2)
+        # a block holding the line, before an empty one at it (original lines dropped there:
+        # a line the rewrite moved down leaves such a block where it stood)
+        holding = [b for b in self.blocks if b[1] <= index < b[2]] or [
+            b for b in self.blocks if b[1] == b[2] == index
+        ]
+        for tag, i1, _i2, j1, j2 in holding[:1]:
+            if tag == "equal":
+                return j1 + (index - i1) + 1, j1 + (index - i1) + 1
+            return j1 + 1, max(j1 + 1, j2)
         return line, line
 
     def line(self, line: int) -> int:
@@ -1163,7 +1206,9 @@ def _split(ctx: _StepContext, alias: Any, new_lines: list[str], plan: Plan) -> N
             first = new[0].with_changes(
                 leading_lines=line.leading_lines, trailing_whitespace=line.trailing_whitespace
             )
-            plan.replace[line] = cst.FlattenSentinel([_add_comments(first, moved), *new[1:]])
+            whole = [_add_comments(first, moved), *new[1:]]
+            plan.replace[line] = cst.FlattenSentinel(whole)
+            plan.placed += _from_imports(whole)
         elif len(new) == 1 and not moved:
             plan.replace[small] = new[0].body[0].with_changes(semicolon=small.semicolon)
         else:
@@ -1189,6 +1234,14 @@ def _split(ctx: _StepContext, alias: Any, new_lines: list[str], plan: Plan) -> N
         whitespace = line.trailing_whitespace if _parenthesised(small) else cst.TrailingWhitespace()
         parts.append(cst.SimpleStatementLine(body=[after], trailing_whitespace=whitespace))
     plan.replace[line] = cst.FlattenSentinel(parts)
+    plan.placed += _from_imports(new)
+
+
+def _from_imports(lines: list[Any]) -> list[Any]:
+    """The from-import lines among *lines*: those a rewrite moves to isort's place."""
+    import libcst as cst
+
+    return [line for line in lines if isinstance(line.body[0], cst.ImportFrom)]
 
 
 def _parenthesised(small: Any) -> bool:
@@ -1376,8 +1429,38 @@ def _rename(ctx: _StepContext, tops: list[ast.expr], dotted: str, new: str, plan
     """Replace each chain *dotted* at *tops* by the expression *new*."""
     import libcst as cst
 
+    if len(new) != len(dotted):
+        for top in tops:
+            _check_alignment(ctx, top)
     for top in tops:
         plan.replace[ctx.cst_chain(top, dotted)] = cst.parse_expression(new) if "." in new else cst.Name(new)
+
+
+def _check_alignment(ctx: _StepContext, top: ast.expr) -> None:
+    """Refused where a bracket opened after the chain *top* on its line is closed on a later
+    line and has code after it on its own line: its continuation lines are aligned with it
+    (pycodestyle's visual indent), and a chain of another length would shift it, leaving
+    them out of line (E127/E128/E124)."""
+    line = top.end_lineno or top.lineno
+    tail = ctx.lines[line - 1].encode("utf-8")[top.end_col_offset or 0:].decode("utf-8", "replace")
+    opened: list[bool] = []  # for each bracket still open: whether code follows it on the line
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(tail).readline):
+            if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER):
+                break
+            if opened and not opened[-1]:
+                opened[-1] = True
+            if token.type == tokenize.OP and token.string in "([{":
+                opened.append(False)
+            elif token.type == tokenize.OP and token.string in ")]}" and opened:
+                opened.pop()
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the line ends inside its brackets: the tokens before are all there is
+    if any(opened):
+        raise Refused(
+            f"the rewrite would shift the bracket opened at line {line}, whose continuation lines"
+            " are aligned with it (pycodestyle's visual indent)"
+        )
 
 
 def _why_nothing_to_rename(ctx: _StepContext, binding: Binding, dotted: str) -> None:
@@ -1411,12 +1494,53 @@ def _why_nothing_to_rename(ctx: _StepContext, binding: Binding, dotted: str) -> 
 
 
 def _new_name_for(ctx: _StepContext, dotted: str, preferred: str) -> str:
-    """*preferred* if it is free in the file, else ``a_b`` for ``a.b``."""
+    """*preferred* if it is free in the file and reads as no other module, else ``a_b`` for ``a.b``.
+
+    A name that is also a top-level module of the standard library (``from importlib import
+    abc``, ``from docutils import io``) or a module beside this file (``utils`` for
+    ``email.utils`` in ``werkzeug/http.py``, next to ``werkzeug/utils.py``) makes a reader
+    take one module for another: ``importlib_abc`` and ``email_utils`` say which it is."""
     fallback = dotted.replace(".", "_")
+    problems = []
     for name in (preferred, fallback):
-        if _identifier_problem(name, ctx.encoding) is None and ctx.free(name):
+        problem = _identifier_problem(name, ctx.encoding) or _name_problem(ctx, name)
+        if problem is None:
             return name
-    raise Refused(f"{preferred!r} and {fallback!r} are both taken in this file")
+        problems.append(problem)
+    if all(p.endswith(" is taken in this file") for p in problems):
+        raise Refused(f"{preferred!r} and {fallback!r} are both taken in this file")
+    raise Refused("; ".join(problems))
+
+
+def _name_problem(ctx: _StepContext, name: str) -> str | None:
+    """Why *name* cannot be the new name of a module: taken, or the name of another module."""
+    if not ctx.free(name):
+        return f"{name!r} is taken in this file"
+    if name in sys.stdlib_module_names:
+        return f"{name!r} would read as the standard library's module {name}"
+    if name in _sibling_modules(ctx.fixer.filename):
+        return f"{name!r} would read as the module {name} beside this file"
+    return None
+
+
+@lru_cache(maxsize=64)
+def _sibling_modules(filename: str) -> frozenset[str]:
+    """The modules and packages in the folder of *filename* (itself included)."""
+    if not filename or filename in {"-", "stdin"}:
+        return frozenset()
+    folder = os.path.dirname(os.path.abspath(filename))
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return frozenset()
+    names = set()
+    for entry in entries:
+        stem, ext = os.path.splitext(entry.name)
+        if ext in (".py", ".pyi") and entry.is_file():
+            names.add(stem)
+        elif entry.is_dir() and os.path.isfile(os.path.join(entry.path, "__init__.py")):
+            names.add(entry.name)
+    return frozenset(n for n in names if n.isidentifier())
 
 
 def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:

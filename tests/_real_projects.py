@@ -124,18 +124,18 @@ class FixRun:
 # ------------------------------------------------------------------ download
 
 
-def download_sdist(project: Project, into: Path) -> Path:
-    """The project's pinned sdist, with a retry: the network is the only flaky part.
+def download_sdist(requirement: str, into: Path) -> Path:
+    """The pinned sdist of *requirement* (``name==version``), with a retry: the network is the only flaky part.
     An sdist, not a wheel, because only the sdist ships the tests."""
     into.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-               "--dest", str(into), project.requirement]
+               "--dest", str(into), requirement]
     for _attempt in range(3):
         result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
         archives = sorted(p for p in into.iterdir() if p.name.endswith((".tar.gz", ".zip")))
         if result.returncode == 0 and archives:
             return archives[0]
-    raise AssertionError(f"pip download {project.requirement} failed:\n{result.stdout}\n{result.stderr}")
+    raise AssertionError(f"pip download {requirement} failed:\n{result.stdout}\n{result.stderr}")
 
 
 def install_wheels(requirements: Iterable[str], into: Path) -> Path:

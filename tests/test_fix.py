@@ -339,7 +339,8 @@ def test_reasons_and_places_are_those_of_the_file_on_disk() -> None:
 
 def test_only_the_unsafe_finding_is_left() -> None:
     result = fix("import os.path\nimport xml.dom\nxml = 1\nos.path.sep\n")
-    assert result.data == b"from os import path\nimport xml.dom\nxml = 1\npath.sep\n"
+    # the from-import goes after the plain import, where isort puts it
+    assert result.data == b"import xml.dom\nfrom os import path\nxml = 1\npath.sep\n"
     assert [(line, col, code) for line, col, code, _ in result.skipped] == [(2, 8, "IPS101")]
 
 
@@ -708,7 +709,7 @@ def test_import_importlib_goes_where_isort_puts_it(before: str, after: str) -> N
         ),
         pytest.param(
             "import xml.dom\nimport json\nfrom xml import dom\nprint(xml.dom, dom, json)\n",
-            "from xml import dom as xml_dom\nimport json\nfrom xml import dom\nprint(xml_dom, dom, json)\n",
+            "import json\nfrom xml import dom\nfrom xml import dom as xml_dom\nprint(xml_dom, dom, json)\n",
             id="an-import-between-so-the-load-would-move",
         ),
         pytest.param(
@@ -1385,3 +1386,144 @@ def test_the_command_line_fixes_reimported_names_only_when_selected_by_name(tmp_
 
     assert fix_command() == "from app.models import Session\nprint(Session)\n"  # IPS alone: off
     assert fix_command("--select", "IPS404") == "from app.db.session import Session\nprint(Session)\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            "import abc\nimport xml.dom\nfrom os import sep\nprint(abc, xml.dom, sep)\n",
+            "import abc\nfrom os import sep\nfrom xml import dom\nprint(abc, dom, sep)\n",
+            id="after-the-plain-imports-among-the-from-imports",
+        ),
+        pytest.param(
+            "import json\n\nimport xml.dom\nimport abc\nprint(abc, xml.dom, json)\n",
+            "import json\n\nimport abc\nfrom xml import dom\nprint(abc, dom, json)\n",
+            id="the-first-of-a-group-gives-its-blank-line-to-the-next",
+        ),
+        pytest.param(
+            "import xml.dom\nimport xml.etree\nimport json\nprint(json, xml.dom, xml.etree)\n",
+            "import json\nfrom xml import dom\nfrom xml import etree\nprint(json, dom, etree)\n",
+            id="two-new-lines-of-one-group",
+        ),
+        pytest.param(
+            "import json\nimport xml.dom\nimport abc\nprint(abc, xml.dom, json)\n",
+            "import json\nfrom xml import dom\nimport abc\nprint(abc, dom, json)\n",
+            id="a-group-in-no-isort-order-keeps-the-line-in-place",
+        ),
+        pytest.param(
+            "import abc\n# the dom\nimport xml.dom\nimport json\nprint(abc, xml.dom, json)\n",
+            "import abc\n# the dom\nfrom xml import dom\nimport json\nprint(abc, dom, json)\n",
+            id="a-line-with-a-comment-above-stays",
+        ),
+        pytest.param(
+            "def f():\n    import xml.dom\n    import abc\n    return abc, xml.dom\n",
+            "def f():\n    import abc\n    from xml import dom\n    return abc, dom\n",
+            id="in-a-function",
+        ),
+    ],
+)
+def test_a_new_from_import_goes_where_isort_puts_it(before: str, after: str) -> None:
+    assert fixed(before) == after
+
+
+def test_a_new_from_import_that_cannot_move_is_refused_where_its_group_keeps_isort_order() -> None:
+    """Moving the line would import collections.abc after enum (whose import runs code):
+    left in place it would break the order the group keeps, a new isort finding."""
+    source = "import abc\nimport collections.abc as cabc\nimport enum\nfrom os import sep\nprint(abc, cabc, enum, sep)\n"
+    result = fix(source)
+    assert not result.changed
+    assert [why for _, _, _, why in result.skipped] == [
+        "the new from-import belongs after the plain imports, in isort's order, which the imports at line 1"
+        " keep, and moving it there would load modules in another order"
+    ]
+
+
+def test_a_new_from_import_that_cannot_move_stays_in_a_group_of_plain_imports() -> None:
+    source = "import collections.abc as cabc\nimport enum\nprint(cabc, enum)\n"
+    assert fixed(source) == "from collections import abc as cabc\nimport enum\nprint(cabc, enum)\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "after"),
+    [
+        pytest.param(
+            "import importlib.abc\nprint(importlib.abc.Loader)\n",
+            "from importlib import abc as importlib_abc\nprint(importlib_abc.Loader)\n",
+            id="a-stdlib-module-name",
+        ),
+        pytest.param(
+            "import xml.dom\nprint(xml.dom)\n",
+            "from xml import dom\nprint(dom)\n",
+            id="a-name-no-module-has",
+        ),
+    ],
+)
+def test_a_new_name_never_reads_as_a_stdlib_module(source: str, after: str) -> None:
+    assert fixed(source) == after
+
+
+def test_a_new_name_never_reads_as_a_module_beside_the_file(tmp_path) -> None:
+    (tmp_path / "utils.py").write_text("")
+    (tmp_path / "dom").mkdir()
+    (tmp_path / "dom" / "__init__.py").write_text("")
+    source = b"import email.utils\nimport xml.dom\nprint(email.utils.formatdate, xml.dom)\n"
+    result = fix_bytes(source, str(tmp_path / "http.py"), config_from({}))
+    assert result.data == (
+        b"from email import utils as email_utils\nfrom xml import dom as xml_dom\n"
+        b"print(email_utils.formatdate, xml_dom)\n"
+    )
+
+
+def test_a_new_name_refused_says_which_module_each_name_reads_as() -> None:
+    result = fix("import importlib.abc\nimportlib_abc = 1\nprint(importlib.abc.Loader)\n")
+    assert [why for _, _, _, why in result.skipped] == [
+        "'abc' would read as the standard library's module abc; 'importlib_abc' is taken in this file"
+    ]
+
+
+def test_a_new_from_import_that_cannot_move_is_refused_where_every_group_keeps_isort_order() -> None:
+    source = "import collections.abc as cabc\nimport enum\n\nimport requests\nimport six\nprint(cabc, enum, requests, six)\n"
+    result = fix(source)
+    assert not result.changed
+    assert [why for _, _, _, why in result.skipped] == [
+        "the new from-import belongs after the plain imports, in isort's order, which the imports at line 2"
+        " keep, and moving it there would load modules in another order"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "after"),
+    [
+        pytest.param(
+            "import os.path\nx = os.path.join('a',\n                 'b')\n",
+            None,
+            id="a-visual-indent-after-the-chain-is-refused",
+        ),
+        pytest.param(
+            "import os.path\nx = os.path.join(\n    'a', 'b')\n",
+            "from os import path\nx = path.join(\n    'a', 'b')\n",
+            id="a-hanging-indent-moves-nothing",
+        ),
+        pytest.param(
+            "import os.path\nx = [os.path.join('a', 'b'),\n     1]\n",
+            "from os import path\nx = [path.join('a', 'b'),\n     1]\n",
+            id="a-bracket-before-the-chain-does-not-move",
+        ),
+        pytest.param(
+            "import os.path\nx = f(os.path.sep, g(1,\n                     2))\n",
+            None,
+            id="a-later-bracket-on-the-line-would-move",
+        ),
+    ],
+)
+def test_continuation_lines_stay_aligned(source: str, after: str | None) -> None:
+    result = fix(source)
+    if after is None:
+        assert not result.changed
+        assert [why for _, _, _, why in result.skipped] == [
+            "the rewrite would shift the bracket opened at line 2, whose continuation lines are aligned"
+            " with it (pycodestyle's visual indent)"
+        ]
+    else:
+        assert fixed(source) == after

@@ -83,7 +83,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> list[Prepared]:
     probe = write_probe(base / "probe")
     out = []
     for project in PROJECTS:
-        archive = download_sdist(project, base / "downloads" / project.name)
+        archive = download_sdist(project.requirement, base / "downloads" / project.name)
         pristine = extract_sdist(archive, base / "pristine" / project.name)
         dist_info = write_dist_info(pristine, base / "dist-info" / project.name)
         wheels = install_wheels(project.test_requirements, base / "wheels" / project.name)

@@ -46,13 +46,17 @@ class DottedImport(Rule):
     fix_note = (
         "Imports in every scope (module, function, method, class body), with every ``a.b.x`` they "
         "serve renamed to ``b.x``: ``import a`` stays where the file reads ``a`` otherwise, and ``from a "
-        "import b as a_b`` is used where ``b`` is taken. Where a ``from a import b [as c]`` before it "
+        "import b as a_b`` is used where ``b`` is taken or names another module (a top-level module of "
+        "the standard library, or one beside the file). Where a ``from a import b [as c]`` before it "
         "in the same run of imports (or right after it) binds the module to a name nothing else "
         "binds, the uses take that name and the import goes: the minimal rewrite. Left with the "
         "reason: a name that ``del``, ``nonlocal``, ``locals()`` or ``exec`` may reach, a class "
         "attribute something may read, a chain that may be read before the "
         "import runs or from another binding, an import nothing reads (kept for its side effect), a "
-        "package that binds ``b`` to something other than its submodule, and ``a/__init__.py`` itself."
+        "package that binds ``b`` to something other than its submodule, and ``a/__init__.py`` itself; "
+        "a rename whose chain changes length before a bracket whose continuation lines are aligned "
+        "with it, and a new from-import that isort would put elsewhere where moving it would load "
+        "modules in another order."
     )
     limitations = (
         (
