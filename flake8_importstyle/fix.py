@@ -1554,6 +1554,12 @@ def _dotted_import(ctx: _StepContext, finding: Finding, plan: Plan) -> None:
     alias = ctx.node_at(finding, cst.ImportAlias)
     _check_forms(ctx, name.name)
     tops, other = _chains(ctx, binding, name.name)
+    if _loaded_by_earlier_import(ctx, finding, binding, name.name) and _droppable(ctx, alias):
+        # `import os` above binds the same name and already loads `os.path`: this import
+        # adds nothing, and the uses `os.path.x` stay as they are (the minimal rewrite)
+        ctx.check_effects(set(), set(), {name.bound, name.name}, scope, {binding.name})
+        _drop_alias(ctx, alias, plan)
+        return
     earlier = _earlier_from_import(ctx, finding, binding, name.name)
     if earlier is not None and (other or _droppable(ctx, alias)):
         # `from a import b` above binds the module: its name serves the uses, this import goes
@@ -1585,6 +1591,48 @@ def _served_elsewhere(ctx: _StepContext, binding: Binding) -> bool:
     return count > 1
 
 
+def _loaded_by_earlier_import(ctx: _StepContext, finding: Finding, binding: Binding, dotted: str) -> bool:
+    """Whether a plain ``import a`` in the same run of imports as the flagged ``import a.b``
+    (before it, or right after it: then nothing runs between) and in the same scope binds the
+    same name and, as the resolver reads ``a``'s source, loads ``a.b`` (``import os`` loads
+    ``os.path``): the flagged import then loads nothing and binds nothing the other does not."""
+    model = ctx.model
+    top = dotted.partition(".")[0]
+    for stmt in _run_neighbours(ctx, finding):
+        if not isinstance(stmt, ast.Import):
+            continue
+        for other in stmt.names:
+            found = model.alias_binding.get(id(other))
+            if (
+                other.name == top
+                and other.asname is None
+                and found is not None
+                and found.scope == binding.scope
+                and ctx.fixer.facts.also_loads([top], dotted)
+            ):
+                return True
+    return False
+
+
+def _run_neighbours(ctx: _StepContext, finding: Finding) -> list[ast.Import | ast.ImportFrom]:
+    """The import statements before the flagged one in its run of imports, and the one right
+    after it (between those and the flagged one, nothing else runs)."""
+    model = ctx.model
+    alias = ctx._aliases_at.get((finding.line, finding.col))
+    if alias is None:
+        return []
+    mine = next((s for s in model.import_statements if any(a is alias for a in s.names)), None)
+    if mine is None:
+        return []
+    run = model.run_key[id(mine)]
+    statements = model.import_statements
+    index = next(i for i, s in enumerate(statements) if s is mine)
+    candidates = [s for s in statements[:index] if model.run_key[id(s)] == run]
+    if index + 1 < len(statements) and model.run_key[id(statements[index + 1])] == run:
+        candidates.append(statements[index + 1])
+    return candidates
+
+
 def _earlier_from_import(
     ctx: _StepContext, finding: Finding, binding: Binding, dotted: str
 ) -> Binding | None:
@@ -1595,20 +1643,7 @@ def _earlier_from_import(
     flagged import changes nothing (the minimal rewrite, rather than a second name for one
     module)."""
     model = ctx.model
-    alias = ctx._aliases_at.get((finding.line, finding.col))
-    if alias is None:
-        return None
-    mine = next((s for s in model.import_statements if any(a is alias for a in s.names)), None)
-    if mine is None:
-        return None
-    run = model.run_key[id(mine)]
-    statements = model.import_statements
-    index = next(i for i, s in enumerate(statements) if s is mine)
-    # the statements before it in its run, and the one right after it (then nothing loads between)
-    candidates = [s for s in statements[:index] if model.run_key[id(s)] == run]
-    if index + 1 < len(statements) and model.run_key[id(statements[index + 1])] == run:
-        candidates.append(statements[index + 1])
-    for stmt in candidates:
+    for stmt in _run_neighbours(ctx, finding):
         if not isinstance(stmt, ast.ImportFrom):
             continue
         for other in stmt.names:

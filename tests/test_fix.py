@@ -1527,3 +1527,63 @@ def test_continuation_lines_stay_aligned(source: str, after: str | None) -> None
         ]
     else:
         assert fixed(source) == after
+
+
+# ------------------------------------------- a dotted import that an earlier import already loads
+
+REDUNDANT_DOTTED = [
+    pytest.param(
+        'import os\nimport os.path\n\nprint(os.path.join(os.getcwd(), "x"))\n',
+        'import os\n\nprint(os.path.join(os.getcwd(), "x"))\n',
+        id="os-loads-os.path",
+    ),
+    pytest.param(
+        'import os.path\nimport os\n\nprint(os.path.join(os.getcwd(), "x"))\n',
+        'import os\n\nprint(os.path.join(os.getcwd(), "x"))\n',
+        id="right-after-it",
+    ),
+    pytest.param(  # the name `path` is taken: no `os_path` is made up either
+        'import os\nimport sys\nimport os.path\n\npath = sys.argv\nprint(os.path.sep, path)\n',
+        'import os\nimport sys\n\npath = sys.argv\nprint(os.path.sep, path)\n',
+        id="name-taken",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), REDUNDANT_DOTTED)
+def test_a_dotted_import_the_plain_one_already_loads_is_dropped(source: str, expected: str) -> None:
+    assert fixed(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # os bound to another name: `import os.path` binds `os`, which nothing else does
+        pytest.param(
+            "import os as o\nimport os.path\nprint(os.path.sep, o)\n",
+            "import os as o\nfrom os import path\nprint(path.sep, o)\n",
+            id="aliased",
+        ),
+        # a function's own import binds a local: the module's `import os` is another scope
+        pytest.param(
+            "import os\n\ndef g():\n    import os.path\n    return os.path.sep\n",
+            "import os\n\ndef g():\n    from os import path\n    return path.sep\n",
+            id="other-scope",
+        ),
+        # code runs between the two: `os` may be another object by then
+        pytest.param(
+            "import os\nos = None\nimport os.path\nprint(os.path.sep)\n",
+            "import os\nos = None\nfrom os import path\nprint(path.sep)\n",
+            id="not-one-run",
+        ),
+    ],
+)
+def test_a_dotted_import_no_earlier_import_serves_is_rewritten(source: str, expected: str) -> None:
+    assert fixed(source) == expected
+
+
+def test_a_submodule_the_package_does_not_load_keeps_its_import() -> None:
+    # xml's __init__ imports nothing: `import xml.etree` loads what `import xml` does not
+    source = "import xml\nimport xml.etree\n\nprint(xml.etree, xml)\n"
+    assert "import xml.etree" not in fixed(source)
+    assert "from xml import etree" in fixed(source)

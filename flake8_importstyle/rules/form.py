@@ -49,7 +49,9 @@ class DottedImport(Rule):
         "import b as a_b`` is used where ``b`` is taken or names another module (a top-level module of "
         "the standard library, or one beside the file). Where a ``from a import b [as c]`` before it "
         "in the same run of imports (or right after it) binds the module to a name nothing else "
-        "binds, the uses take that name and the import goes: the minimal rewrite. Left with the "
+        "binds, the uses take that name and the import goes; where a plain ``import a`` there "
+        "already loads ``a.b`` (``import os`` loads ``os.path``), the import goes and the uses stay: "
+        "the minimal rewrite. Left with the "
         "reason: a name that ``del``, ``nonlocal``, ``locals()`` or ``exec`` may reach, a class "
         "attribute something may read, a chain that may be read before the "
         "import runs or from another binding, an import nothing reads (kept for its side effect), a "
@@ -89,6 +91,11 @@ class DottedImport(Rule):
             bad="import os.path\n\nos.path.join(os.getcwd(), 'b')\n",
             good="import os\nfrom os import path\n\npath.join(os.getcwd(), 'b')\n",
             fixed="import os\nfrom os import path\n\npath.join(os.getcwd(), 'b')\n",
+        ),
+        Example(
+            bad="import os\nimport os.path\n\nos.path.join(os.getcwd(), 'b')\n",
+            good="import os\n\nos.path.join(os.getcwd(), 'b')\n",
+            fixed="import os\n\nos.path.join(os.getcwd(), 'b')\n",
         ),
         Example(
             bad="from xml import dom\nimport xml.dom\n\nprint(dom, xml.dom.minidom)\n",
