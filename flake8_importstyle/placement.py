@@ -53,9 +53,11 @@ def sort_key(line: Any, member: Callable[[str], str]) -> SortKey | None:
         else:
             first = member(_dotted(small.names[0].name))
         module = "" if small.module is None else _dotted(small.module).lower()
-        # relative imports after absolute ones, the furthest first (ruff's default)
-        level = -len(small.relative) if small.relative else 0
-        return (1, (level, module), first)
+        # relative imports after every absolute one (isort's local section), the furthest
+        # first (ruff's default)
+        if small.relative:
+            return (2, (-len(small.relative), module), first)
+        return (1, (0, module), first)
     return None
 
 
