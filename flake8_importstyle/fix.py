@@ -1338,8 +1338,27 @@ def _drop_alias(ctx: _StepContext, alias: Any, plan: Plan) -> None:
             kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         kept_line = line.with_changes(body=[small.with_changes(names=kept)])
         plan.replace[line] = _add_comments(kept_line, _comments(alias))
-    else:
-        plan.replace[line] = cst.RemoveFromParent()
+        return
+    plan.replace[line] = cst.RemoveFromParent()
+    following = _following(ctx, line)
+    if following is not None and line.leading_lines and not any(
+        following in _ancestors(ctx.parents, node) for node in plan.replace
+    ):
+        # the blank lines (and form feeds) above the import stay, above the next statement:
+        # only the import's own line goes
+        plan.replace[following] = following.with_changes(
+            leading_lines=[*line.leading_lines, *following.leading_lines]
+        )
+
+
+def _following(ctx: _StepContext, line: Any) -> Any:
+    """The statement after *line* in its block, or None for the block's last."""
+    parent = ctx.parents.get(line)
+    body = getattr(parent, "body", None)
+    if not isinstance(body, (list, tuple)):
+        return None
+    index = next((i for i, node in enumerate(body) if node is line), None)
+    return body[index + 1] if index is not None and index + 1 < len(body) else None
 
 
 def _drop_problem(small: Any, line: Any) -> str | None:

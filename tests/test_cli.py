@@ -189,13 +189,11 @@ def test_diff_keeps_a_form_feed_inside_its_line(project: Path) -> None:
         1,
         "--- a/a.py\n"
         "+++ b/a.py\n"
-        "@@ -1,4 +1,4 @@\n"
+        "@@ -1,4 +1,3 @@\n"
         " import os\n"
         " \x0c\n"
         "-import os.path\n"
-        "-print(os.path.sep, os.sep)\n"
-        "+from os import path\n"
-        "+print(path.sep, os.sep)\n",
+        " print(os.path.sep, os.sep)\n",
         "",
     )
 

@@ -1547,6 +1547,11 @@ REDUNDANT_DOTTED = [
         'import os\nimport sys\n\npath = sys.argv\nprint(os.path.sep, path)\n',
         id="name-taken",
     ),
+    pytest.param(  # only the import's line goes: the blank line above it stays, above the code
+        "import os\n\nimport os.path\nprint(os.path.sep)\n",
+        "import os\n\nprint(os.path.sep)\n",
+        id="the-blank-line-stays",
+    ),
 ]
 
 
