@@ -19,7 +19,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-#: One import line's place in isort's order: plain (0) or from (1), the module, then the names.
+#: One import line's place in isort's order: plain (0), from (1) or relative from (2), the
+#: module (a relative one's dots first), then the names.
 SortKey = tuple[int, tuple[int, str], str]
 
 
