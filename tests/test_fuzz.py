@@ -204,6 +204,11 @@ def test_the_fuzz_checks_can_fail() -> None:
     assert shape(before) == shape(b"from os import path\npath.join(x)\n")
     assert shape(before) != shape(b"from os import path\npath.join(x, 1)\n")  # an argument added
     assert shape(before) != shape(b"from os import path\npath.join(x)\ny = 1\n")  # a statement added
+    # a file binding its own __import__ keeps that meaning when a fix renames the binding away
+    bound = b"y = __import__('x')\nimport matplotlib as __import__\n__import__('m')\n"
+    renamed = b"y = __import__('x')\nimport matplotlib as mpl\nmpl('m')\n"
+    assert shape(renamed, like=bound) == shape(bound)
+    assert shape(b"y = __import__('x')\n__import__('m')\n") != shape(bound)
     assert unbound_names(b"from os import path\npath.join(x)\n") == {"x"}
     assert unbound_names(b"import os\ndef f():\n    return path.join(os.sep)\n") == {"path"}
     with pytest.raises(AssertionError):
