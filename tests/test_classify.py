@@ -9,7 +9,7 @@ import pytest
 
 from flake8_importstyle.classify import records_from_ast, records_from_cst
 from flake8_importstyle.records import Context, Kind, Scope
-from tests._hardening import stdlib_top_level
+from tests._hardening import FULL_SWEEP, stdlib_top_level
 
 
 def from_ast(source: str):
@@ -164,8 +164,10 @@ def test_front_ends_agree(source: str) -> None:
 
 @pytest.mark.slow
 def test_front_ends_agree_on_the_stdlib() -> None:
+    """Every top-level module on CI's default Python; every third elsewhere (the libcst
+    side renders positions for each whole module: a minute for all of them)."""
     checked = 0
-    for path in stdlib_top_level():
+    for path in stdlib_top_level()[:: 1 if FULL_SWEEP else 3]:
         source = path.read_bytes()
         try:
             text = source.decode("utf-8")
@@ -177,4 +179,4 @@ def test_front_ends_agree_on_the_stdlib() -> None:
             cst.MetadataWrapper(module)
         ), path
         checked += 1
-    assert checked > 100
+    assert checked > (100 if FULL_SWEEP else 40)

@@ -5,7 +5,8 @@ These runs take minutes, so they run once per CI run, on its default Python:
 
 * The interpreter's whole stdlib (tests included, site-packages excluded)
   through the real ``flake8 -j 2`` with every rule on: no traceback, no
-  IPS001, and exactly the findings of ``-j 1``.
+  IPS001, and exactly the findings of ``-j 1`` on a sample (the top-level
+  modules and a few packages, :data:`SERIAL_SAMPLE`).
 * Django (its sdist, with its test suite), numpy and pydantic (their wheels'
   sources), downloaded with pip: linted the same way.
 * The fixer (``fix -j 2``) on copies of the stdlib's top-level modules and of
@@ -74,18 +75,41 @@ def _python_files(root: Path, skip: tuple[str, ...] = ()) -> list[Path]:
 # ------------------------------------------------------------------ the stdlib
 
 
+#: What ``-j 1`` lints again to compare with ``-j 2``: the top-level modules and these
+#: packages (on 3.11, 750 of the whole stdlib's 4,871 findings with every code on; the
+#: whole stdlib once more under ``-j 1`` took three minutes of CI's budget for no other check).
+SERIAL_SAMPLE = ("asyncio", "email", "importlib", "json", "logging", "xml", "test/test_importlib")
+
+
+def _by_file(output: str) -> list[str]:
+    """flake8's lines with each path normalised (``./email/x.py`` and ``email/x.py`` alike)."""
+    lines = []
+    for line in output.splitlines():
+        path, sep, rest = line.partition(":")
+        lines.append(os.path.normpath(path) + sep + rest)
+    return sorted(lines)
+
+
 @full_sweep
 def test_the_whole_stdlib_lints_and_jobs_2_finds_exactly_what_jobs_1_finds() -> None:
     root = stdlib_root()
     files = _python_files(root, skip=("site-packages", "dist-packages"))
     assert len(files) > 1000
     parallel = flake8(root, "--isolated", "-j", "2", *ALL_RULES_ARGS, *STDLIB_EXCLUDE, ".", timeout=1800)
-    serial = flake8(root, "--isolated", "-j", "1", *ALL_RULES_ARGS, *STDLIB_EXCLUDE, ".", timeout=3600)
+    sample = [p.name for p in root.glob("*.py")] + [name for name in SERIAL_SAMPLE if (root / name).is_dir()]
+    serial = flake8(root, "--isolated", "-j", "1", *ALL_RULES_ARGS, *STDLIB_EXCLUDE, *sample, timeout=3600)
     assert parallel.stderr == serial.stderr == ""
     findings = parse_findings(parallel.stdout)
-    assert sorted(parallel.stdout.splitlines()) == sorted(serial.stdout.splitlines())
+    in_sample = tuple(f"{name}{os.sep}" for name in SERIAL_SAMPLE)
+    sampled = [
+        line
+        for line in _by_file(parallel.stdout)
+        if os.sep not in line.partition(":")[0] or line.startswith(in_sample)
+    ]
+    assert len(sampled) > 500, "the sample holds too few findings to compare"
+    assert sampled == _by_file(serial.stdout)
     counts = count_codes(findings)
-    print(_table(f"stdlib {sys.version.split()[0]}, flake8 -j 2 and -j 1", counts, len(files)))
+    print(_table(f"stdlib {sys.version.split()[0]}, flake8 -j 2 (and -j 1 on {len(sample)} files and packages)", counts, len(files)))
     assert counts["IPS101"] > 0
 
 
