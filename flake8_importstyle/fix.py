@@ -61,6 +61,7 @@ from flake8_importstyle.proof import (
     namespace_of,
     namespace_problem,
     package_problem,
+    parents,
     prove,
 )
 from flake8_importstyle.records import ImportRecord, Name, Scope
@@ -1086,11 +1087,7 @@ class _StepContext:
 
     @cached_property
     def ast_parents(self) -> dict[int, ast.AST]:
-        out: dict[int, ast.AST] = {}
-        for node in ast.walk(self.tree):
-            for child in ast.iter_child_nodes(node):
-                out[id(child)] = node
-        return out
+        return parents(self.tree)
 
     def ast_chain(self, read: ast.Name, dotted: str) -> tuple[ast.expr, bool]:
         """The outermost node of the longest prefix of the chain *dotted* that starts at

@@ -200,9 +200,41 @@ def prove(
     return None
 
 
+#: The node lists of the last few trees :func:`walk` listed, newest first (tree, nodes).
+_WALKED: list[tuple[ast.AST, list[ast.AST]]] = []
+
+
+def walk(tree: ast.AST) -> list[ast.AST]:
+    """Every node of *tree*, in :func:`ast.walk`'s order, listed once for the last few
+    trees: a proof reads each whole tree a dozen times, and a list is read several times
+    faster than :func:`ast.walk` generates it (nothing changes a tree once it is parsed)."""
+    for known, nodes in _WALKED:
+        if known is tree:
+            return nodes
+    nodes = list(ast.walk(tree))
+    _WALKED.insert(0, (tree, nodes))
+    del _WALKED[4:]
+    return nodes
+
+
+#: The parent maps of the last few trees :func:`parents` built, newest first.
+_PARENTS: list[tuple[ast.AST, dict[int, ast.AST]]] = []
+
+
+def parents(tree: ast.AST) -> dict[int, ast.AST]:
+    """Each node's parent, by the child's ``id``, built once for the last few trees."""
+    for known, found in _PARENTS:
+        if known is tree:
+            return found
+    found = {id(child): node for node in walk(tree) for child in ast.iter_child_nodes(node)}
+    _PARENTS.insert(0, (tree, found))
+    del _PARENTS[4:]
+    return found
+
+
 def imported_names(tree: ast.AST) -> set[str]:
     out: set[str] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 if alias.name != "*":
@@ -890,7 +922,7 @@ class Evaluator:
         (``json.decoder = x``, ``setattr(json, "decoder", x)``,
         ``mock.patch.object(json, "decoder")``, ``mock.patch("json.decoder")``)."""
         yield from SysModules(self, tree).changes()
-        for node in ast.walk(tree):
+        for node in walk(tree):
             if isinstance(node, ast.Call):
                 yield from self._call_changes(node)
             elif isinstance(node, (ast.Subscript, ast.Attribute, ast.Name)) and isinstance(
@@ -1008,16 +1040,16 @@ class SysModules:
     def __init__(self, evaluator: Evaluator, tree: ast.Module) -> None:
         self.evaluator = evaluator
         self.tree = tree
-        self.parent = {id(c): p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
+        self.parent = parents(tree)
         self.star = any(
             isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
-            for node in ast.walk(tree)
+            for node in walk(tree)
         )
         self.loose = self.star  # the file holds a value that may be the sys module, unread
 
     def changes(self) -> Iterator[tuple[int, str, str]]:
         unknown: list[tuple[int, str, str]] = []
-        for node in ast.walk(self.tree):
+        for node in walk(self.tree):
             if isinstance(node, (ast.Name, ast.Attribute, ast.Call)):
                 part = self._part(node)
                 if part == "sys":
@@ -1586,7 +1618,7 @@ class _Reads:
         ``__globals__``, ``f_globals`` or ``f_locals``, ``vars(x)``, those functions named
         without a call (``g = globals``), or a string that names one of them
         (``getattr(f, "__globals__")``) or a computed ``getattr``."""
-        for node in ast.walk(self.tree):
+        for node in walk(self.tree):
             if isinstance(node, ast.Attribute) and node.attr in _LEAK_WORDS:
                 return True
             if _LEAK_WORDS & _string_words(node):
@@ -1661,7 +1693,7 @@ class _Reads:
             return None
         exact: set[str] = set()
         prefixes: set[str] = set()
-        for node in ast.walk(self.tree):
+        for node in walk(self.tree):
             if node is target or (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Del)):
                 continue
             if isinstance(node, ast.Name) and node.id == name:
@@ -1888,7 +1920,7 @@ def class_problem(model: Model, cls: ast.ClassDef, names: Collection[str], reade
     if readers.star is not None and not cls.name.startswith("_"):
         return f"{readers.star} imports * from this module, so it may read {cls.name!r}'s attributes"
     wanted = set(names)
-    for node in ast.walk(model.tree):
+    for node in walk(model.tree):
         if isinstance(node, ast.Attribute) and (node.attr in wanted or node.attr == "__dict__"):
             if _module_chain(model, node):
                 continue
@@ -1938,7 +1970,7 @@ def attribute_error_caught(
     import of it would change."""
     if not leaves:
         return None
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if not isinstance(node, ast.Try):
             continue
         handler = next((h for h in node.handlers if CATCH_ATTRIBUTE_ERROR & set(handler_names(h))), None)
@@ -1952,7 +1984,7 @@ def attribute_error_caught(
 
 
 def _relative_count(tree: ast.Module) -> int:
-    return sum(1 for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level)
+    return sum(1 for node in walk(tree) if isinstance(node, ast.ImportFrom) and node.level)
 
 
 def package_problem(tree: ast.Module) -> str | None:
@@ -1963,7 +1995,7 @@ def package_problem(tree: ast.Module) -> str | None:
     if node is not None:
         line = getattr(node, "lineno", "?")
         return f"line {line} names __package__ or __spec__, which relative imports read"
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Name) and node.id == "__name__" and not isinstance(node.ctx, ast.Load):
             return f"line {node.lineno} binds __name__, which relative imports may read"
     return None
@@ -1976,8 +2008,9 @@ def first_naming(tree: ast.Module, words: Collection[str]) -> ast.AST | None:
     if not words:
         return None
     pattern = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in sorted(words)))
-    strings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
-    for node in ast.walk(tree):
+    nodes = walk(tree)
+    strings = {id(n.value) for n in nodes if isinstance(n, ast.Expr)}
+    for node in nodes:
         if id(node) in strings and isinstance(node, ast.Constant) and ">>>" not in str(node.value):
             continue
         text = (
@@ -1996,7 +2029,7 @@ def doctest_reads(tree: ast.Module, text: str) -> Iterator[tuple[str, int]]:
     if ">>>" not in text:
         return
     parser = doctest.DocTestParser()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         doc = ast.get_docstring(node, clean=False)
