@@ -94,10 +94,12 @@ PLAIN_MODULES = frozenset({"imp", "pipes"})
 #: import machinery's own functions): a reload does not change what a rewrite to
 #: them does. Exact paths: ``importlib.machinery`` is a module like any other.
 IDENTITY_FREE = frozenset({"imp", "importlib", "imp.reload", "importlib.reload", "importlib.import_module"})
-#: Modules that a rewrite may start or stop importing: the standard library's
-#: import machinery, whose import a program cannot tell from its absence
-#: (beyond the key in ``sys.modules``).
-INERT_LOADS = frozenset({"importlib"})
+#: Modules that a rewrite may start or stop importing, or import in another order:
+#: the standard library's import machinery, whose import a program cannot tell from
+#: its absence (beyond the key in ``sys.modules``), and ``sys`` and ``builtins``, which
+#: the interpreter has loaded before any program runs, on every Python and under
+#: ``-S``/``-I`` (``import sys`` only binds it).
+INERT_LOADS = frozenset({"importlib", "sys", "builtins"})
 #: ``pkg_resources.get_distribution(name).version`` and ``importlib.metadata.version(name)``
 #: give one string for an installed distribution; they differ in the exception for a
 #: missing one, so the proof accepts the pair only where a handler catches both alike.
