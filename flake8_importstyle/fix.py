@@ -58,6 +58,7 @@ from flake8_importstyle.proof import (
     class_problem,
     first_naming,
     identity_problem,
+    module_names,
     namespace_of,
     namespace_problem,
     package_problem,
@@ -660,7 +661,7 @@ class _Version:
         tracked names and the facts do not change)."""
         if self.ctx is not None and "model" in self.ctx.__dict__:
             return self.ctx.model.module_names()
-        return Model(self.tree, ()).module_names()
+        return module_names(self.tree)
 
 
 def _keyed(findings: Iterable[Finding]) -> list[tuple[tuple[str, str, int], Finding]]:

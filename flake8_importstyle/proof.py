@@ -234,6 +234,20 @@ def parents(tree: ast.AST) -> dict[int, ast.AST]:
     return found
 
 
+#: The model the newest proof built of its rewritten tree (tree, model): the fixer
+#: asks for the module-level names of the version it keeps, which that proof accepted.
+_LAST_NEW: list[tuple[ast.Module, Model]] = []
+
+
+def module_names(tree: ast.Module) -> set[str]:
+    """The names *tree*'s module namespace may hold (:meth:`Model.module_names`, which
+    the tracked names and the facts do not change), from the newest proof's model of
+    it where it is that tree."""
+    if _LAST_NEW and _LAST_NEW[0][0] is tree:
+        return _LAST_NEW[0][1].module_names()
+    return Model(tree, ()).module_names()
+
+
 def imported_names(tree: ast.AST) -> set[str]:
     out: set[str] = set()
     for node in walk(tree):
@@ -284,6 +298,7 @@ class _Proof:
         tracked = imported_names(old_tree) | imported_names(new_tree) | {"__import__"}
         self.old = Model(old_tree, tracked, facts)
         self.new = Model(new_tree, tracked, facts)
+        _LAST_NEW[:] = [(new_tree, self.new)]
         self.old_eval, self.new_eval = Evaluator(self.old, facts), Evaluator(self.new, facts)
         private = sorted((self.old.mangled | self.new.mangled) & tracked)
         if private:
