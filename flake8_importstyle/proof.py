@@ -58,7 +58,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from flake8_importstyle.analysis import bound_names, dunder_all
@@ -202,36 +202,19 @@ def prove(
     return None
 
 
-#: The node lists of the last few trees :func:`walk` listed, newest first (tree, nodes).
-_WALKED: list[tuple[ast.AST, list[ast.AST]]] = []
-
-
+@lru_cache(maxsize=4)
 def walk(tree: ast.AST) -> list[ast.AST]:
     """Every node of *tree*, in :func:`ast.walk`'s order, listed once for the last few
-    trees: a proof reads each whole tree a dozen times, and a list is read several times
-    faster than :func:`ast.walk` generates it (nothing changes a tree once it is parsed)."""
-    for known, nodes in _WALKED:
-        if known is tree:
-            return nodes
-    nodes = list(ast.walk(tree))
-    _WALKED.insert(0, (tree, nodes))
-    del _WALKED[4:]
-    return nodes
+    trees (``ast`` nodes hash by identity): a proof reads each whole tree a dozen times,
+    and a list is read several times faster than :func:`ast.walk` generates it (nothing
+    changes a tree once it is parsed)."""
+    return list(ast.walk(tree))
 
 
-#: The parent maps of the last few trees :func:`parents` built, newest first.
-_PARENTS: list[tuple[ast.AST, dict[int, ast.AST]]] = []
-
-
+@lru_cache(maxsize=4)
 def parents(tree: ast.AST) -> dict[int, ast.AST]:
     """Each node's parent, by the child's ``id``, built once for the last few trees."""
-    for known, found in _PARENTS:
-        if known is tree:
-            return found
-    found = {id(child): node for node in walk(tree) for child in ast.iter_child_nodes(node)}
-    _PARENTS.insert(0, (tree, found))
-    del _PARENTS[4:]
-    return found
+    return {id(child): node for node in walk(tree) for child in ast.iter_child_nodes(node)}
 
 
 #: The model the newest proof built of its rewritten tree (tree, model): the fixer
