@@ -97,6 +97,15 @@ for test, trace in result.errors + result.failures:
 
 POSITIVE = [
     case("rewrites-module-level-read", 'import os.path\nprint(os.path.join("a", "b"))\n', "a/b", must_fix="IPS101"),
+    *(
+        case(
+            f"moves-the-from-import-past-import-{loaded}",
+            f"import os.path\nimport {loaded}\nprint({loaded}.__name__, os.path.join('a', 'b'))\n",
+            f"{loaded} a/b",
+            must_fix="IPS101",
+        )
+        for loaded in ("sys", "builtins")
+    ),
     case(
         "rewrites-read-in-function-defined-after-import",
         """\
